@@ -1,0 +1,329 @@
+"""The only code of the checks that touches student code (provided, not graded).
+
+A procedure imports the student's modules, calls their functions on given
+inputs and returns plain data: numbers, strings, numpy arrays, and lists,
+tuples or dicts of these. Anything else the student returns is described in
+words. Comparisons and feedback happen in ``checking.py``, which may run in
+another process: nothing but plain data has to cross.
+
+The same procedures compute the expected values from the reference solutions
+when the fixtures are built, so the checks and the fixtures cannot drift apart.
+"""
+import contextlib
+import importlib
+import os
+import subprocess
+import sys
+import traceback
+
+import numpy as np
+
+STUDENT_MODULES = ("shapes", "recurrence", "bptt", "clipping", "lstm", "gradient_norms")
+FUNCTIONS = {
+    "rnn_step": "recurrence", "rnn_forward": "recurrence", "iterate_map": "recurrence",
+    "jacobian_power_norms": "bptt", "rnn_backward": "bptt",
+    "global_norm": "clipping", "clip_by_global_norm": "clipping", "clip_by_value": "clipping",
+    "lstm_step_forward": "lstm", "lstm_step_backward": "lstm", "lstm_forward": "lstm", "lstm_backward": "lstm",
+}
+SCRIPT = "gradient_norms.py"
+SCRIPT_TIMEOUT_S = 60
+
+
+class StudentCodeError(Exception):
+    """The student's code failed or returned something unusable; the message says how."""
+
+
+# ---------------------------------------------------------------- loading code
+
+class _Discard:
+    def write(self, text):
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+def load(name):
+    """Import the student's module ``name`` afresh (edits are seen), or explain why not."""
+    if not os.path.exists(name + ".py"):
+        raise StudentCodeError(f"{name}.py was not found in your submission.")
+    for module in STUDENT_MODULES:
+        sys.modules.pop(module, None)
+    importlib.invalidate_caches()
+    with contextlib.redirect_stdout(_Discard()):
+        try:
+            return importlib.import_module(name)
+        except NotImplementedError:
+            raise StudentCodeError(f"{name}.py raised NotImplementedError while being imported.") from None
+        except Exception as error:
+            raise StudentCodeError(f"{name}.py could not be imported: {describe_error(error)}") from None
+
+
+def function(name):
+    """The student's function ``name``, from the module the assignment puts it in."""
+    module = load(FUNCTIONS[name])
+    found = getattr(module, name, None)
+    if not callable(found):
+        raise StudentCodeError(f"{FUNCTIONS[name]}.py has no function {name}(); keep the names of the stubs.")
+    return found
+
+
+# ------------------------------------------------------------ calling student code
+
+def describe_error(error):
+    """'ValueError: ... (recurrence.py, line 12: h = ...)', naming the deepest line of student code."""
+    where = ""
+    if isinstance(error, SyntaxError):
+        where = f" ({os.path.basename(error.filename or '?')}, line {error.lineno}: {(error.text or '').strip()})"
+    else:
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if os.path.basename(frame.filename)[:-3] in STUDENT_MODULES:
+                where = f" ({os.path.basename(frame.filename)}, line {frame.lineno}: {frame.line})"
+                break
+    return f"{type(error).__name__}: {_clip(str(error), 300)}{where}"
+
+
+def call(name, *args, **kwargs):
+    """Call the student's function ``name``; any exception becomes an explanation."""
+    student_function = function(name)
+    try:
+        with contextlib.redirect_stdout(_Discard()):
+            return student_function(*args, **kwargs)
+    except NotImplementedError:
+        raise StudentCodeError(f"{name} is not implemented yet (it raised NotImplementedError).") from None
+    except Exception as error:
+        raise StudentCodeError(f"{name} raised {describe_error(error)}") from None
+
+
+def describe(value, count=4):
+    """Type, shape, dtype and the first few values of ``value``, on one line."""
+    if value is None:
+        return "None (did the function forget to return?)"
+    if isinstance(value, np.ndarray) or np.isscalar(value):
+        array = np.asarray(value)
+        flat = array.ravel()[:count]
+        if array.dtype.kind in "fc":
+            shown = ", ".join(f"{v:.6g}" for v in flat)
+        else:
+            shown = ", ".join(repr(v) for v in flat.tolist())
+        more = ", ..." if array.size > count else ""
+        kind = "array" if isinstance(value, np.ndarray) else type(value).__name__
+        return f"{array.dtype} {kind} of shape {array.shape}: [{shown}{more}]"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__} of length {len(value)}: {_clip(repr(value))}"
+    if isinstance(value, dict):
+        return f"dict with keys {sorted(map(str, value))}"
+    return f"{type(value).__name__}: {_clip(repr(value))}"
+
+
+def _clip(text, limit=120):
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _tuple(result, name, size):
+    if not isinstance(result, tuple) or len(result) != size:
+        raise StudentCodeError(f"{name} must return a tuple of {size} values; it returned {describe(result)}.")
+    return result
+
+
+def _grads(result, name, keys):
+    grads, dh_norms = _tuple(result, name, 2)
+    if not isinstance(grads, dict):
+        raise StudentCodeError(f"{name} must return (grads, dh_norms) with grads a dict; grads is {describe(grads)}.")
+    missing = [key for key in keys if key not in grads]
+    if missing:
+        raise StudentCodeError(f"{name}: grads is missing the key(s) {missing}; it has {sorted(map(str, grads))}.")
+    return {**{"d" + key: grads[key] for key in keys}, "dh_norms": dh_norms}
+
+
+def plain(value):
+    """``value`` made of plain data only; any other object is replaced by its description."""
+    if value is None or isinstance(value, (bool, int, float, str, np.ndarray, np.generic)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return type(value)(plain(v) for v in value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return Described(describe(value))
+
+
+class Described(str):
+    """Stands for an object that is not plain data: only its description crosses."""
+
+
+# ------------------------------------------------------------------ procedures
+
+@contextlib.contextmanager
+def replayed_rnn_step(states):
+    """While active, the student's rnn_step returns states[0], states[1], ... in turn.
+
+    The bptt checks run the student's rnn_backward on the cache of their own
+    rnn_forward. Replaying the expected states keeps a bug inside rnn_step (a
+    ``recurrence`` question) from also costing the ``bptt`` points.
+    """
+    recurrence = load("recurrence")
+    original = getattr(recurrence, "rnn_step", None)
+    replay = iter(states)
+
+    def rnn_step(x, h_prev, Wx, Wh, b):
+        return next(replay, states[-1]).copy()
+
+    recurrence.rnn_step = rnn_step
+    try:
+        yield
+    finally:
+        recurrence.rnn_step = original
+
+
+def rnn_backward(X, h0, Wx, Wh, b, dHs, Hs=None):
+    with replayed_rnn_step(Hs) if Hs is not None else contextlib.nullcontext():
+        Hs_got, cache = _tuple(call("rnn_forward", X, h0, Wx, Wh, b), "rnn_forward", 2)
+    return {"Hs": Hs_got, **_grads(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))}
+
+
+def lstm_step_backward(x, h_prev, c_prev, Wx, Wh, b, dh, dc):
+    h, c, cache = _tuple(call("lstm_step_forward", x, h_prev, c_prev, Wx, Wh, b), "lstm_step_forward", 3)
+    names = ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")
+    return dict(zip(names, _tuple(call("lstm_step_backward", dh, dc, cache), "lstm_step_backward", 6)))
+
+
+def lstm_backward(X, h0, c0, Wx, Wh, b, dHs):
+    Hs, cache = _tuple(call("lstm_forward", X, h0, c0, Wx, Wh, b), "lstm_forward", 2)
+    return {"Hs": Hs, **_grads(call("lstm_backward", dHs, cache), "lstm_backward", ("X", "h0", "c0", "Wx", "Wh", "b"))}
+
+
+def _grads_in(inputs, container):
+    grads = {k[len("grads."):]: v for k, v in inputs.items() if k.startswith("grads.")}
+    return grads if container == "dict" else list(grads.values()), list(grads)
+
+
+def _clipped(clipped, names, name, container):
+    expected_type = dict if container == "dict" else list
+    if not isinstance(clipped, expected_type) or len(clipped) != len(names) or (
+        container == "dict" and set(clipped) != set(names)
+    ):
+        raise StudentCodeError(
+            f"{name} was given a {container} of {len(names)} arrays and must return a {container} "
+            f"of the same arrays; it returned {describe(clipped)}."
+        )
+    values = [clipped[k] for k in names] if container == "dict" else clipped
+    return {"clipped." + k: v for k, v in zip(names, values)}
+
+
+def global_norm(container="dict", **inputs):
+    grads, _ = _grads_in(inputs, container)
+    return {"norm": call("global_norm", grads)}
+
+
+def clip_by_global_norm(max_norm, container="dict", **inputs):
+    grads, names = _grads_in(inputs, container)
+    clipped, total_norm = _tuple(call("clip_by_global_norm", grads, float(max_norm)), "clip_by_global_norm", 2)
+    return {"total_norm": total_norm, **_clipped(clipped, names, "clip_by_global_norm", container)}
+
+
+def clip_by_value(clip_value, container="dict", **inputs):
+    grads, names = _grads_in(inputs, container)
+    return _clipped(call("clip_by_value", grads, float(clip_value)), names, "clip_by_value", container)
+
+
+def error_raised(function_name, **arguments):
+    """Call ``function_name(**arguments)`` and report the exception it raises, if any."""
+    try:
+        with contextlib.redirect_stdout(_Discard()):
+            function(function_name)(**arguments)
+    except Exception as error:
+        return {"error": type(error).__name__, "message": describe_error(error)}
+    return {"error": None, "message": ""}
+
+
+def finite_differences(forward, h=1e-6, **inputs):
+    """Numerical gradients of sum(dHs * Hs) through the student's own forward pass, and theirs."""
+    from gradcheck import numerical_gradient
+
+    arguments = {k: v for k, v in inputs.items() if k != "dHs"}
+    backward = {"rnn_forward": rnn_backward, "lstm_forward": lstm_backward}[forward]
+    outputs = {"analytic." + k: v for k, v in backward(**inputs).items()}
+    for name, value in arguments.items():
+        def f(v, name=name):
+            return _tuple(call(forward, **{**arguments, name: v}), forward, 2)[0]
+        outputs["numeric.d" + name] = numerical_gradient(f, value, inputs["dHs"], h=h)
+    return outputs
+
+
+def lecture_values(W, W_vanish, W_explode):
+    """What the student's own functions give for the lecture's printed numbers (None where they fail)."""
+    values = {}
+    for key, name, arguments in (
+        ("state", "iterate_map", (W, np.array([1.0, 0.0]), 20)),
+        ("vanishing", "jacobian_power_norms", (W_vanish, np.ones(2), 30)),
+        ("exploding", "jacobian_power_norms", (W_explode, np.ones(2), 10)),
+    ):
+        try:
+            values[key] = np.asarray(call(name, *arguments), dtype=np.float64)
+        except (StudentCodeError, TypeError, ValueError):
+            values[key] = None
+    return values
+
+
+def run_script(timeout=SCRIPT_TIMEOUT_S):
+    """Run ``python gradient_norms.py`` in the working directory and capture what it prints."""
+    if not os.path.exists(SCRIPT):
+        raise StudentCodeError(f"{SCRIPT} was not found in your submission.")
+    try:
+        run = subprocess.run([sys.executable, SCRIPT], capture_output=True, text=True,
+                             timeout=timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        raise StudentCodeError(f"python {SCRIPT} did not finish within {timeout} s.") from None
+    if run.returncode != 0:
+        last = (run.stderr.strip().splitlines() or ["(no error message)"])[-1]
+        raise StudentCodeError(f"python {SCRIPT} failed with exit status {run.returncode}: {_clip(last, 300)}")
+    return {"lines": run.stdout[:100_000].splitlines()}
+
+
+def _returns(name, *keys, size=None):
+    """A procedure calling ``name`` with the inputs and naming its outputs ``keys``.
+
+    With ``size``, the function must return a tuple of that many values, of
+    which the first ``len(keys)`` are compared (the rest is the cache).
+    """
+    def procedure(**inputs):
+        result = call(name, **inputs)
+        if size is None:
+            return {keys[0]: result}
+        return dict(zip(keys, _tuple(result, name, size)))
+    return procedure
+
+
+PROCEDURES = {
+    "rnn_step": _returns("rnn_step", "h"),
+    "rnn_forward": _returns("rnn_forward", "Hs", size=2),
+    "iterate_map": _returns("iterate_map", "states"),
+    "jacobian_power_norms": _returns("jacobian_power_norms", "norms"),
+    "rnn_backward": rnn_backward,
+    "global_norm": global_norm,
+    "clip_by_global_norm": clip_by_global_norm,
+    "clip_by_value": clip_by_value,
+    "lstm_step_forward": _returns("lstm_step_forward", "h", "c", size=3),
+    "lstm_step_backward": lstm_step_backward,
+    "lstm_forward": _returns("lstm_forward", "Hs", size=2),
+    "lstm_backward": lstm_backward,
+    "error_raised": error_raised,
+    "finite_differences": finite_differences,
+    "lecture_values": lecture_values,
+    "run_script": run_script,
+}
+
+
+def run(kind, inputs, options=None):
+    """Run procedure ``kind`` on copies of ``inputs``.
+
+    Returns ``(outputs, mutated)``: the procedure's plain outputs, and the names
+    of the inputs that the student's code modified in place.
+    """
+    working = {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in inputs.items()}
+    outputs = PROCEDURES[kind](**working, **(options or {}))
+    mutated = [
+        k for k, v in inputs.items()
+        if isinstance(v, np.ndarray) and not np.array_equal(v, working[k], equal_nan=True)
+    ]
+    return plain(outputs), mutated

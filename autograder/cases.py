@@ -1,0 +1,112 @@
+"""The graded cases: which inputs each check feeds to the student's functions.
+
+Each case names a procedure of ``support/checking.py`` (how to call the
+student's functions and which outputs to compare), whether it is public (ships
+with the student release) and how to draw its inputs from a seeded generator.
+Expected outputs are never written here: ``fixtures.py`` computes them by
+running the reference solutions through the same procedures.
+"""
+import numpy as np
+
+# The lecture's matrices (inputs of the demo, from the lecture text).
+LECTURE_W = np.array([[0.7, 0.2], [0.1, 0.6]])
+LECTURE_W_VANISH = np.array([[0.5, 0.0], [0.0, 0.4]])
+LECTURE_W_EXPLODE = np.array([[1.3, 0.0], [0.0, 1.1]])
+
+
+def _rnn(rng, T=None, N=3, D=4, H=5, scale=0.5, backward=False):
+    """Inputs for rnn_step (T is None) or rnn_forward/backward; weights ~ N(0, scale^2 / fan_in)."""
+    inputs = {
+        "Wx": rng.normal(0, scale / np.sqrt(D), (D, H)),
+        "Wh": rng.normal(0, scale / np.sqrt(H), (H, H)),
+        "b": rng.normal(0, 0.1, H),
+    }
+    if T is None:
+        inputs.update(x=rng.normal(size=(N, D)), h_prev=np.tanh(rng.normal(size=(N, H))))
+    else:
+        inputs.update(X=rng.normal(size=(T, N, D)), h0=np.tanh(rng.normal(size=(N, H))))
+    if backward:
+        inputs["dHs"] = rng.normal(size=(T, N, H))
+    return inputs
+
+
+def _lstm(rng, T=None, N=3, D=4, H=5, forget_bias=0.0, backward=False):
+    """Inputs for the LSTM functions; T is None for the single-step ones."""
+    b = rng.normal(0, 0.1, 4 * H)
+    b[H:2 * H] += forget_bias
+    inputs = {
+        "Wx": rng.normal(0, 1 / np.sqrt(D), (D, 4 * H)),
+        "Wh": rng.normal(0, 1 / np.sqrt(H), (H, 4 * H)),
+        "b": b,
+    }
+    if T is None:
+        inputs.update(x=rng.normal(size=(N, D)), h_prev=np.tanh(rng.normal(size=(N, H))),
+                      c_prev=rng.normal(size=(N, H)))
+        if backward:
+            inputs.update(dh=rng.normal(size=(N, H)), dc=rng.normal(size=(N, H)))
+    else:
+        inputs.update(X=rng.normal(size=(T, N, D)), h0=np.tanh(rng.normal(size=(N, H))),
+                      c0=rng.normal(size=(N, H)))
+        if backward:
+            inputs["dHs"] = rng.normal(size=(T, N, H))
+    return inputs
+
+
+def _grads(rng, scale):
+    shapes = {"Wx": (4, 5), "Wh": (5, 5), "b": (5,)}
+    return {f"grads.{name}": rng.normal(0, scale, shape) for name, shape in shapes.items()}
+
+
+def _map(rng, H=3, steps=7):
+    return {"W": rng.normal(0, 0.8, (H, H)), "h0": rng.normal(size=H), "steps": steps}
+
+
+# name -> (procedure, public, inputs drawn from a generator seeded by the name)
+CASES = {
+    # recurrence
+    "rnn_step/small": ("rnn_step", True, lambda r: _rnn(r)),
+    "rnn_step/single": ("rnn_step", False, lambda r: _rnn(r, N=1, D=1, H=1, scale=2.0)),
+    "rnn_step/wide": ("rnn_step", False, lambda r: _rnn(r, N=7, D=2, H=9, scale=1.5)),
+    "rnn_forward/small": ("rnn_forward", True, lambda r: _rnn(r, T=4)),
+    "rnn_forward/one_step": ("rnn_forward", False, lambda r: _rnn(r, T=1, N=2, D=3, H=4)),
+    "rnn_forward/long": ("rnn_forward", False, lambda r: _rnn(r, T=30, N=2, D=3, H=6, scale=1.2)),
+    "iterate_map/lecture": ("iterate_map", True, lambda r: {"W": LECTURE_W, "h0": np.array([1.0, 0.0]), "steps": 20}),
+    "iterate_map/random": ("iterate_map", False, lambda r: _map(r)),
+    "iterate_map/zero_steps": ("iterate_map", False, lambda r: _map(r, H=2, steps=0)),
+    # bptt
+    "jacobian_power_norms/vanishing": ("jacobian_power_norms", True,
+                                       lambda r: {"W": LECTURE_W_VANISH, "v": np.ones(2), "steps": 30}),
+    "jacobian_power_norms/exploding": ("jacobian_power_norms", True,
+                                       lambda r: {"W": LECTURE_W_EXPLODE, "v": np.ones(2), "steps": 10}),
+    "jacobian_power_norms/nonsymmetric": ("jacobian_power_norms", False,
+                                          lambda r: {"W": r.normal(0, 0.7, (3, 3)), "v": r.normal(size=3), "steps": 12}),
+    "rnn_backward/small": ("rnn_backward", True, lambda r: _rnn(r, T=4, backward=True)),
+    "rnn_backward/one_step": ("rnn_backward", False, lambda r: _rnn(r, T=1, N=2, D=3, H=4, backward=True)),
+    "rnn_backward/long": ("rnn_backward", False, lambda r: _rnn(r, T=25, N=2, D=3, H=5, scale=1.0, backward=True)),
+    "rnn_backward/single": ("rnn_backward", False, lambda r: _rnn(r, T=5, N=1, D=1, H=1, scale=1.5, backward=True)),
+    # clipping
+    "global_norm/dict": ("global_norm", True, lambda r: _grads(r, 1.0)),
+    "clip_by_global_norm/large": ("clip_by_global_norm", True, lambda r: {**_grads(r, 3.0), "max_norm": 1.0}),
+    "clip_by_global_norm/small": ("clip_by_global_norm", True, lambda r: {**_grads(r, 0.01), "max_norm": 5.0}),
+    "clip_by_global_norm/mixed": ("clip_by_global_norm", False,
+                                  lambda r: {"grads.big": r.normal(0, 10.0, (3, 3)), "grads.tiny": r.normal(0, 1e-3, 4),
+                                             "max_norm": 2.0}),
+    "clip_by_value/mixed": ("clip_by_value", False, lambda r: {**_grads(r, 2.0), "clip_value": 0.5}),
+    # lstm
+    "lstm_step_forward/small": ("lstm_step_forward", True, lambda r: _lstm(r)),
+    "lstm_step_forward/single": ("lstm_step_forward", False, lambda r: _lstm(r, N=1, D=1, H=1)),
+    "lstm_step_backward/small": ("lstm_step_backward", True, lambda r: _lstm(r, backward=True)),
+    "lstm_step_backward/wide": ("lstm_step_backward", False, lambda r: _lstm(r, N=2, D=6, H=3, backward=True)),
+    "lstm_forward/small": ("lstm_forward", True, lambda r: _lstm(r, T=4)),
+    "lstm_forward/long": ("lstm_forward", False, lambda r: _lstm(r, T=30, N=2, D=3, H=4, forget_bias=1.0)),
+    "lstm_backward/small": ("lstm_backward", True, lambda r: _lstm(r, T=4, backward=True)),
+    "lstm_backward/one_step": ("lstm_backward", False, lambda r: _lstm(r, T=1, N=2, D=3, H=2, backward=True)),
+    "lstm_backward/long": ("lstm_backward", False,
+                           lambda r: _lstm(r, T=25, N=2, D=3, H=4, forget_bias=2.0, backward=True)),
+}
+
+
+def inputs_of(name):
+    """The inputs of case ``name``, drawn from a generator seeded by the name itself."""
+    seed = int.from_bytes(name.encode(), "little") % 2**32
+    return CASES[name][2](np.random.default_rng(seed))

@@ -1,0 +1,52 @@
+"""Generate the student release folder ``assignments/rnn_shortcomings`` from the solutions.
+
+Everything in the release is derived: stubs from the solution files, the
+provided modules copied, the public checks cut out of the Otter test files,
+and fixtures holding only the public cases. ``python -m autograder build``
+rewrites it; a test fails when the committed folder differs from a fresh build.
+"""
+import ast
+import shutil
+
+from autograder import fixtures, paths
+from autograder.stubs import make_stub
+
+SUPPORT_FILES = ("checking.py", "procedures.py")
+
+
+def public_test_source(source):
+    """An Otter test file with every ``@test_case(..., hidden=True)`` function removed."""
+    lines = source.splitlines()
+    drop = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and any(_is_hidden(d) for d in node.decorator_list):
+            start = min(d.lineno for d in node.decorator_list) - 1
+            # the blank lines that separated it from the previous definition go too
+            while start > 0 and not lines[start - 1].strip():
+                start -= 1
+            drop.update(range(start, node.end_lineno))
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop).rstrip() + "\n"
+
+
+def _is_hidden(decorator):
+    return isinstance(decorator, ast.Call) and any(
+        k.arg == "hidden" and isinstance(k.value, ast.Constant) and k.value.value is True
+        for k in decorator.keywords
+    )
+
+
+def write_release(target=paths.RELEASE):
+    """(Re)write the whole student release into ``target``."""
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "tests").mkdir(parents=True)
+    for name in paths.SUBMITTED_FILES:
+        (target / name).write_text(make_stub((paths.SOLUTIONS / name).read_text()))
+    for name in paths.PROVIDED_FILES:
+        shutil.copyfile(paths.SOLUTIONS / name, target / name)
+    for name in SUPPORT_FILES:
+        shutil.copyfile(paths.SUPPORT / name, target / name)
+    for test_file in sorted(paths.OTTER_TESTS.glob("*.py")):
+        (target / "tests" / test_file.name).write_text(public_test_source(test_file.read_text()))
+    fixtures.build(target / "tests" / "fixtures.npz", public_only=True)
+    return target

@@ -1,0 +1,60 @@
+"""Turn a reference solution into the student's stub.
+
+Every block fenced by ``# BEGIN SOLUTION`` / ``# END SOLUTION`` becomes one
+clearly marked block for the student: the ``# HINT:`` comments of the block,
+then ``raise NotImplementedError``. Everything else (docstrings with shapes,
+shape checks, the ``return`` after the block) is kept as it is.
+"""
+import re
+
+BEGIN = "# BEGIN SOLUTION"
+END = "# END SOLUTION"
+HINT = "# HINT:"
+RULE = "#" * 72
+_DEF = re.compile(r"^\s*def (\w+)\(")
+
+
+def make_stub(source):
+    """The student version of a solution file's text."""
+    out, function, block = [], None, None
+    for number, line in enumerate(source.splitlines(), start=1):
+        stripped = line.strip()
+        if block is None:
+            match = _DEF.match(line)
+            if match:
+                function = match.group(1)
+            if stripped == BEGIN:
+                block = (line[: len(line) - len(line.lstrip())], [])
+            elif stripped == END:
+                raise ValueError(f"line {number}: {END} without {BEGIN}")
+            else:
+                out.append(line)
+        elif stripped == END:
+            out.extend(_student_block(block[0], function, block[1]))
+            block = None
+        elif stripped == BEGIN:
+            raise ValueError(f"line {number}: nested {BEGIN}")
+        elif stripped.startswith(HINT):
+            block[1].append(stripped[len(HINT):].strip())
+    if block is not None:
+        raise ValueError(f"{BEGIN} without {END}")
+    return "\n".join(out) + "\n"
+
+
+def _student_block(indent, function, hints):
+    lines = [RULE, f"# TODO: implement {function}.", *(f"# {hint}" for hint in hints), RULE,
+             f'raise NotImplementedError("{function} is not implemented yet")',
+             RULE, "#" + "END OF YOUR CODE".center(70) + "#", RULE]
+    return [indent + line if line.startswith(("#", "raise")) else line for line in lines]
+
+
+def solution_blocks(source):
+    """The code lines inside the fences (hints excluded), stripped: what must never leak."""
+    lines, inside = [], False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped in (BEGIN, END):
+            inside = stripped == BEGIN
+        elif inside and stripped and not stripped.startswith("#"):
+            lines.append(stripped)
+    return lines

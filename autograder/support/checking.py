@@ -1,0 +1,222 @@
+"""The checks behind ``tests/``: compare with the reference and explain (provided, not graded).
+
+Every check runs a procedure of ``procedures.py`` on a stored case, compares
+the outputs with the reference values in ``tests/fixtures.npz`` and, when
+they differ, fails with a message saying what was expected, what came back
+(type, shape, dtype, first values) and a hint at the likely cause.
+
+``BACKEND`` runs the procedures: in this process by default (fast local
+checks), in a separate, limited process when a grader installs its own.
+"""
+import os
+import re
+
+import numpy as np
+
+import procedures
+from procedures import Described, describe
+
+FIXTURES = os.path.join("tests", "fixtures.npz")
+
+
+class CheckFailed(AssertionError):
+    """A check failed; the message is written for the student."""
+
+
+class LocalBackend:
+    """Runs the student's code in this process."""
+
+    def run(self, kind, inputs, options=None):
+        try:
+            return procedures.run(kind, inputs, options)
+        except procedures.StudentCodeError as error:
+            raise CheckFailed(str(error)) from None
+
+
+BACKEND = LocalBackend()
+
+
+def run(kind, inputs, **options):
+    """Outputs of procedure ``kind`` on ``inputs``, and the inputs it modified."""
+    return BACKEND.run(kind, inputs, options)
+
+
+# -------------------------------------------------------------------- fixtures
+
+_FIXTURE_CACHE = {}
+
+
+def fixture(case):
+    """Inputs and expected outputs of a stored case: ``(inputs, expected)`` dicts of arrays."""
+    path = os.path.abspath(FIXTURES)
+    if path not in _FIXTURE_CACHE:
+        with np.load(path) as data:
+            _FIXTURE_CACHE[path] = {key: data[key] for key in data.files}
+    stored = _FIXTURE_CACHE[path]
+    inputs = {k[len(case) + 4:]: v.copy() for k, v in stored.items() if k.startswith(case + "/in/")}
+    expected = {k[len(case) + 5:]: v for k, v in stored.items() if k.startswith(case + "/out/")}
+    if not inputs and not expected:
+        raise KeyError(f"no case named {case!r} in {FIXTURES}")
+    return inputs, expected
+
+
+# ----------------------------------------------------------------- comparisons
+
+def expect_close(label, got, expected, hint="", rtol=1e-6, atol=None):
+    """Fail unless ``got`` is a real array (or number) of the expected shape with close values.
+
+    ``atol`` defaults to 1e-9 times the largest expected magnitude, so arrays
+    of tiny values are still compared relative to their own scale.
+    """
+    expected = np.asarray(expected, dtype=np.float64)
+    if atol is None:
+        atol = 1e-9 * max(float(np.max(np.abs(expected), initial=0.0)), 1e-300)
+    problem = None
+    is_number = isinstance(got, (float, int, np.floating, np.integer)) and not isinstance(got, bool)
+    if isinstance(got, Described) or not (isinstance(got, np.ndarray) or (is_number and expected.ndim == 0)):
+        problem = "it is not a numpy array" if expected.ndim else "it is not a number"
+    else:
+        array = np.asarray(got)
+        if array.shape != expected.shape:
+            problem = f"the shape is {array.shape} instead of {expected.shape}"
+        elif array.dtype.kind not in "fiu":
+            problem = f"the dtype is {array.dtype}, not a real number type"
+        elif not np.all(np.isfinite(array)) and np.all(np.isfinite(expected)):
+            problem = f"it contains {int(np.sum(~np.isfinite(array)))} nan/inf value(s)"
+        else:
+            difference = np.abs(array.astype(np.float64) - expected)
+            bad = difference > atol + rtol * np.abs(expected)
+            if np.any(bad):
+                where = np.unravel_index(np.argmax(np.where(bad, difference, -1)), expected.shape)
+                problem = (
+                    f"{int(bad.sum())} of {bad.size} value(s) differ; the largest difference is "
+                    f"{difference[where]:.3g} at index {tuple(int(i) for i in where)} "
+                    f"(tolerance {atol:.1g} + {rtol:.0e} * |expected|)"
+                )
+    if problem:
+        raise CheckFailed(
+            f"{label}: {problem}.\n"
+            f"  expected: {describe(expected)}\n"
+            f"  returned: {got if isinstance(got, Described) else describe(got)}"
+            + (f"\nHint: {hint}" if hint else "")
+        )
+
+
+def _inputs_line(inputs):
+    return "inputs: " + ", ".join(
+        f"{k} {tuple(np.shape(v))}" if np.ndim(v) else f"{k}={v.item()!r}" for k, v in inputs.items()
+    )
+
+
+# ---------------------------------------------------------------------- checks
+
+def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
+    """Run the student's code on a stored case and compare every expected output.
+
+    ``hints`` maps an output name (e.g. "dWh") to a hint sharper than ``hint``.
+    """
+    kind = case.split("/")[0]
+    inputs, expected = fixture(case)
+    if kind == "rnn_backward":
+        inputs["Hs"] = expected.pop("Hs")  # replayed: see procedures.replayed_rnn_step
+    got, _ = run(kind, inputs, **options)
+    inputs.pop("Hs", None)
+    for name, value in expected.items():
+        expect_close(f"{kind}, output {name}\n  ({_inputs_line(inputs)})", got.get(name), value,
+                     hint=(hints or {}).get(name, hint), rtol=rtol)
+
+
+def expect_inputs_unchanged(case):
+    """Run a case and fail if the student's code modified any input array in place."""
+    kind = case.split("/")[0]
+    inputs, _ = fixture(case)
+    _, mutated = run(kind, inputs)
+    if mutated:
+        raise CheckFailed(
+            f"{kind} modified its input(s) {', '.join(mutated)} in place.\n"
+            f"Hint: build new arrays (x = x * 2, not x *= 2; copy before writing into an array "
+            f"you were given): the caller's arrays must come back unchanged."
+        )
+
+
+def expect_value_error(case, function_name, argument):
+    """Calling the case's function with ``argument`` one column short raises ValueError naming it."""
+    inputs, _ = fixture(case)
+    inputs[argument] = inputs[argument][..., :-1]
+    got, _ = run("error_raised", inputs, function_name=function_name)
+    if got["error"] is None:
+        raise CheckFailed(f"{function_name} accepted a wrongly shaped {argument} instead of raising ValueError.")
+    if got["error"] != "ValueError" or argument not in got["message"]:
+        raise CheckFailed(
+            f"{function_name} with a wrongly shaped {argument} raised {got['message']}; expected a "
+            f"ValueError whose message names {argument!r}.\n"
+            f"Hint: keep the provided check_shapes(...) call at the top of the function."
+        )
+
+
+def expect_finite_difference_gradients(case, forward, tolerance=1e-5):
+    """The student's backward pass agrees with centred differences of their own forward pass."""
+    from gradcheck import rel_error
+
+    kind = case.split("/")[0]
+    inputs, _ = fixture(case)
+    got, _ = run("finite_differences", inputs, forward=forward)
+    for name in (k for k in inputs if k != "dHs"):
+        numeric, analytic = got["numeric.d" + name], got["analytic.d" + name]
+        expect_close(f"{kind}, gradient on {name}", analytic, numeric, rtol=1.0, atol=np.inf)  # shape only
+        error = rel_error(analytic, numeric)
+        if not error < tolerance:
+            raise CheckFailed(
+                f"{kind}: the gradient on {name} disagrees with finite differences of your {forward} "
+                f"(relative error {error:.2g}, should be below {tolerance:g}).\n"
+                f"  finite differences: {describe(numeric)}\n"
+                f"  your gradient:      {describe(analytic)}\n"
+                f"Hint: if {forward} is right, the backward formula for {name} is not; "
+                f"gradcheck.numerical_gradient lets you check it on its own."
+            )
+
+
+# --------------------------------------------------------------- printed lines
+
+_NORM_LINE = re.compile(r"^Norm after (\d+) steps \((vanishing|exploding) case\): (\d+\.(\d+))$")
+
+
+def _own_line(lecture_line, own):
+    """The lecture's line, with the number the student's own functions give (None if they fail).
+
+    A bug in iterate_map or jacobian_power_norms costs the points of its own
+    question; printing faithfully what those functions return still earns these.
+    """
+    if lecture_line.startswith("Hidden state after 20 steps:"):
+        state = own["state"]
+        return None if state is None or state.ndim != 2 else f"Hidden state after 20 steps: {state[-1]}"
+    steps, case, number, decimals = _NORM_LINE.match(lecture_line).groups()
+    norms = own[case]
+    if norms is None or norms.ndim != 1 or norms.shape[0] < int(steps):
+        return None
+    return lecture_line[: -len(number)] + f"{float(norms[int(steps) - 1]):.{len(decimals)}f}"
+
+
+def expect_printed_lines(first, last, hint):
+    """Lines ``first`` to ``last`` (1-based) of the lecture's output, as the student's script prints them."""
+    inputs, expected = fixture("printed_norms/lecture")
+    lecture = [str(line) for line in expected["lines"]]
+    printed = run("run_script", {})[0]["lines"]
+    own = None
+    problems = []
+    for index in range(first - 1, last):
+        want = lecture[index]
+        got = printed[index].rstrip() if index < len(printed) else None
+        if got == want:
+            continue
+        if got is not None:
+            own = own or run("lecture_values", inputs)[0]
+            if got == _own_line(want, own):
+                continue
+        shown = f"nothing (the output has only {len(printed)} lines)" if got is None else repr(got[:200])
+        problems.append(f"  line {index + 1}: expected {want!r}\n           printed  {shown}")
+    if problems:
+        raise CheckFailed(
+            f"python gradient_norms.py printed {len(problems)} wrong line(s) among lines {first}-{last}:\n"
+            + "\n".join(problems) + f"\nHint: {hint}"
+        )

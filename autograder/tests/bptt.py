@@ -1,0 +1,59 @@
+OK_FORMAT = False
+
+from otter.test_files import test_case
+
+from checking import expect_case, expect_finite_difference_gradients, expect_inputs_unchanged
+
+name = "bptt"
+
+NORMS_HINT = "norms[t - 1] = ||(W.T)^t v||: multiply by W.T once per step, starting from v, then take the 2-norm."
+BACKWARD_HINTS = {
+    "dh_norms": "dh_norms[t] is the norm of dHs[t] plus the gradient carried back from step t+1, measured before the tanh derivative.",
+    "dWh": "dWh sums h_{t-1}.T @ da_t over all steps, with h_0 = h0 at the first step and da_t = dh_t * (1 - h_t**2).",
+    "dh0": "The gradient reaching h0 is what the first step sends back: da_1 @ Wh.T.",
+}
+BACKWARD_HINT = "Carry the gradient back through every step and multiply by the tanh derivative 1 - h_t**2 at each."
+
+
+@test_case(points=3, hidden=False)
+def test_jacobian_power_norms_lecture():
+    expect_case("jacobian_power_norms/vanishing", hint=NORMS_HINT, rtol=1e-9)
+    expect_case("jacobian_power_norms/exploding", hint=NORMS_HINT, rtol=1e-9)
+
+
+@test_case(points=8, hidden=False)
+def test_rnn_backward_small_batch():
+    expect_case("rnn_backward/small", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
+
+
+@test_case(points=0, hidden=False)
+def test_rnn_backward_matches_finite_differences():
+    # No points: a bug in rnn_step (question recurrence) also breaks this
+    # agreement, and the points of bptt are for rnn_backward alone.
+    expect_finite_difference_gradients("rnn_backward/small", "rnn_forward")
+
+
+@test_case(points=3, hidden=True)
+def test_jacobian_power_norms_nonsymmetric():
+    expect_case("jacobian_power_norms/nonsymmetric", hint=NORMS_HINT + " With a non-symmetric W, W.T and W differ.", rtol=1e-9)
+
+
+@test_case(points=3, hidden=True)
+def test_rnn_backward_one_step():
+    expect_case("rnn_backward/one_step", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
+
+
+@test_case(points=3, hidden=True)
+def test_rnn_backward_long_sequence():
+    expect_case("rnn_backward/long", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
+
+
+@test_case(points=3, hidden=True)
+def test_rnn_backward_single_unit():
+    expect_case("rnn_backward/single", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
+
+
+@test_case(points=2, hidden=True)
+def test_bptt_does_not_modify_inputs():
+    for case in ("rnn_backward/small", "jacobian_power_norms/nonsymmetric"):
+        expect_inputs_unchanged(case)
