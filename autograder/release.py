@@ -48,5 +48,5 @@ def write_release(target=paths.RELEASE):
         shutil.copyfile(paths.SUPPORT / name, target / name)
     for test_file in sorted(paths.OTTER_TESTS.glob("*.py")):
         (target / "tests" / test_file.name).write_text(public_test_source(test_file.read_text()))
-    fixtures.build(target / "tests" / "fixtures.npz", public_only=True)
+    fixtures.build(target / "fixtures.npz", public_only=True)
     return target

@@ -43,19 +43,26 @@ class _Discard:
         pass
 
 
-def load(name):
-    """Import the student's module ``name`` afresh (edits are seen), or explain why not."""
-    if not os.path.exists(name + ".py"):
-        raise StudentCodeError(f"{name}.py was not found in your submission.")
+def forget_student_modules():
+    """Drop the student's modules from the import cache, so the next load sees their latest edits."""
     for module in STUDENT_MODULES:
         sys.modules.pop(module, None)
     importlib.invalidate_caches()
+
+
+def load(name):
+    """The student's module ``name`` (imported once per procedure run), or why it cannot be had."""
+    if name in sys.modules:
+        return sys.modules[name]
+    if not os.path.exists(name + ".py"):
+        raise StudentCodeError(f"{name}.py was not found in your submission.")
     with contextlib.redirect_stdout(_Discard()):
         try:
             return importlib.import_module(name)
         except NotImplementedError:
             raise StudentCodeError(f"{name}.py raised NotImplementedError while being imported.") from None
         except Exception as error:
+            sys.modules.pop(name, None)
             raise StudentCodeError(f"{name}.py could not be imported: {describe_error(error)}") from None
 
 
@@ -320,6 +327,7 @@ def run(kind, inputs, options=None):
     Returns ``(outputs, mutated)``: the procedure's plain outputs, and the names
     of the inputs that the student's code modified in place.
     """
+    forget_student_modules()
     working = {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in inputs.items()}
     outputs = PROCEDURES[kind](**working, **(options or {}))
     mutated = [

@@ -1,7 +1,7 @@
 """The checks behind ``tests/``: compare with the reference and explain (provided, not graded).
 
 Every check runs a procedure of ``procedures.py`` on a stored case, compares
-the outputs with the reference values in ``tests/fixtures.npz`` and, when
+the outputs with the reference values in ``fixtures.npz`` and, when
 they differ, fails with a message saying what was expected, what came back
 (type, shape, dtype, first values) and a hint at the likely cause.
 
@@ -16,7 +16,8 @@ import numpy as np
 import procedures
 from procedures import Described, describe
 
-FIXTURES = os.path.join("tests", "fixtures.npz")
+# Reference values sit next to this file: in the release, and in the grading folder.
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.npz")
 
 
 class CheckFailed(AssertionError):

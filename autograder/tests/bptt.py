@@ -15,45 +15,45 @@ BACKWARD_HINTS = {
 BACKWARD_HINT = "Carry the gradient back through every step and multiply by the tanh derivative 1 - h_t**2 at each."
 
 
-@test_case(points=3, hidden=False)
+@test_case(name="jacobian_power_norms_lecture", points=3, hidden=False)
 def test_jacobian_power_norms_lecture():
     expect_case("jacobian_power_norms/vanishing", hint=NORMS_HINT, rtol=1e-9)
     expect_case("jacobian_power_norms/exploding", hint=NORMS_HINT, rtol=1e-9)
 
 
-@test_case(points=8, hidden=False)
+@test_case(name="rnn_backward_small_batch", points=8, hidden=False)
 def test_rnn_backward_small_batch():
     expect_case("rnn_backward/small", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
 
 
-@test_case(points=0, hidden=False)
+@test_case(name="rnn_backward_matches_finite_differences", points=0, hidden=False)
 def test_rnn_backward_matches_finite_differences():
     # No points: a bug in rnn_step (question recurrence) also breaks this
     # agreement, and the points of bptt are for rnn_backward alone.
     expect_finite_difference_gradients("rnn_backward/small", "rnn_forward")
 
 
-@test_case(points=3, hidden=True)
+@test_case(name="jacobian_power_norms_nonsymmetric", points=3, hidden=True)
 def test_jacobian_power_norms_nonsymmetric():
     expect_case("jacobian_power_norms/nonsymmetric", hint=NORMS_HINT + " With a non-symmetric W, W.T and W differ.", rtol=1e-9)
 
 
-@test_case(points=3, hidden=True)
+@test_case(name="rnn_backward_one_step", points=3, hidden=True)
 def test_rnn_backward_one_step():
     expect_case("rnn_backward/one_step", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
 
 
-@test_case(points=3, hidden=True)
+@test_case(name="rnn_backward_long_sequence", points=3, hidden=True)
 def test_rnn_backward_long_sequence():
     expect_case("rnn_backward/long", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
 
 
-@test_case(points=3, hidden=True)
+@test_case(name="rnn_backward_single_unit", points=3, hidden=True)
 def test_rnn_backward_single_unit():
     expect_case("rnn_backward/single", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
 
 
-@test_case(points=2, hidden=True)
+@test_case(name="bptt_does_not_modify_inputs", points=2, hidden=True)
 def test_bptt_does_not_modify_inputs():
     for case in ("rnn_backward/small", "jacobian_power_norms/nonsymmetric"):
         expect_inputs_unchanged(case)

@@ -14,53 +14,53 @@ BACKWARD_HINT = ("Walk back from t = T-1 carrying both dh and dc; dHs[t] plus th
                  "gradient on h_{t+1}, whose norm goes in dh_norms[t].")
 
 
-@test_case(points=4, hidden=False)
+@test_case(name="lstm_step_forward_small_batch", points=4, hidden=False)
 def test_lstm_step_forward_small_batch():
     expect_case("lstm_step_forward/small", hint=GATES_HINT)
 
 
-@test_case(points=4, hidden=False)
+@test_case(name="lstm_step_backward_small_batch", points=4, hidden=False)
 def test_lstm_step_backward_small_batch():
     expect_case("lstm_step_backward/small", hint=STEP_BACKWARD_HINT)
 
 
-@test_case(points=3, hidden=False)
+@test_case(name="lstm_forward_small_batch", points=3, hidden=False)
 def test_lstm_forward_small_batch():
     expect_case("lstm_forward/small", hint=GATES_HINT + " Carry both h and c from step to step.")
 
 
-@test_case(points=4, hidden=False)
+@test_case(name="lstm_backward_small_batch", points=4, hidden=False)
 def test_lstm_backward_small_batch():
     expect_case("lstm_backward/small", hint=BACKWARD_HINT)
 
 
-@test_case(points=2, hidden=False)
+@test_case(name="lstm_backward_matches_finite_differences", points=2, hidden=False)
 def test_lstm_backward_matches_finite_differences():
     expect_finite_difference_gradients("lstm_backward/small", "lstm_forward")
 
 
-@test_case(points=2, hidden=True)
+@test_case(name="lstm_step_unusual_sizes", points=2, hidden=True)
 def test_lstm_step_unusual_sizes():
     expect_case("lstm_step_forward/single", hint=GATES_HINT)
     expect_case("lstm_step_backward/wide", hint=STEP_BACKWARD_HINT)
 
 
-@test_case(points=1, hidden=True)
+@test_case(name="lstm_forward_long_sequence", points=1, hidden=True)
 def test_lstm_forward_long_sequence():
     expect_case("lstm_forward/long", hint=GATES_HINT)
 
 
-@test_case(points=1, hidden=True)
+@test_case(name="lstm_backward_one_step", points=1, hidden=True)
 def test_lstm_backward_one_step():
     expect_case("lstm_backward/one_step", hint=BACKWARD_HINT)
 
 
-@test_case(points=2, hidden=True)
+@test_case(name="lstm_backward_long_sequence", points=2, hidden=True)
 def test_lstm_backward_long_sequence():
     expect_case("lstm_backward/long", hint=BACKWARD_HINT)
 
 
-@test_case(points=2, hidden=True)
+@test_case(name="lstm_does_not_modify_inputs", points=2, hidden=True)
 def test_lstm_does_not_modify_inputs():
     for case in ("lstm_step_forward/small", "lstm_step_backward/small", "lstm_backward/small"):
         expect_inputs_unchanged(case)

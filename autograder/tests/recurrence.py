@@ -10,46 +10,46 @@ STEP_HINT = "h = tanh(x @ Wx + h_prev @ Wh + b): check the bias, the order of th
 LOOP_HINT = "Hs[t] is the state after reading X[t]; start from h0 and feed each new state into the next step."
 
 
-@test_case(points=3, hidden=False)
+@test_case(name="rnn_step_small_batch", points=3, hidden=False)
 def test_rnn_step_small_batch():
     expect_case("rnn_step/small", hint=STEP_HINT)
 
 
-@test_case(points=4, hidden=False)
+@test_case(name="rnn_forward_small_batch", points=4, hidden=False)
 def test_rnn_forward_small_batch():
     expect_case("rnn_forward/small", hint=LOOP_HINT)
 
 
-@test_case(points=3, hidden=False)
+@test_case(name="iterate_map_lecture_demo", points=3, hidden=False)
 def test_iterate_map_lecture_demo():
     expect_case("iterate_map/lecture", hint="states[0] = h0 and states[k] = tanh(W @ states[k - 1]), column-vector form W @ h.")
 
 
-@test_case(points=2, hidden=True)
+@test_case(name="rnn_step_unusual_sizes", points=2, hidden=True)
 def test_rnn_step_unusual_sizes():
     expect_case("rnn_step/single", hint=STEP_HINT)
     expect_case("rnn_step/wide", hint=STEP_HINT + " Wh is (H, H): h_prev @ Wh, not Wh @ h_prev.")
 
 
-@test_case(points=3, hidden=True)
+@test_case(name="rnn_forward_one_step_and_long", points=3, hidden=True)
 def test_rnn_forward_one_step_and_long():
     expect_case("rnn_forward/one_step", hint=LOOP_HINT)
     expect_case("rnn_forward/long", hint=LOOP_HINT)
 
 
-@test_case(points=2, hidden=True)
+@test_case(name="iterate_map_random_and_zero_steps", points=2, hidden=True)
 def test_iterate_map_random_and_zero_steps():
     expect_case("iterate_map/random", hint="Return steps + 1 rows: h0 first, then one row per application of the map.")
     expect_case("iterate_map/zero_steps", hint="With steps = 0 the result is just h0, shape (1, H).")
 
 
-@test_case(points=2, hidden=True)
+@test_case(name="recurrence_does_not_modify_inputs", points=2, hidden=True)
 def test_recurrence_does_not_modify_inputs():
     for case in ("rnn_step/small", "rnn_forward/small", "iterate_map/random"):
         expect_inputs_unchanged(case)
 
 
-@test_case(points=1, hidden=True)
+@test_case(name="recurrence_rejects_bad_shapes", points=1, hidden=True)
 def test_recurrence_rejects_bad_shapes():
     expect_case("rnn_forward/small", hint=LOOP_HINT)
     expect_value_error("rnn_forward/small", "rnn_forward", "Wh")

@@ -21,11 +21,13 @@ def test_jacobian_power_norms_lecture():
     expect_case("jacobian_power_norms/exploding", hint=NORMS_HINT, rtol=1e-9)
 
 
-@test_case(points=6, hidden=False)
+@test_case(points=8, hidden=False)
 def test_rnn_backward_small_batch():
     expect_case("rnn_backward/small", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
 
 
-@test_case(points=3, hidden=False)
+@test_case(points=0, hidden=False)
 def test_rnn_backward_matches_finite_differences():
+    # No points: a bug in rnn_step (question recurrence) also breaks this
+    # agreement, and the points of bptt are for rnn_backward alone.
     expect_finite_difference_gradients("rnn_backward/small", "rnn_forward")

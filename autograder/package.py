@@ -1,0 +1,118 @@
+"""Build the two things an instructor uploads: the Gradescope autograder zip and the student zip.
+
+``autograder.zip`` is made by ``otter generate`` from the full Otter tests, the
+fixtures of every case and the support files, with Python 3.11 and the
+project's own package pins. Two things are added to what Otter produces:
+
+- a one-cell driver notebook: Otter grades exactly one notebook or one
+  ``.py`` file, and a submission here is several ``.py`` files; the driver is
+  the notebook Otter runs, and the checks import the student's modules;
+- ``run_otter.py`` first sets the submission's files in place
+  (``submission_layout``), so that a zip with its files in a folder, or with the
+  student's own notebook in it, grades like a plain one.
+"""
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+import zipfile
+from pathlib import Path
+
+import nbformat
+
+from autograder import fixtures, paths, release
+
+DRIVER = "grading_driver.ipynb"
+GRADING_SUPPORT = ("checking.py", "procedures.py", "submission_layout.py")
+OTTER_CONFIG = {
+    "points_possible": 100,
+    "show_stdout": False,
+    "show_hidden": False,
+    "print_summary": True,
+}
+RUN_OTTER = '''"""Runs Otter-Grader's autograding process, after putting the submission's files in place."""
+import sys
+
+sys.path.insert(0, "/autograder/source/files")
+import submission_layout  # noqa: E402
+
+for line in submission_layout.normalize("/autograder/submission", move_notebooks=True):
+    print("submission layout:", line)
+
+from otter.run.run_autograder import main as run_autograder  # noqa: E402
+
+if __name__ == "__main__":
+    run_autograder("/autograder")
+'''
+
+
+def project_pins(exclude=("otter-grader",)):
+    """The runtime dependency pins of pyproject.toml (Otter adds its own pin of otter-grader)."""
+    with open(paths.ROOT / "pyproject.toml", "rb") as f:
+        dependencies = tomllib.load(f)["project"]["dependencies"]
+    return [d for d in dependencies if re.split(r"[\[=<>]", d)[0] not in exclude]
+
+
+def driver_notebook():
+    source = (
+        "# Grading driver, supplied by the autograder: the checks that follow import\n"
+        "# the student's modules (recurrence.py, ...) from this folder.\n"
+        "import submission_layout\n"
+        "submission_layout.normalize('.')"
+    )
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source, id="grading-driver")])
+    notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    return nbformat.writes(notebook)
+
+
+def build_autograder(out_zip):
+    """Write the Gradescope autograder zip to ``out_zip``."""
+    with tempfile.TemporaryDirectory() as staging:
+        staging = Path(staging)
+        (staging / "tests").mkdir()
+        for test_file in paths.OTTER_TESTS.glob("*.py"):
+            shutil.copyfile(test_file, staging / "tests" / test_file.name)
+        fixtures.build(staging / "fixtures.npz", public_only=False)
+        support = [*GRADING_SUPPORT, *paths.PROVIDED_FILES, DRIVER, "fixtures.npz"]
+        for name in GRADING_SUPPORT:
+            shutil.copyfile(paths.SUPPORT / name, staging / name)
+        for name in paths.PROVIDED_FILES:
+            shutil.copyfile(paths.SOLUTIONS / name, staging / name)
+        (staging / DRIVER).write_text(driver_notebook())
+        (staging / "otter_config.json").write_text(json.dumps(OTTER_CONFIG, indent=2))
+        (staging / "requirements.txt").write_text("\n".join(project_pins()) + "\n")
+        subprocess.run(
+            [sys.executable, "-m", "otter", "generate", "-t", "tests", "-o", "autograder.zip",
+             "-c", "otter_config.json", "-r", "requirements.txt", "--no-environment",
+             "--python-version", "3.11", *support],
+            cwd=staging, check=True, capture_output=True, text=True,
+        )
+        _replace_member(staging / "autograder.zip", out_zip, "run_otter.py", RUN_OTTER)
+    return Path(out_zip)
+
+
+def _replace_member(source_zip, out_zip, name, text):
+    Path(out_zip).parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(source_zip) as source, zipfile.ZipFile(out_zip, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            data = text.encode() if item.filename == name else source.read(item)
+            out.writestr(item, data)
+
+
+def build_student_zip(out_zip):
+    """Zip the committed release folder (regenerated first) as the students download it."""
+    folder = release.write_release()
+    Path(out_zip).parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out_zip, "w", zipfile.ZIP_DEFLATED) as out:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                out.write(path, Path(paths.ASSIGNMENT) / path.relative_to(folder))
+    return Path(out_zip)
+
+
+def build_all(dist=paths.DIST):
+    """Regenerate the release and write both zips into ``dist``; return their paths."""
+    return build_autograder(dist / "autograder.zip"), build_student_zip(dist / "student.zip")
