@@ -15,18 +15,18 @@ BACKWARD_HINTS = {
 BACKWARD_HINT = "Carry the gradient back through every step and multiply by the tanh derivative 1 - h_t**2 at each."
 
 
-@test_case(points=3, hidden=False)
+@test_case(name="jacobian_power_norms_lecture", points=3, hidden=False)
 def test_jacobian_power_norms_lecture():
     expect_case("jacobian_power_norms/vanishing", hint=NORMS_HINT, rtol=1e-9)
     expect_case("jacobian_power_norms/exploding", hint=NORMS_HINT, rtol=1e-9)
 
 
-@test_case(points=8, hidden=False)
+@test_case(name="rnn_backward_small_batch", points=8, hidden=False)
 def test_rnn_backward_small_batch():
     expect_case("rnn_backward/small", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
 
 
-@test_case(points=0, hidden=False)
+@test_case(name="rnn_backward_matches_finite_differences", points=0, hidden=False)
 def test_rnn_backward_matches_finite_differences():
     # No points: a bug in rnn_step (question recurrence) also breaks this
     # agreement, and the points of bptt are for rnn_backward alone.

@@ -10,18 +10,18 @@ name = "clipping"
 GLOBAL_HINT = "Clip by the norm of all gradients together (one factor for every array), not array by array."
 
 
-@test_case(points=3, hidden=False)
+@test_case(name="global_norm_of_a_dict", points=3, hidden=False)
 def test_global_norm_of_a_dict():
     expect_case("global_norm/dict", hint="sqrt of the sum of squares of every entry of every array.")
 
 
-@test_case(points=4, hidden=False)
+@test_case(name="clip_by_global_norm_scales_large_gradients", points=4, hidden=False)
 def test_clip_by_global_norm_scales_large_gradients():
     expect_case("clip_by_global_norm/large", hint=GLOBAL_HINT, hints={
         "total_norm": "Return the global norm measured before clipping, not after.",
     })
 
 
-@test_case(points=3, hidden=False)
+@test_case(name="clip_by_global_norm_leaves_small_gradients", points=3, hidden=False)
 def test_clip_by_global_norm_leaves_small_gradients():
     expect_case("clip_by_global_norm/small", hint="coef = max_norm / (total_norm + eps) is applied only when it is below 1: small gradients are never scaled up.")

@@ -14,26 +14,26 @@ BACKWARD_HINT = ("Walk back from t = T-1 carrying both dh and dc; dHs[t] plus th
                  "gradient on h_{t+1}, whose norm goes in dh_norms[t].")
 
 
-@test_case(points=4, hidden=False)
+@test_case(name="lstm_step_forward_small_batch", points=4, hidden=False)
 def test_lstm_step_forward_small_batch():
     expect_case("lstm_step_forward/small", hint=GATES_HINT)
 
 
-@test_case(points=4, hidden=False)
+@test_case(name="lstm_step_backward_small_batch", points=4, hidden=False)
 def test_lstm_step_backward_small_batch():
     expect_case("lstm_step_backward/small", hint=STEP_BACKWARD_HINT)
 
 
-@test_case(points=3, hidden=False)
+@test_case(name="lstm_forward_small_batch", points=3, hidden=False)
 def test_lstm_forward_small_batch():
     expect_case("lstm_forward/small", hint=GATES_HINT + " Carry both h and c from step to step.")
 
 
-@test_case(points=4, hidden=False)
+@test_case(name="lstm_backward_small_batch", points=4, hidden=False)
 def test_lstm_backward_small_batch():
     expect_case("lstm_backward/small", hint=BACKWARD_HINT)
 
 
-@test_case(points=2, hidden=False)
+@test_case(name="lstm_backward_matches_finite_differences", points=2, hidden=False)
 def test_lstm_backward_matches_finite_differences():
     expect_finite_difference_gradients("lstm_backward/small", "lstm_forward")

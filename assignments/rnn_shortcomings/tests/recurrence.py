@@ -10,16 +10,16 @@ STEP_HINT = "h = tanh(x @ Wx + h_prev @ Wh + b): check the bias, the order of th
 LOOP_HINT = "Hs[t] is the state after reading X[t]; start from h0 and feed each new state into the next step."
 
 
-@test_case(points=3, hidden=False)
+@test_case(name="rnn_step_small_batch", points=3, hidden=False)
 def test_rnn_step_small_batch():
     expect_case("rnn_step/small", hint=STEP_HINT)
 
 
-@test_case(points=4, hidden=False)
+@test_case(name="rnn_forward_small_batch", points=4, hidden=False)
 def test_rnn_forward_small_batch():
     expect_case("rnn_forward/small", hint=LOOP_HINT)
 
 
-@test_case(points=3, hidden=False)
+@test_case(name="iterate_map_lecture_demo", points=3, hidden=False)
 def test_iterate_map_lecture_demo():
     expect_case("iterate_map/lecture", hint="states[0] = h0 and states[k] = tanh(W @ states[k - 1]), column-vector form W @ h.")
