@@ -102,9 +102,9 @@ def _replace_member(source_zip, out_zip, name, text):
             out.writestr(item, data)
 
 
-def build_student_zip(out_zip):
-    """Zip the committed release folder (regenerated first) as the students download it."""
-    folder = release.write_release()
+def build_student_zip(out_zip, folder=paths.RELEASE):
+    """Regenerate the release in ``folder`` and zip it as the students download it."""
+    folder = release.write_release(folder)
     Path(out_zip).parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out_zip, "w", zipfile.ZIP_DEFLATED) as out:
         for path in sorted(folder.rglob("*")):

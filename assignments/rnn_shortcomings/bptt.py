@@ -14,8 +14,8 @@ from shapes import check_shape, check_shapes, check_steps
 def jacobian_power_norms(W, v, steps):
     """Norms of a vector pushed back through the same linear Jacobian again and again.
 
-    The lecture's experiment: with vec = v, repeat vec = W.T @ vec and record
-    the 2-norm after each multiplication.
+    The lecture's experiment: starting from v, multiply by W.T again and
+    again, recording the 2-norm after each multiplication.
 
     Inputs:
     - W: the Jacobian of one step, shape (H, H)

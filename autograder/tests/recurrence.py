@@ -22,7 +22,7 @@ def test_rnn_forward_small_batch():
 
 @test_case(name="iterate_map_lecture_demo", points=3, hidden=False)
 def test_iterate_map_lecture_demo():
-    expect_case("iterate_map/lecture", hint="states[0] = h0 and states[k] = tanh(W @ states[k - 1]), column-vector form W @ h.")
+    expect_case("iterate_map/lecture", hint="states[0] is h0 and states[k] = tanh(W @ states[k - 1]), column-vector form W @ h.")
 
 
 @test_case(name="rnn_step_unusual_sizes", points=2, hidden=True)

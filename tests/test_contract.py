@@ -1,0 +1,180 @@
+"""The reference solutions keep the contract of ../shared/assignment-spec.md."""
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra.numpy import arrays
+
+import bptt
+import clipping
+import lstm
+import recurrence
+from clipping import clip_by_global_norm, clip_by_value, global_norm
+
+finite = st.floats(-1e3, 1e3, allow_nan=False, width=64)
+small_shapes = st.lists(st.integers(1, 4), min_size=0, max_size=3).map(tuple)
+grad_lists = st.lists(arrays(np.float64, small_shapes, elements=finite), min_size=1, max_size=4)
+
+
+# ---------------------------------------------------------------- clipping
+
+@given(grad_lists)
+def test_global_norm_is_the_norm_of_everything_flattened(grads):
+    flat = np.concatenate([g.ravel() for g in grads])
+    assert global_norm(grads) == pytest.approx(np.linalg.norm(flat), rel=1e-12, abs=1e-300)
+    assert isinstance(global_norm(grads), float)
+
+
+@given(grad_lists, st.floats(0.0, 100.0))
+def test_clip_by_global_norm_caps_the_norm_and_keeps_the_direction(grads, max_norm):
+    before = [g.copy() for g in grads]
+    clipped, total = clip_by_global_norm(grads, max_norm)
+    assert all(np.array_equal(g, b) for g, b in zip(grads, before)), "inputs were modified"
+    assert isinstance(clipped, list) and len(clipped) == len(grads)
+    assert total == pytest.approx(global_norm(grads))
+    assert global_norm(clipped) <= max(max_norm, 0) * (1 + 1e-9) or total <= max_norm
+    coef = max_norm / (total + 1e-6)
+    for g, c in zip(grads, clipped):
+        assert c.shape == g.shape and c is not g
+        np.testing.assert_allclose(c, g * min(coef, 1.0), rtol=1e-12, atol=0)
+
+
+def test_clip_by_global_norm_follows_pytorch_at_the_threshold():
+    # torch: coef = max_norm / (total + 1e-6) < 1 at exactly the threshold, so it scales a hair down.
+    g = np.array([3.0, 4.0])
+    clipped, total = clip_by_global_norm({"g": g}, 5.0)
+    assert total == 5.0
+    np.testing.assert_allclose(clipped["g"], g * 5.0 / (5.0 + 1e-6), rtol=1e-15)
+
+
+def test_clip_keeps_dict_keys_and_tuple_type():
+    grads = {"b": np.ones(2), "a": np.full((2, 2), 10.0)}
+    clipped, _ = clip_by_global_norm(grads, 1.0)
+    assert list(clipped) == ["b", "a"]
+    clipped, _ = clip_by_global_norm((np.ones(3),), 1.0)
+    assert isinstance(clipped, tuple)
+
+
+def test_nonfinite_norm_raises_only_when_asked():
+    grads = [np.array([1.0, np.inf])]
+    with pytest.raises(ValueError):
+        clip_by_global_norm(grads, 1.0, error_if_nonfinite=True)
+    with np.errstate(invalid="ignore"):  # inf * 0 is nan, as in PyTorch
+        clipped, total = clip_by_global_norm(grads, 1.0)
+    assert np.isinf(total)
+
+
+@given(grad_lists, st.floats(0.0, 10.0))
+def test_clip_by_value_clamps_every_entry(grads, clip_value):
+    clipped = clip_by_value(grads, clip_value)
+    for g, c in zip(grads, clipped):
+        assert np.all(np.abs(c) <= clip_value)
+        np.testing.assert_array_equal(c, np.clip(g, -clip_value, clip_value))
+
+
+@pytest.mark.parametrize("bad", [-1.0, np.nan, np.inf])
+def test_clip_rejects_bad_thresholds(bad):
+    with pytest.raises(ValueError, match="max_norm"):
+        clip_by_global_norm([np.ones(2)], bad)
+
+
+# ------------------------------------------------------------- recurrences
+
+@settings(max_examples=30)
+@given(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3), st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_rnn_forward_is_rnn_step_repeated(T, N, D, H, seed):
+    rng = np.random.default_rng(seed)
+    X, h0 = rng.normal(size=(T, N, D)), rng.normal(size=(N, H))
+    Wx, Wh, b = rng.normal(size=(D, H)), rng.normal(size=(H, H)), rng.normal(size=H)
+    Hs, _ = recurrence.rnn_forward(X, h0, Wx, Wh, b)
+    h = h0
+    for t in range(T):
+        h = recurrence.rnn_step(X[t], h, Wx, Wh, b)
+        np.testing.assert_array_equal(Hs[t], h)
+    assert Hs.dtype == np.float64 and np.all(np.abs(Hs) <= 1)
+
+
+@settings(max_examples=30)
+@given(st.integers(1, 4), st.integers(1, 3), st.integers(1, 3), st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_lstm_forward_is_lstm_step_repeated(T, N, D, H, seed):
+    rng = np.random.default_rng(seed)
+    X, h0, c0 = rng.normal(size=(T, N, D)), rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    Wx, Wh, b = rng.normal(size=(D, 4 * H)), rng.normal(size=(H, 4 * H)), rng.normal(size=4 * H)
+    Hs, _ = lstm.lstm_forward(X, h0, c0, Wx, Wh, b)
+    h, c = h0, c0
+    for t in range(T):
+        h, c, _ = lstm.lstm_step_forward(X[t], h, c, Wx, Wh, b)
+        np.testing.assert_array_equal(Hs[t], h)
+
+
+def test_lstm_gate_order_is_i_f_g_o():
+    """Only the forget gate open (f = 1, i = 0): the cell keeps c_prev; o = 1 shows tanh(c)."""
+    N, D, H = 1, 1, 2
+    big = 50.0
+    b = np.concatenate([-big * np.ones(H), big * np.ones(H), np.zeros(H), big * np.ones(H)])  # i, f, g, o
+    c_prev = np.array([[0.3, -0.7]])
+    h, c, _ = lstm.lstm_step_forward(np.zeros((N, D)), np.zeros((N, H)), c_prev,
+                                     np.zeros((D, 4 * H)), np.zeros((H, 4 * H)), b)
+    np.testing.assert_allclose(c, c_prev, atol=1e-12)
+    np.testing.assert_allclose(h, np.tanh(c_prev), atol=1e-12)
+
+
+def test_sigmoid_does_not_overflow():
+    with np.errstate(all="raise"):
+        np.testing.assert_allclose(lstm.sigmoid(np.array([-1000.0, 0.0, 1000.0])), [0.0, 0.5, 1.0])
+
+
+# ------------------------------------------------------- shapes and inputs
+
+RNN = dict(X=np.zeros((3, 2, 4)), h0=np.zeros((2, 5)), Wx=np.zeros((4, 5)), Wh=np.zeros((5, 5)), b=np.zeros(5))
+LSTM = dict(X=np.zeros((3, 2, 4)), h0=np.zeros((2, 5)), c0=np.zeros((2, 5)),
+            Wx=np.zeros((4, 20)), Wh=np.zeros((5, 20)), b=np.zeros(20))
+
+
+@pytest.mark.parametrize("function, inputs", [(recurrence.rnn_forward, RNN), (lstm.lstm_forward, LSTM)],
+                         ids=["rnn_forward", "lstm_forward"])
+def test_every_wrongly_shaped_argument_is_named(function, inputs):
+    for name, value in inputs.items():
+        wrong = np.zeros(value.shape[:-1] + (value.shape[-1] + 1,))
+        with pytest.raises(ValueError, match=name):
+            function(**{**inputs, name: wrong})
+
+
+def test_backward_rejects_a_wrongly_shaped_upstream_gradient():
+    Hs, cache = recurrence.rnn_forward(**RNN)
+    with pytest.raises(ValueError, match="dHs"):
+        bptt.rnn_backward(np.zeros((3, 2, 4)), cache)
+    Hs, cache = lstm.lstm_forward(**LSTM)
+    with pytest.raises(ValueError, match="dHs"):
+        lstm.lstm_backward(np.zeros((2, 2, 5)), cache)
+
+
+@pytest.mark.parametrize("steps", [-1, 2.5, "3"])
+def test_step_counts_must_be_whole_and_not_negative(steps):
+    with pytest.raises(ValueError, match="steps"):
+        recurrence.iterate_map(np.eye(2), np.ones(2), steps)
+
+
+def test_no_function_modifies_its_inputs():
+    rng = np.random.default_rng(3)
+    inputs = {k: rng.normal(size=v.shape) for k, v in LSTM.items()}
+    saved = {k: v.copy() for k, v in inputs.items()}
+    Hs, cache = lstm.lstm_forward(**inputs)
+    dHs = rng.normal(size=Hs.shape)
+    dHs_saved = dHs.copy()
+    lstm.lstm_backward(dHs, cache)
+    rnn = {k: rng.normal(size=v.shape) for k, v in RNN.items()}
+    rnn_saved = {k: v.copy() for k, v in rnn.items()}
+    Hs, cache = recurrence.rnn_forward(**rnn)
+    bptt.rnn_backward(dHs, cache)
+    for k in inputs:
+        np.testing.assert_array_equal(inputs[k], saved[k])
+    for k in rnn:
+        np.testing.assert_array_equal(rnn[k], rnn_saved[k])
+    np.testing.assert_array_equal(dHs, dHs_saved)
+
+
+def test_everything_is_float64_even_from_integer_inputs():
+    Hs, _ = recurrence.rnn_forward(np.ones((2, 1, 1), dtype=int), np.zeros((1, 1), dtype=int),
+                                   np.ones((1, 1), dtype=int), np.ones((1, 1), dtype=int), np.zeros(1, dtype=int))
+    assert Hs.dtype == np.float64
+    assert clipping.clip_by_value([np.array([3, -3])], 1)[0].dtype == np.float64

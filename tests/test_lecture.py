@@ -1,0 +1,48 @@
+"""The course reproduces the lecture's demo output digit for digit."""
+import subprocess
+import sys
+
+import numpy as np
+
+from autograder import paths
+
+SEED = paths.ROOT.parent / "shared" / "seeds" / "000_e2906abac05e3f55.txt"
+
+
+def lecture_output():
+    """The printed block of the lecture's demo, as the seed file records it."""
+    lines = SEED.read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("Hidden state after 20 steps:"))
+    last = max(i for i, line in enumerate(lines) if line.startswith("Norm after"))
+    return lines[first:last + 1]
+
+
+def test_seed_block_is_the_expected_twelve_lines():
+    assert len(lecture_output()) == 12
+
+
+def test_reference_gradient_norms_script_prints_the_lecture_exactly():
+    run = subprocess.run([sys.executable, "gradient_norms.py"], cwd=paths.SOLUTIONS,
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.splitlines() == lecture_output()
+
+
+def test_iterate_map_is_the_lecture_loop_bit_for_bit():
+    from recurrence import iterate_map
+
+    W = np.array([[0.7, 0.2], [0.1, 0.6]])
+    state = np.array([1.0, 0.0])
+    for _ in range(20):
+        state = np.tanh(W @ state)
+    assert np.array_equal(iterate_map(W, [1.0, 0.0], 20)[-1], state)
+
+
+def test_jacobian_power_norms_is_the_lecture_loop_bit_for_bit():
+    from bptt import jacobian_power_norms
+
+    W = np.array([[1.3, 0.0], [0.0, 1.1]])
+    vec, norms = np.ones(2), []
+    for _ in range(10):
+        vec = W.T @ vec
+        norms.append(np.linalg.norm(vec))
+    assert np.array_equal(jacobian_power_norms(W, np.ones(2), 10), norms)

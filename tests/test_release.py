@@ -1,0 +1,136 @@
+"""The student release is generated from the solutions and leaks no solution or hidden test."""
+import ast
+import re
+import zipfile
+
+import numpy as np
+import pytest
+
+from autograder import package, paths, release
+from autograder.stubs import make_stub, solution_blocks
+
+
+@pytest.fixture(scope="module")
+def fresh_release(tmp_path_factory):
+    return release.write_release(tmp_path_factory.mktemp("release") / paths.ASSIGNMENT)
+
+
+@pytest.fixture(scope="module")
+def student_zip(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("zip")
+    return package.build_student_zip(folder / "student.zip", folder=folder / paths.ASSIGNMENT)
+
+
+def release_files(folder):
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts)
+
+
+def test_committed_release_is_what_the_build_generates(fresh_release):
+    assert release_files(paths.RELEASE) == release_files(fresh_release), \
+        "run `python -m autograder build` and commit assignments/"
+    for name in release_files(fresh_release):
+        committed, fresh = paths.RELEASE / name, fresh_release / name
+        if name.endswith(".npz"):
+            with np.load(committed) as a, np.load(fresh) as b:
+                assert sorted(a.files) == sorted(b.files), name
+                for key in a.files:
+                    np.testing.assert_array_equal(a[key], b[key], err_msg=f"{name}:{key}")
+        else:
+            assert committed.read_text() == fresh.read_text(), \
+                f"{name} differs: run `python -m autograder build` and commit assignments/"
+
+
+def release_texts(folder):
+    """Every text a student receives, including what is inside the fixtures."""
+    texts = {}
+    for name in release_files(folder):
+        if name.endswith(".npz"):
+            with np.load(folder / name) as data:
+                texts[name] = "\n".join(data.files)
+        else:
+            texts[name] = (folder / name).read_text()
+    return texts
+
+
+def hidden_test_functions():
+    """(name, source) of every hidden Otter test case."""
+    found = []
+    for path in paths.OTTER_TESTS.glob("*.py"):
+        source = path.read_text()
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef) and any(release._is_hidden(d) for d in node.decorator_list):
+                body = ast.get_source_segment(source, node.body[0]) if node.body else ""
+                found.append((node.name, body))
+    return found
+
+
+@pytest.mark.parametrize("where", ["committed", "zip"])
+def test_no_solution_code_and_no_hidden_test_in_the_release(where, student_zip, tmp_path):
+    if where == "zip":
+        with zipfile.ZipFile(student_zip) as archive:
+            archive.extractall(tmp_path)
+        folder = tmp_path / paths.ASSIGNMENT
+    else:
+        folder = paths.RELEASE
+    texts = release_texts(folder)
+    for name in paths.SUBMITTED_FILES:
+        for line in solution_blocks((paths.SOLUTIONS / name).read_text()):
+            if len(line) > 12:  # short lines like `h = h0` or `return h` say nothing
+                leaks = [f for f, text in texts.items() if line in text]
+                assert not leaks, f"solution line {line!r} of {name} appears in {leaks}"
+    hidden = hidden_test_functions()
+    assert len(hidden) >= 15
+    for function_name, body in hidden:
+        leaks = [f for f, text in texts.items() if function_name in text or body in text]
+        assert not leaks, f"hidden test {function_name} appears in {leaks}"
+    hidden_cases = [name for name, (_, public, _) in __import__("autograder.cases").cases.CASES.items() if not public]
+    for case in hidden_cases:
+        assert not any(case + "/" in text for text in texts.values()), f"hidden case {case} is in the release"
+
+
+def test_release_zip_holds_the_release_folder(student_zip):
+    with zipfile.ZipFile(student_zip) as archive:
+        names = sorted(n.removeprefix(paths.ASSIGNMENT + "/") for n in archive.namelist())
+    assert names == release_files(paths.RELEASE)
+
+
+def test_stubs_keep_docstrings_with_shapes_and_raise_not_implemented():
+    for name in paths.SUBMITTED_FILES:
+        stub = (paths.RELEASE / name).read_text()
+        tree = ast.parse(stub)
+        functions = [n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
+        solution_functions = [n.name for n in ast.parse((paths.SOLUTIONS / name).read_text()).body
+                              if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
+        assert [f.name for f in functions] == solution_functions
+        for function in functions:
+            if function.name == "sigmoid":  # provided helper
+                continue
+            doc = ast.get_docstring(function)
+            assert doc and ("shape" in doc or "Returns" in doc), function.name
+            raises = [n for n in ast.walk(function) if isinstance(n, ast.Raise)
+                      and "NotImplementedError" in ast.unparse(n)]
+            assert raises, f"{name}:{function.name} has no student block"
+    for name in paths.PROVIDED_FILES:
+        assert (paths.RELEASE / name).read_text() == (paths.SOLUTIONS / name).read_text()
+
+
+def test_public_tests_are_the_visible_cases_of_the_otter_tests():
+    for path in paths.OTTER_TESTS.glob("*.py"):
+        public = (paths.RELEASE / "tests" / path.name).read_text()
+        assert "hidden=True" not in public
+        visible = re.findall(r'@test_case\(name="(\w+)", points=\d+, hidden=False\)', path.read_text())
+        assert visible and all(f'name="{v}"' in public for v in visible)
+
+
+def test_stub_generator_rejects_unbalanced_fences():
+    with pytest.raises(ValueError):
+        make_stub("def f():\n    # BEGIN SOLUTION\n    return 1\n")
+    with pytest.raises(ValueError):
+        make_stub("def f():\n    # END SOLUTION\n")
+
+
+def test_stub_generator_keeps_hints_and_names_the_function():
+    stub = make_stub("def f(x):\n    # BEGIN SOLUTION\n    # HINT: double it\n    y = 2 * x\n    # END SOLUTION\n    return y\n")
+    assert "# double it" in stub and 'raise NotImplementedError("f is not implemented yet")' in stub
+    assert "2 * x" not in stub and stub.rstrip().endswith("return y")
