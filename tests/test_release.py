@@ -73,8 +73,7 @@ def hidden_test_functions():
         source = path.read_text()
         for node in ast.parse(source).body:
             if isinstance(node, ast.FunctionDef) and any(release._is_hidden(d) for d in node.decorator_list):
-                body = ast.get_source_segment(source, node.body[0]) if node.body else ""
-                found.append((node.name, body))
+                found.append((node.name, ast.get_source_segment(source, node)))
     return found
 
 
@@ -88,10 +87,10 @@ def test_no_solution_code_and_no_hidden_test_in_the_release(where, student_zip, 
         folder = paths.RELEASE
     texts = release_texts(folder)
     code = {f: without_docstrings(t) for f, t in texts.items() if f.endswith(".py")}
-    spec = SPEC.read_text()  # what the contract itself states (e.g. the clipping rule) is no leak
+    spec = "".join(SPEC.read_text().split())  # what the contract states (e.g. the clipping rule) is no leak
     for name in paths.SUBMITTED_FILES:
         for line in solution_blocks((paths.SOLUTIONS / name).read_text()):
-            if len(line) > 12 and line not in spec:  # short lines like `h = h0` say nothing
+            if len(line) > 12 and "".join(line.split()) not in spec:  # short lines like `h = h0` say nothing
                 leaks = [f for f, text in code.items() if line in text]
                 assert not leaks, f"solution line {line!r} of {name} appears in {leaks}"
     hidden = hidden_test_functions()

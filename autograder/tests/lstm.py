@@ -9,7 +9,7 @@ name = "lstm"
 GATES_HINT = ("Slice the 4H pre-activations in the order i, f, g, o (PyTorch's order, not CS231n's i, f, o, g); "
               "sigmoid on i, f, o and tanh on g; c = f * c_prev + i * g; h = o * tanh(c).")
 STEP_BACKWARD_HINT = ("The total gradient on c is dc + dh * o * (1 - tanh(c)**2): h depends on c too. "
-                      "Then dc_prev = dc_total * f, and each gate's gradient goes through its own nonlinearity.")
+                      "c_prev gets that total through the forget gate, and each gate's gradient goes through its own nonlinearity.")
 BACKWARD_HINT = ("Walk back from t = T-1 carrying both dh and dc; dHs[t] plus the carried dh is the total "
                  "gradient on h_{t+1}, whose norm goes in dh_norms[t].")
 
