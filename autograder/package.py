@@ -102,13 +102,18 @@ def _replace_member(source_zip, out_zip, name, text):
             out.writestr(item, data)
 
 
+def is_local_clutter(relative_path):
+    """Files that running the checks leaves in a release folder (Otter's log, bytecode)."""
+    return "__pycache__" in relative_path.parts or relative_path.name.startswith(".")
+
+
 def build_student_zip(out_zip, folder=paths.RELEASE):
     """Regenerate the release in ``folder`` and zip it as the students download it."""
     folder = release.write_release(folder)
     Path(out_zip).parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out_zip, "w", zipfile.ZIP_DEFLATED) as out:
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
+            if path.is_file() and not is_local_clutter(path.relative_to(folder)):
                 out.write(path, Path(paths.ASSIGNMENT) / path.relative_to(folder))
     return Path(out_zip)
 

@@ -11,7 +11,7 @@ import shutil
 from autograder import fixtures, paths
 from autograder.stubs import make_stub
 
-SUPPORT_FILES = ("checking.py", "procedures.py")
+SUPPORT_FILES = ("checking.py", "procedures.py", "check.py")
 
 
 def public_test_source(source):

@@ -26,7 +26,7 @@ def student_zip(tmp_path_factory):
 
 def release_files(folder):
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts)
+                  if p.is_file() and not package.is_local_clutter(p.relative_to(folder)))
 
 
 def test_committed_release_is_what_the_build_generates(fresh_release):

@@ -63,8 +63,8 @@ def fixture(case):
 
 # ----------------------------------------------------------------- comparisons
 
-def expect_close(label, got, expected, hint="", rtol=1e-6, atol=None):
-    """Fail unless ``got`` is a real array (or number) of the expected shape with close values.
+def mismatch(got, expected, rtol=1e-6, atol=None):
+    """Why ``got`` is not close to ``expected`` (a real array or number of the same shape), or None.
 
     ``atol`` defaults to 1e-9 times the largest expected magnitude, so arrays
     of tiny values are still compared relative to their own scale.
@@ -72,35 +72,53 @@ def expect_close(label, got, expected, hint="", rtol=1e-6, atol=None):
     expected = np.asarray(expected, dtype=np.float64)
     if atol is None:
         atol = 1e-9 * max(float(np.max(np.abs(expected), initial=0.0)), 1e-300)
-    problem = None
     is_number = isinstance(got, (float, int, np.floating, np.integer)) and not isinstance(got, bool)
     if isinstance(got, Described) or not (isinstance(got, np.ndarray) or (is_number and expected.ndim == 0)):
-        problem = "it is not a numpy array" if expected.ndim else "it is not a number"
-    else:
-        array = np.asarray(got)
-        if array.shape != expected.shape:
-            problem = f"the shape is {array.shape} instead of {expected.shape}"
-        elif array.dtype.kind not in "fiu":
-            problem = f"the dtype is {array.dtype}, not a real number type"
-        elif not np.all(np.isfinite(array)) and np.all(np.isfinite(expected)):
-            problem = f"it contains {int(np.sum(~np.isfinite(array)))} nan/inf value(s)"
-        else:
-            difference = np.abs(array.astype(np.float64) - expected)
-            bad = difference > atol + rtol * np.abs(expected)
-            if np.any(bad):
-                where = np.unravel_index(np.argmax(np.where(bad, difference, -1)), expected.shape)
-                problem = (
-                    f"{int(bad.sum())} of {bad.size} value(s) differ; the largest difference is "
-                    f"{difference[where]:.3g} at index {tuple(int(i) for i in where)} "
-                    f"(tolerance {atol:.1g} + {rtol:.0e} * |expected|)"
-                )
+        return "it is not a numpy array" if expected.ndim else "it is not a number"
+    array = np.asarray(got)
+    if array.shape != expected.shape:
+        return f"the shape is {array.shape} instead of {expected.shape}"
+    if array.dtype.kind not in "fiu":
+        return f"the dtype is {array.dtype}, not a real number type"
+    if not np.all(np.isfinite(array)) and np.all(np.isfinite(expected)):
+        return f"it contains {int(np.sum(~np.isfinite(array)))} nan/inf value(s)"
+    difference = np.abs(array.astype(np.float64) - expected)
+    bad = difference > atol + rtol * np.abs(expected)
+    if not np.any(bad):
+        return None
+    where = np.unravel_index(np.argmax(np.where(bad, difference, -1)), expected.shape)
+    return (
+        f"{int(bad.sum())} of {bad.size} value(s) differ; the largest difference is "
+        f"{difference[where]:.3g} at index {tuple(int(i) for i in where)} "
+        f"(tolerance {atol:.1g} + {rtol:.0e} * |expected|)"
+    )
+
+
+def _failure(label, problem, got, expected, hints):
+    return CheckFailed(
+        f"{label}: {problem}.\n"
+        f"  expected: {describe(np.asarray(expected, dtype=np.float64))}\n"
+        f"  returned: {got if isinstance(got, Described) else describe(got)}"
+        + "".join(f"\nHint: {hint}" for hint in hints if hint)
+    )
+
+
+def expect_close(label, got, expected, hint="", rtol=1e-6, atol=None):
+    """Fail unless ``got`` is a real array (or number) of the expected shape with close values."""
+    problem = mismatch(got, expected, rtol, atol)
     if problem:
-        raise CheckFailed(
-            f"{label}: {problem}.\n"
-            f"  expected: {describe(expected)}\n"
-            f"  returned: {got if isinstance(got, Described) else describe(got)}"
-            + (f"\nHint: {hint}" if hint else "")
-        )
+        raise _failure(label, problem, got, expected, [hint])
+
+
+def diagnose(kind, got, expected, wrong):
+    """Hints recognising a typical bug from the pattern of which outputs are wrong."""
+    hints = []
+    norms, want = got.get("dh_norms"), expected.get("dh_norms")
+    if "dh_norms" in wrong and isinstance(norms, np.ndarray) and norms.shape == want.shape and want.size > 1:
+        if np.isclose(norms[-1], want[-1], rtol=1e-6) and not np.allclose(norms[:-1], want[:-1], rtol=1e-6):
+            hints.append("The gradient from later steps is not carried back: dh_norms is right at the last "
+                         "step and wrong before it. Add what step t+1 sends back to dHs[t].")
+    return hints
 
 
 def _inputs_line(inputs):
@@ -122,9 +140,15 @@ def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
         inputs["Hs"] = expected.pop("Hs")  # replayed: see procedures.replayed_rnn_step
     got, _ = run(kind, inputs, **options)
     inputs.pop("Hs", None)
-    for name, value in expected.items():
-        expect_close(f"{kind}, output {name}\n  ({_inputs_line(inputs)})", got.get(name), value,
-                     hint=(hints or {}).get(name, hint), rtol=rtol)
+    problems = {name: mismatch(got.get(name), value, rtol) for name, value in expected.items()}
+    wrong = [name for name, problem in problems.items() if problem]
+    if wrong:
+        first = wrong[0]
+        others = f" (also wrong: {', '.join(wrong[1:])})" if len(wrong) > 1 else ""
+        raise _failure(
+            f"{kind}, output {first}{others}\n  ({_inputs_line(inputs)})", problems[first], got.get(first),
+            expected[first], diagnose(kind, got, expected, wrong) + [(hints or {}).get(first, hint)],
+        )
 
 
 def expect_inputs_unchanged(case):

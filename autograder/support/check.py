@@ -1,0 +1,30 @@
+"""Run the public checks on your code: ``python check.py`` (all questions) or ``python check.py bptt``.
+
+The same checks run inside the notebook with ``grader.check("bptt")``. The
+grader runs these and hidden ones; passing here is necessary, not sufficient.
+"""
+import sys
+import warnings
+
+QUESTIONS = ("recurrence", "bptt", "clipping", "lstm", "printed_norms")
+
+
+def main(questions):
+    warnings.filterwarnings("ignore")
+    import otter
+
+    grader = otter.Notebook(tests_dir="tests")
+    passed_all = True
+    for question in questions:
+        result = grader.check(question)
+        passed_all = passed_all and result.grade == 1
+        print(repr(result).rstrip() if result.grade < 1 else f"{question}: all public checks passed")
+        print()
+    return 0 if passed_all else 1
+
+
+if __name__ == "__main__":
+    unknown = [q for q in sys.argv[1:] if q not in QUESTIONS]
+    if unknown:
+        sys.exit(f"unknown question(s) {unknown}; choose from {', '.join(QUESTIONS)}")
+    sys.exit(main(sys.argv[1:] or QUESTIONS))

@@ -1,0 +1,159 @@
+"""Grading through the real path: the built autograder zip, `python -m autograder grade` and `otter run`.
+
+One session-wide run of the command line grades the reference solutions, the
+untouched stubs, awkward layouts and every bug of the bug library; the tests
+then read its gradebook, results.json files and feedback.
+"""
+import csv
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+import buglib
+from autograder import package, paths
+from autograder.grade import question_points
+
+POINTS = question_points()
+LIBRARY = buglib.load()
+
+
+@pytest.fixture(scope="session")
+def autograder_zip(tmp_path_factory):
+    return package.build_autograder(tmp_path_factory.mktemp("dist") / "autograder.zip")
+
+
+def student_folder(target, files_from):
+    """A student's working folder: the release with the graded files taken from ``files_from``."""
+    shutil.copytree(paths.RELEASE, target)
+    for name in paths.SUBMITTED_FILES:
+        shutil.copyfile(files_from / name, target / name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def submissions(tmp_path_factory):
+    root = tmp_path_factory.mktemp("submissions")
+    subs = {
+        "reference": student_folder(root / "reference", paths.SOLUTIONS),
+        "stubs": student_folder(root / "stubs", paths.RELEASE),
+    }
+    nested = root / "nested.zip"  # files inside one folder, next to a notebook, as students zip them
+    with zipfile.ZipFile(nested, "w") as archive:
+        for name in paths.SUBMITTED_FILES:
+            archive.write(paths.SOLUTIONS / name, f"my work/{name}")
+        archive.writestr("my work/rnn_shortcomings.ipynb", "{}")
+    subs["nested"] = nested
+    broken = root / "broken.zip"
+    broken.write_bytes(b"this is not a zip file")
+    subs["broken"] = broken
+    for name, bug in LIBRARY.items():
+        subs[name] = buglib.write_submission(bug, root / name)
+    return subs
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory, autograder_zip, submissions):
+    out = tmp_path_factory.mktemp("grades")
+    run = subprocess.run(
+        [sys.executable, "-m", "autograder", "grade", *map(str, submissions.values()),
+         "--out", str(out), "--autograder", str(autograder_zip)],
+        capture_output=True, text=True,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    with open(out / "grades.csv") as f:
+        rows = {row["submission"]: row for row in csv.DictReader(f)}
+    return out, rows
+
+
+def scores(row):
+    return {q: float(row[q]) for q in paths.QUESTIONS}
+
+
+def results(out, name):
+    return json.loads((out / name / "results.json").read_text())
+
+
+def test_reference_solutions_get_full_marks(graded):
+    _, rows = graded
+    assert scores(rows["reference"]) == {q: float(p) for q, p in POINTS.items()}
+    assert float(rows["reference"]["total"]) == 100 and rows["reference"]["status"] == "ok"
+
+
+def test_untouched_stubs_get_zero(graded):
+    _, rows = graded
+    assert scores(rows["stubs"]) == {q: 0.0 for q in paths.QUESTIONS}
+    assert rows["stubs"]["status"] == "ok"
+
+
+def test_files_inside_a_folder_next_to_a_notebook_grade_like_flat_files(graded):
+    _, rows = graded
+    assert float(rows["nested"]["total"]) == 100
+    assert "my work" in rows["nested"]["message"]
+
+
+def test_a_broken_submission_is_an_error_with_zero_and_the_rest_still_grades(graded):
+    _, rows = graded
+    assert rows["broken"]["status"] == "error" and float(rows["broken"]["total"]) == 0
+    assert "zip" in rows["broken"]["message"]
+    assert len(rows) == 4 + len(LIBRARY)
+
+
+@pytest.mark.parametrize("bug", sorted(LIBRARY))
+def test_each_bug_loses_its_own_questions_points_and_no_others(graded, bug):
+    _, rows = graded
+    expected = {q: float(LIBRARY[bug]["scores"].get(q, POINTS[q])) for q in paths.QUESTIONS}
+    assert scores(rows[bug]) == expected
+    for question, score in LIBRARY[bug]["scores"].items():
+        assert score < POINTS[question], f"{bug} is listed as breaking {question} but keeps full marks"
+
+
+@pytest.mark.parametrize("bug", sorted(LIBRARY))
+def test_each_bug_gets_a_hint_pointing_at_it(graded, bug):
+    out, _ = graded
+    broken = set(LIBRARY[bug]["scores"])
+    outputs = " ".join(t["output"] for t in results(out, bug)["tests"] if t["name"] in broken)
+    assert LIBRARY[bug]["hint"] in outputs
+
+
+def test_results_json_is_gradescope_format_with_question_named_tests(graded):
+    out, rows = graded
+    for name in ("reference", "stubs", "missing_bias"):
+        data = results(out, name)
+        assert data["score"] == float(rows[name]["total"])
+        assert all(t["name"].split(" ")[0] in paths.QUESTIONS for t in data["tests"])
+        scored = [t for t in data["tests"] if "max_score" in t]
+        assert sorted(t["name"] for t in scored) == sorted(paths.QUESTIONS)
+        assert sum(t["score"] for t in scored) == data["score"]
+        assert all(t["visibility"] in ("visible", "hidden", "after_published") for t in data["tests"])
+
+
+def test_what_students_see_names_no_hidden_check(graded):
+    out, _ = graded
+    hidden = {line.split("]")[1].split(":")[0].strip()
+              for line in (out / "stubs" / "feedback.txt").read_text().splitlines() if "[hidden]" in line}
+    assert len(hidden) >= 15
+    for name in ("stubs", "missing_bias", "lstm_cs231n_gate_order"):
+        visible = " ".join(t["output"] for t in results(out, name)["tests"] if t["visibility"] == "visible")
+        assert not any(h in visible for h in hidden)
+        feedback = (out / name / "feedback.txt").read_text()
+        for line in feedback.splitlines():
+            if "[hidden]" in line:
+                assert line.rstrip().endswith(("passed", "FAILED"))
+
+
+@pytest.mark.parametrize("name", ["reference", "stubs", "missing_bias", "lstm_backward_drops_h_to_c"])
+def test_otter_run_on_the_built_zip_gives_the_same_scores(graded, submissions, autograder_zip, tmp_path, name):
+    _, rows = graded
+    submission = tmp_path / "submission.zip"
+    with zipfile.ZipFile(submission, "w") as archive:
+        for file in paths.SUBMITTED_FILES:
+            archive.write(submissions[name] / file, file)
+    subprocess.run(["otter", "run", "-a", str(autograder_zip), str(submission), "-o", str(tmp_path), "--no-logo"],
+                   check=True, capture_output=True)
+    otter_scores = {t["name"]: t["score"] for t in json.loads((tmp_path / "results.json").read_text())["tests"]
+                    if t["name"] in paths.QUESTIONS}
+    assert otter_scores == scores(rows[name])
