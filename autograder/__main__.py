@@ -17,7 +17,6 @@ def main(argv=None):
     grade.add_argument("--autograder", default=str(paths.DIST / "autograder.zip"),
                        help="the autograder zip (default: %(default)s; built if missing)")
     grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
-    grade.add_argument("--timeout", type=float, default=None, help="seconds allowed per submission")
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -36,8 +35,7 @@ def main(argv=None):
     if not autograder_zip.exists():
         print(f"{autograder_zip} is missing: building it first", file=sys.stderr)
         package.build_autograder(autograder_zip)
-    options = {"timeout": args.timeout} if args.timeout else {}
-    outcomes = grading.grade(args.submissions, args.out, autograder_zip, jobs=args.jobs, **options)
+    outcomes = grading.grade(args.submissions, args.out, autograder_zip, jobs=args.jobs)
     width = max(len(o.name) for o in outcomes)
     print(f"{'submission':<{width}}  " + "  ".join(f"{q:>13}" for q in paths.QUESTIONS) + "    total  status")
     for o in outcomes:

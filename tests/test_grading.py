@@ -17,7 +17,7 @@ import buglib
 from autograder import package, paths
 from autograder.grade import question_points
 
-POINTS = question_points()
+POINTS = question_points(paths.PACKAGE)
 LIBRARY = buglib.load()
 
 

@@ -27,6 +27,9 @@ FUNCTIONS = {
 }
 SCRIPT = "gradient_norms.py"
 SCRIPT_TIMEOUT_S = 60
+MAX_SCRIPT_OUTPUT = 100_000
+# Set by the grader's sandbox, where each call already runs in its own disposable process.
+IN_SANDBOX = False
 
 
 class StudentCodeError(Exception):
@@ -61,6 +64,9 @@ def load(name):
             return importlib.import_module(name)
         except NotImplementedError:
             raise StudentCodeError(f"{name}.py raised NotImplementedError while being imported.") from None
+        except SystemExit as stop:
+            sys.modules.pop(name, None)
+            raise StudentCodeError(f"{name}.py called exit({stop.code!r}) while being imported.") from None
         except Exception as error:
             sys.modules.pop(name, None)
             raise StudentCodeError(f"{name}.py could not be imported: {describe_error(error)}") from None
@@ -98,6 +104,8 @@ def call(name, *args, **kwargs):
             return student_function(*args, **kwargs)
     except NotImplementedError:
         raise StudentCodeError(f"{name} is not implemented yet (it raised NotImplementedError).") from None
+    except SystemExit as stop:
+        raise StudentCodeError(f"{name} called exit({stop.code!r}).") from None
     except Exception as error:
         raise StudentCodeError(f"{name} raised {describe_error(error)}") from None
 
@@ -238,7 +246,7 @@ def error_raised(function_name, **arguments):
     try:
         with contextlib.redirect_stdout(_Discard()):
             function(function_name)(**arguments)
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         return {"error": type(error).__name__, "message": describe_error(error)}
     return {"error": None, "message": ""}
 
@@ -276,6 +284,8 @@ def run_script(timeout=SCRIPT_TIMEOUT_S):
     """Run ``python gradient_norms.py`` in the working directory and capture what it prints."""
     if not os.path.exists(SCRIPT):
         raise StudentCodeError(f"{SCRIPT} was not found in your submission.")
+    if IN_SANDBOX:
+        return {"lines": _run_script_here()}
     try:
         run = subprocess.run([sys.executable, SCRIPT], capture_output=True, text=True,
                              timeout=timeout, stdin=subprocess.DEVNULL)
@@ -284,7 +294,24 @@ def run_script(timeout=SCRIPT_TIMEOUT_S):
     if run.returncode != 0:
         last = (run.stderr.strip().splitlines() or ["(no error message)"])[-1]
         raise StudentCodeError(f"python {SCRIPT} failed with exit status {run.returncode}: {_clip(last, 300)}")
-    return {"lines": run.stdout[:100_000].splitlines()}
+    return {"lines": run.stdout[:MAX_SCRIPT_OUTPUT].splitlines()}
+
+
+def _run_script_here():
+    """The script run as __main__ in this (disposable) process, its printed output captured."""
+    import io
+    import runpy
+
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output):
+            runpy.run_path(SCRIPT, run_name="__main__")
+    except SystemExit as stop:
+        if stop.code not in (None, 0):
+            raise StudentCodeError(f"python {SCRIPT} exited with status {stop.code!r}.") from None
+    except Exception as error:
+        raise StudentCodeError(f"python {SCRIPT} failed: {describe_error(error)}") from None
+    return output.getvalue()[:MAX_SCRIPT_OUTPUT].splitlines()
 
 
 def _returns(name, *keys, size=None):

@@ -1,0 +1,148 @@
+"""Run the checks' procedures in disposable, locked-down worker processes.
+
+``Zygote`` starts ``autograder.zygote`` and asks it for one worker per call;
+``SandboxBackend`` is what ``checking.BACKEND`` becomes while a submission is
+graded: it sends the inputs as plain data, waits at most ``call_timeout``
+seconds, turns every way a worker can fail (time-out, crash, exit, memory)
+into a message naming the call, and afterwards kills every process left
+running under the submission's uid.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from autograder import paths, wire
+
+CALL_TIMEOUT_S = 10
+SCRIPT_TIMEOUT_S = 30
+SUBMISSION_BUDGET_S = 120
+MEMORY_BYTES = 1 << 30
+UID_BASE = 61_000  # each submission graded as root gets uid UID_BASE + its index
+
+
+def is_root():
+    return os.geteuid() == 0
+
+
+class Zygote:
+    """The clean process that forks workers; one per grading process."""
+
+    def __init__(self, support_dir, hide=()):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = paths.env_with_path(paths.ROOT)  # the folder holding the autograder package
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "autograder.zygote", str(theirs.fileno()), str(support_dir)],
+            pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL,
+        )
+        theirs.close()
+        self.control = ours
+        self.hide = [str(p) for p in hide]
+
+    def spawn(self, folder, uid, cpu_seconds):
+        """A new worker for one call in ``folder``: its pid and the socket to talk to it."""
+        mine, its = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        request = {"op": "spawn", "folder": str(folder), "uid": uid, "hide": self.hide,
+                   "memory_bytes": MEMORY_BYTES, "cpu_seconds": int(cpu_seconds) + 1}
+        socket.send_fds(self.control, [json.dumps(request).encode()], [its.fileno()])
+        its.close()
+        pid = json.loads(self.control.recv(65536))["pid"]
+        return pid, mine
+
+    def reap(self, pid):
+        """Wait for a finished (or killed) worker; its exit code, negative for a signal."""
+        self.control.send(json.dumps({"op": "reap", "pid": pid}).encode())
+        return json.loads(self.control.recv(65536))["exit"]
+
+    def close(self):
+        self.control.close()
+        self.process.wait(timeout=10)
+
+
+def kill_uid(uid):
+    """Kill every process running as ``uid`` (what a submission left behind)."""
+    if uid is None:
+        return
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/status") as f:
+                    real_uid = next(line.split()[1] for line in f if line.startswith("Uid:"))
+                if int(real_uid) == uid:
+                    os.kill(int(entry), signal.SIGKILL)
+            except (OSError, StopIteration, ValueError):
+                pass
+
+
+def _label(kind, options):
+    if kind == "run_script":
+        return "python gradient_norms.py"
+    return options.get("function_name") or kind
+
+
+def _ended(exit_code):
+    if exit_code is None:
+        return "ended"
+    if exit_code < 0:
+        name = signal.Signals(-exit_code).name
+        why = {"SIGKILL": " (over the memory or CPU limit?)", "SIGXCPU": " (over the CPU time limit)"}.get(name, "")
+        return f"was killed by {name}{why}"
+    return f"exited with status {exit_code}"
+
+
+class SandboxBackend:
+    """checking.BACKEND for one submission: every procedure call in its own worker."""
+
+    def __init__(self, zygote, folder, uid, budget_s=SUBMISSION_BUDGET_S, call_timeout_s=CALL_TIMEOUT_S):
+        self.zygote, self.folder, self.uid = zygote, folder, uid
+        self.deadline = time.monotonic() + budget_s
+        self.call_timeout_s = call_timeout_s
+        self.timed_out = False
+
+    def run(self, kind, inputs, options=None):
+        from checking import CheckFailed
+        from procedures import Described
+
+        options = options or {}
+        label = _label(kind, options)
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            self.timed_out = True
+            raise CheckFailed(f"not run: the submission used up its time budget of {SUBMISSION_BUDGET_S} s.")
+        limit = min(SCRIPT_TIMEOUT_S if kind == "run_script" else self.call_timeout_s, left)
+        pid, channel = self.zygote.spawn(self.folder, self.uid, limit)
+        try:
+            channel.settimeout(limit)
+            wire.send(channel, {"kind": kind, "inputs": inputs, "options": options})
+            reply = wire.recv(channel, described=Described)
+        except socket.timeout:
+            self.timed_out = True
+            raise CheckFailed(f"timed out after {limit:g} s in {label} (an endless loop, or far too slow).") from None
+        except (EOFError, ConnectionError, wire.WireError) as error:
+            _kill(pid)
+            exit_code = self.zygote.reap(pid)
+            pid = None
+            raise CheckFailed(
+                f"the process running {label} {_ended(exit_code)} before answering "
+                f"(your code called os._exit, crashed the interpreter or sent garbage: {error})."
+            ) from None
+        finally:
+            channel.close()
+            if pid is not None:
+                _kill(pid)
+                self.zygote.reap(pid)
+            kill_uid(self.uid)
+        if "error" in reply:
+            raise CheckFailed(reply["error"])
+        return reply["outputs"], reply["mutated"]
+
+
+def _kill(pid):
+    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+        try:
+            target()
+        except (ProcessLookupError, PermissionError):
+            pass

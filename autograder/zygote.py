@@ -1,0 +1,145 @@
+"""The zygote: a clean process that forks one short-lived worker per call into student code.
+
+Started by the grading process (``python -m autograder.zygote FD SUPPORT_DIR``)
+with numpy and ``procedures`` already imported, and nothing secret in its
+memory: no fixtures, no tests. For every procedure call the grader sends a
+socket over the control channel; the zygote forks a worker that
+
+- starts a new session (so its whole process group can be killed),
+- closes every other file descriptor (no way back to the zygote) and sends
+  its own output to /dev/null,
+- limits its memory, CPU time, file writes and process count,
+- when started as root: hides the given paths behind empty mounts (best
+  effort) and drops to an unprivileged uid of the grader's choosing,
+- runs exactly one procedure in the submission's folder, replies with plain
+  data (``wire``) and exits.
+
+Every call so starts from the same clean state, whatever earlier calls did
+(patched numpy, global variables, files, background processes).
+"""
+import ctypes
+import json
+import os
+import resource
+import signal
+import socket
+import sys
+
+# One BLAS thread: predictable memory, no oversubscription of the cores.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_variable] = "1"
+sys.dont_write_bytecode = True
+
+# Modules a submission may import, loaded before privileges are dropped: an
+# unprivileged worker may be unable to read the Python installation (/root).
+import collections, contextlib, copy, dataclasses, fractions, functools, io, itertools, math  # noqa: E401,E402
+import numbers, operator, pkgutil, random, re, runpy, statistics, string, time, traceback, typing, warnings  # noqa: E401,E402
+import importlib.machinery, importlib.util  # noqa: E401,E402  (runpy needs them)
+
+import numpy  # noqa: E402
+import numpy.linalg  # noqa: E402,F401
+
+from autograder import wire  # noqa: E402
+
+_CLONE_NEWNS = 0x00020000
+_MS_RDONLY, _MS_REC, _MS_PRIVATE = 1, 16384, 1 << 18
+
+
+def _hide(paths):
+    """Mount an empty read-only tmpfs over each path, in a private mount namespace. Best effort."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(_CLONE_NEWNS) != 0:
+        return False
+    if libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None) != 0:
+        return False
+    hidden = True
+    for path in paths:
+        if os.path.isdir(path) and libc.mount(b"tmpfs", path.encode(), b"tmpfs", _MS_RDONLY, b"size=4k") != 0:
+            hidden = False
+    return hidden
+
+
+def _limit(memory_bytes, cpu_seconds, drop_to_uid):
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # no file writes: nothing carries over to later calls
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+    if drop_to_uid is not None:  # the uid is this submission's own, so counting its processes is fair
+        resource.setrlimit(resource.RLIMIT_NPROC, (16, 16))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write then fails with an error instead of a kill
+
+
+def _worker(channel, params):
+    """Runs in the forked child: lock down, answer one request, exit."""
+    os.setsid()
+    keep = channel.fileno()
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 4096)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    uid = params["uid"] if os.geteuid() == 0 else None
+    if uid is not None and params["hide"]:
+        _hide(params["hide"])
+    _limit(params["memory_bytes"], params["cpu_seconds"], uid)
+    if uid is not None:
+        os.setgroups([])
+        os.setgid(uid)
+        os.setuid(uid)
+    os.chdir(params["folder"])
+    sys.path.insert(0, params["folder"])
+    import procedures
+
+    procedures.IN_SANDBOX = True
+    request = wire.recv(channel)
+    try:
+        outputs, mutated = procedures.run(request["kind"], request["inputs"], request["options"])
+        reply = {"outputs": outputs, "mutated": mutated}
+    except procedures.StudentCodeError as error:
+        reply = {"error": str(error)}
+    except BaseException as error:  # noqa: BLE001 - anything the student's code throws ends here
+        reply = {"error": f"{type(error).__name__} escaped from your code: {str(error)[:300]}"}
+    try:
+        wire.send(channel, reply)
+    except (TypeError, ValueError, OverflowError) as error:
+        wire.send(channel, {"error": f"your code returned something that cannot be sent back: {error}"})
+    os._exit(0)
+
+
+def serve(control):
+    """Answer the grader's requests on ``control`` until it closes the channel."""
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 65536, 1)
+        except OSError:
+            return
+        if not message:
+            return
+        request = json.loads(message)
+        if request["op"] == "spawn":
+            channel = socket.socket(fileno=fds[0])
+            pid = os.fork()
+            if pid == 0:
+                control.close()
+                try:
+                    _worker(channel, request)
+                finally:
+                    os._exit(70)
+            channel.close()
+            control.send(json.dumps({"pid": pid}).encode())
+        elif request["op"] == "reap":
+            try:
+                _, status = os.waitpid(request["pid"], 0)
+                answer = {"exit": os.waitstatus_to_exitcode(status)}
+            except ChildProcessError:
+                answer = {"exit": None}
+            control.send(json.dumps(answer).encode())
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, sys.argv[2])  # the trusted support folder, for ``import procedures``
+    import procedures  # noqa: F401 - loaded here, before any fork
+
+    sys.path.remove(sys.argv[2])
+    serve(socket.socket(fileno=int(sys.argv[1])))
