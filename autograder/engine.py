@@ -108,7 +108,9 @@ class Lane:
         backend = sandbox.SandboxBackend(self.zygote, folder, uid if sandbox.is_root() else None)
         self.checking.BACKEND = backend
         try:
+            backend.preflight(name[:-3] for name in paths.SUBMITTED_FILES if name != "gradient_norms.py")
             for question, test_file in self.test_files:
+                backend.start_question(question)
                 test_file.run({})
                 score = 0
                 for result in test_file.test_case_results:

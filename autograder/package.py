@@ -7,9 +7,12 @@ project's own package pins. Two things are added to what Otter produces:
 - a one-cell driver notebook: Otter grades exactly one notebook or one
   ``.py`` file, and a submission here is several ``.py`` files; the driver is
   the notebook Otter runs, and the checks import the student's modules;
-- ``run_otter.py`` first sets the submission's files in place
-  (``submission_layout``), so that a zip with its files in a folder, or with the
-  student's own notebook in it, grades like a plain one.
+- ``run_otter.py`` grades with the course's sandboxed engine
+  (``autograder/gradescope.py``, shipped in the zip): student code runs in
+  locked-down worker processes as an unprivileged user, and results.json is
+  written once by the grader. ``otter run -a autograder.zip`` still works
+  too, through the driver notebook, but runs student code inside Otter's own
+  process, without those protections.
 """
 import json
 import re
@@ -33,20 +36,19 @@ OTTER_CONFIG = {
     "show_hidden": False,
     "print_summary": True,
 }
-RUN_OTTER = '''"""Runs Otter-Grader's autograding process, after putting the submission's files in place."""
+RUN_OTTER = '''"""Grades the submission with the course's sandboxed engine (see autograder/gradescope.py)."""
+import os
 import sys
 
-sys.path.insert(0, "/autograder/source/files")
-import submission_layout  # noqa: E402
-
-for line in submission_layout.normalize("/autograder/submission", move_notebooks=True):
-    print("submission layout:", line)
-
-from otter.run.run_autograder import main as run_autograder  # noqa: E402
+sys.path.insert(0, "/autograder/source")
+from autograder.gradescope import main  # noqa: E402
 
 if __name__ == "__main__":
-    run_autograder("/autograder")
+    main(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
 '''
+# The grading engine, shipped inside the zip for Gradescope's run_otter.py.
+ENGINE_MODULES = ("__init__.py", "paths.py", "wire.py", "zygote.py", "sandbox.py", "engine.py",
+                  "results.py", "gradescope.py")
 
 
 def project_pins(exclude=("otter-grader",)):
@@ -90,16 +92,20 @@ def build_autograder(out_zip):
              "--python-version", "3.11", *support],
             cwd=staging, check=True, capture_output=True, text=True,
         )
-        _replace_member(staging / "autograder.zip", out_zip, "run_otter.py", RUN_OTTER)
+        engine = {f"autograder/{name}": (paths.PACKAGE / name).read_bytes() for name in ENGINE_MODULES}
+        _rewrite_zip(staging / "autograder.zip", out_zip, {"run_otter.py": RUN_OTTER.encode(), **engine})
     return Path(out_zip)
 
 
-def _replace_member(source_zip, out_zip, name, text):
+def _rewrite_zip(source_zip, out_zip, replacements):
+    """Copy ``source_zip`` to ``out_zip`` with members replaced or added (name -> bytes)."""
     Path(out_zip).parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(source_zip) as source, zipfile.ZipFile(out_zip, "w", zipfile.ZIP_DEFLATED) as out:
         for item in source.infolist():
-            data = text.encode() if item.filename == name else source.read(item)
-            out.writestr(item, data)
+            if item.filename not in replacements:
+                out.writestr(item, source.read(item))
+        for name, data in replacements.items():
+            out.writestr(name, data)
 
 
 def is_local_clutter(relative_path):

@@ -17,9 +17,9 @@ import time
 
 from autograder import paths, wire
 
-CALL_TIMEOUT_S = 10
-SCRIPT_TIMEOUT_S = 30
-SUBMISSION_BUDGET_S = 120
+CALL_TIMEOUT_S = 5  # the reference answers any call in milliseconds
+SCRIPT_TIMEOUT_S = 15
+QUESTION_BUDGET_S = 20  # so a whole submission takes at most about 5 x 20 s
 MEMORY_BYTES = 1 << 30
 UID_BASE = 61_000  # each submission graded as root gets uid UID_BASE + its index
 
@@ -94,24 +94,51 @@ def _ended(exit_code):
 
 
 class SandboxBackend:
-    """checking.BACKEND for one submission: every procedure call in its own worker."""
+    """checking.BACKEND for one submission: every procedure call in its own worker.
 
-    def __init__(self, zygote, folder, uid, budget_s=SUBMISSION_BUDGET_S, call_timeout_s=CALL_TIMEOUT_S):
+    Before the checks, each student module is imported once on its own
+    (``preflight``); a module that hangs, exits or crashes while importing
+    then fails every call that needs it at once, with that first message,
+    instead of costing a time-out per call. Each question has its own time
+    budget, so a hang in one question costs that question only.
+    """
+
+    def __init__(self, zygote, folder, uid, call_timeout_s=CALL_TIMEOUT_S, question_budget_s=QUESTION_BUDGET_S):
         self.zygote, self.folder, self.uid = zygote, folder, uid
-        self.deadline = time.monotonic() + budget_s
-        self.call_timeout_s = call_timeout_s
+        self.call_timeout_s, self.question_budget_s = call_timeout_s, question_budget_s
+        self.deadline = None
         self.timed_out = False
+        self.broken_modules = {}
+
+    def preflight(self, modules):
+        for module in modules:
+            self.start_question(None)
+            try:
+                self._call("import_module", {}, {"name": module}, f"while importing {module}.py")
+            except Exception as error:  # noqa: BLE001 - CheckFailed, whatever its class here
+                self.broken_modules[module] = str(error)
+
+    def start_question(self, question):
+        self.deadline = time.monotonic() + self.question_budget_s
 
     def run(self, kind, inputs, options=None):
         from checking import CheckFailed
-        from procedures import Described
+        from procedures import modules_needed
 
         options = options or {}
-        label = _label(kind, options)
+        for module in modules_needed(kind, options):
+            if module in self.broken_modules:
+                raise CheckFailed(self.broken_modules[module])
+        return self._call(kind, inputs, options, f"in {_label(kind, options)}")
+
+    def _call(self, kind, inputs, options, where):
+        from checking import CheckFailed
+        from procedures import Described
+
         left = self.deadline - time.monotonic()
         if left <= 0:
             self.timed_out = True
-            raise CheckFailed(f"not run: the submission used up its time budget of {SUBMISSION_BUDGET_S} s.")
+            raise CheckFailed(f"not run: this question used up its time budget of {self.question_budget_s:g} s.")
         limit = min(SCRIPT_TIMEOUT_S if kind == "run_script" else self.call_timeout_s, left)
         pid, channel = self.zygote.spawn(self.folder, self.uid, limit)
         try:
@@ -120,14 +147,14 @@ class SandboxBackend:
             reply = wire.recv(channel, described=Described)
         except socket.timeout:
             self.timed_out = True
-            raise CheckFailed(f"timed out after {limit:g} s in {label} (an endless loop, or far too slow).") from None
+            raise CheckFailed(f"timed out after {limit:g} s {where} (an endless loop, or far too slow).") from None
         except (EOFError, ConnectionError, wire.WireError) as error:
             _kill(pid)
             exit_code = self.zygote.reap(pid)
             pid = None
             raise CheckFailed(
-                f"the process running {label} {_ended(exit_code)} before answering "
-                f"(your code called os._exit, crashed the interpreter or sent garbage: {error})."
+                f"the process running your code {where} {_ended(exit_code)} before answering "
+                f"(os._exit, a crash of the interpreter, or a reply that is not plain data: {error})."
             ) from None
         finally:
             channel.close()
@@ -137,7 +164,7 @@ class SandboxBackend:
             kill_uid(self.uid)
         if "error" in reply:
             raise CheckFailed(reply["error"])
-        return reply["outputs"], reply["mutated"]
+        return reply["outputs"], reply["after"]
 
 
 def _kill(pid):

@@ -94,8 +94,8 @@ def _worker(channel, params):
     procedures.IN_SANDBOX = True
     request = wire.recv(channel)
     try:
-        outputs, mutated = procedures.run(request["kind"], request["inputs"], request["options"])
-        reply = {"outputs": outputs, "mutated": mutated}
+        outputs, after = procedures.run(request["kind"], request["inputs"], request["options"])
+        reply = {"outputs": outputs, "after": after}
     except procedures.StudentCodeError as error:
         reply = {"error": str(error)}
     except BaseException as error:  # noqa: BLE001 - anything the student's code throws ends here

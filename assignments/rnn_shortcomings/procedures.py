@@ -348,17 +348,38 @@ PROCEDURES = {
 }
 
 
+def import_module(name):
+    """Import one student module and report nothing but success (failures raise)."""
+    load(name)
+    return {}
+
+
+PROCEDURES["import_module"] = import_module
+
+# The student modules each procedure imports (the printed script is run as a whole).
+_KIND_MODULES = {
+    "rnn_backward": ("recurrence", "bptt"), "lstm_step_backward": ("lstm",), "lecture_values": ("recurrence", "bptt"),
+    "finite_differences": (), "error_raised": (), "run_script": (), "import_module": (),
+}
+
+
+def modules_needed(kind, options):
+    """Which student modules procedure ``kind`` imports, so a grader can skip it when one cannot load."""
+    if kind == "error_raised":
+        return (FUNCTIONS[options["function_name"]],)
+    if kind == "finite_differences":
+        return {"rnn_forward": ("recurrence", "bptt"), "lstm_forward": ("lstm",)}[options["forward"]]
+    return _KIND_MODULES[kind] if kind in _KIND_MODULES else (FUNCTIONS[kind],)
+
+
 def run(kind, inputs, options=None):
     """Run procedure ``kind`` on copies of ``inputs``.
 
-    Returns ``(outputs, mutated)``: the procedure's plain outputs, and the names
-    of the inputs that the student's code modified in place.
+    Returns ``(outputs, after)``: the procedure's plain outputs, and the input
+    arrays as the student's code left them (the caller compares them with the
+    originals to see what was modified in place).
     """
     forget_student_modules()
     working = {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in inputs.items()}
     outputs = PROCEDURES[kind](**working, **(options or {}))
-    mutated = [
-        k for k, v in inputs.items()
-        if isinstance(v, np.ndarray) and not np.array_equal(v, working[k], equal_nan=True)
-    ]
-    return plain(outputs), mutated
+    return plain(outputs), {k: v for k, v in working.items() if isinstance(v, np.ndarray)}

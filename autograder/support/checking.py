@@ -38,8 +38,14 @@ BACKEND = LocalBackend()
 
 
 def run(kind, inputs, **options):
-    """Outputs of procedure ``kind`` on ``inputs``, and the inputs it modified."""
-    return BACKEND.run(kind, inputs, options)
+    """Outputs of procedure ``kind`` on ``inputs``, and the names of the inputs it modified in place."""
+    outputs, after = BACKEND.run(kind, inputs, options)
+    mutated = [
+        name for name, value in inputs.items() if isinstance(value, np.ndarray)
+        and not (isinstance(after.get(name), np.ndarray) and after[name].shape == value.shape
+                 and np.array_equal(after[name], value, equal_nan=True))
+    ]
+    return outputs, mutated
 
 
 # -------------------------------------------------------------------- fixtures

@@ -1,0 +1,49 @@
+"""Gradescope's entry point: grade /autograder/submission into /autograder/results/results.json.
+
+The zip's ``run_otter.py`` calls ``main``. The autograder's own files
+(tests, reference values) and the results folder are made root-only first,
+student code runs in sandboxed workers as an unprivileged uid, and
+results.json is written once, at the end, by this process, whatever
+happened before.
+"""
+import json
+import os
+import sys
+from pathlib import Path
+
+from autograder import paths, results
+
+ROOT = Path("/autograder")
+
+
+def main(root=ROOT):
+    root = Path(root)
+    source, results_dir = root / "source", root / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    for private in (source, results_dir):
+        os.chmod(private, 0o700)
+    points = {}
+    try:
+        from autograder.engine import Lane
+
+        lane = Lane(source)
+        points = lane.points
+        try:
+            outcome = lane.grade(root / "submission", "submission", uid=lane_uid())
+        finally:
+            lane.close()
+    except Exception as error:  # the grader's own failure: still a results.json, and a clear one
+        outcome = results.Outcome("submission", status="error", message=f"the autograder failed: {error!r}")
+    report = results.gradescope_results(outcome, points or {q: 0 for q in paths.QUESTIONS})
+    (results_dir / "results.json").write_text(json.dumps(report, indent=2))
+    print(f"score {outcome.total:g}, status {outcome.status}. {outcome.message}")
+
+
+def lane_uid():
+    from autograder.sandbox import UID_BASE
+
+    return UID_BASE
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else ROOT)
