@@ -1,26 +1,47 @@
-"""The bug library: buggy submissions made from the reference solutions by the patches in bugs/library.toml."""
+"""Submissions made from the reference solutions by the entries of a library file.
+
+``bugs/library.toml`` holds plausible student bugs, ``hostile/library.toml``
+hostile or broken submissions. An entry changes the solutions by one or more
+of: ``find``/``replace`` in ``file`` (the text must occur exactly once),
+``also`` (more such replacements), ``inject`` (code run at import, put after
+``import numpy as np``), ``missing`` (leave ``file`` out) and ``folder`` (put
+every file in that sub-folder).
+"""
 import shutil
 import tomllib
 from pathlib import Path
 
 from autograder import paths
 
-LIBRARY = Path(__file__).parent / "bugs" / "library.toml"
+HERE = Path(__file__).parent
+BUGS = HERE / "bugs" / "library.toml"
+HOSTILE = HERE / "hostile" / "library.toml"
+IMPORT_LINE = "import numpy as np\n"
 
 
-def load():
-    with open(LIBRARY, "rb") as f:
+def load(library=BUGS):
+    with open(library, "rb") as f:
         return tomllib.load(f)
 
 
-def write_submission(bug, target):
-    """Write the reference files with ``bug``'s patch applied into the folder ``target``."""
-    target.mkdir(parents=True, exist_ok=True)
-    for name in paths.SUBMITTED_FILES:
-        shutil.copyfile(paths.SOLUTIONS / name, target / name)
-    patched = target / bug["file"]
-    text = patched.read_text()
-    if text.count(bug["find"]) != 1:
-        raise ValueError(f"the text to replace occurs {text.count(bug['find'])} times in {bug['file']}")
-    patched.write_text(text.replace(bug["find"], bug["replace"]))
-    return target
+def _replace_once(text, find, replace, where):
+    if text.count(find) != 1:
+        raise ValueError(f"{where}: the text to replace occurs {text.count(find)} times")
+    return text.replace(find, replace)
+
+
+def write_submission(entry, target):
+    """Write the solutions, changed as ``entry`` says, into the folder ``target``."""
+    folder = Path(target) / entry.get("folder", "")
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = {name: (paths.SOLUTIONS / name).read_text() for name in paths.SUBMITTED_FILES}
+    changes = ([entry] if "find" in entry else []) + entry.get("also", [])
+    for change in changes:
+        texts[change["file"]] = _replace_once(texts[change["file"]], change["find"], change["replace"], change["file"])
+    if "inject" in entry:
+        texts[entry["file"]] = _replace_once(texts[entry["file"]], IMPORT_LINE, IMPORT_LINE + entry["inject"], entry["file"])
+    if entry.get("missing"):
+        del texts[entry["file"]]
+    for name, text in texts.items():
+        (folder / name).write_text(text)
+    return Path(target)

@@ -135,6 +135,16 @@ def _inputs_line(inputs):
 
 # ---------------------------------------------------------------------- checks
 
+def _with_replay(kind, inputs, expected):
+    """The inputs of a run, plus the states rnn_step replays for rnn_backward.
+
+    Removes Hs from ``expected``: see procedures.replayed_rnn_step.
+    """
+    if kind == "rnn_backward":
+        return {**inputs, "Hs": expected.pop("Hs")}
+    return inputs
+
+
 def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
     """Run the student's code on a stored case and compare every expected output.
 
@@ -142,10 +152,7 @@ def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
     """
     kind = case.split("/")[0]
     inputs, expected = fixture(case)
-    if kind == "rnn_backward":
-        inputs["Hs"] = expected.pop("Hs")  # replayed: see procedures.replayed_rnn_step
-    got, _ = run(kind, inputs, **options)
-    inputs.pop("Hs", None)
+    got, _ = run(kind, _with_replay(kind, inputs, expected), **options)
     problems = {name: mismatch(got.get(name), value, rtol) for name, value in expected.items()}
     wrong = [name for name, problem in problems.items() if problem]
     if wrong:
@@ -160,8 +167,8 @@ def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
 def expect_inputs_unchanged(case):
     """Run a case and fail if the student's code modified any input array in place."""
     kind = case.split("/")[0]
-    inputs, _ = fixture(case)
-    _, mutated = run(kind, inputs)
+    inputs, expected = fixture(case)
+    _, mutated = run(kind, _with_replay(kind, inputs, expected))
     if mutated:
         raise CheckFailed(
             f"{kind} modified its input(s) {', '.join(mutated)} in place.\n"

@@ -299,10 +299,9 @@ def run_script(timeout=SCRIPT_TIMEOUT_S):
 
 def _run_script_here():
     """The script run as __main__ in this (disposable) process, its printed output captured."""
-    import io
     import runpy
 
-    output = io.StringIO()
+    output = _CappedText(MAX_SCRIPT_OUTPUT)
     try:
         with contextlib.redirect_stdout(output):
             runpy.run_path(SCRIPT, run_name="__main__")
@@ -311,7 +310,26 @@ def _run_script_here():
             raise StudentCodeError(f"python {SCRIPT} exited with status {stop.code!r}.") from None
     except Exception as error:
         raise StudentCodeError(f"python {SCRIPT} failed: {describe_error(error)}") from None
-    return output.getvalue()[:MAX_SCRIPT_OUTPUT].splitlines()
+    return output.getvalue().splitlines()
+
+
+class _CappedText:
+    """A stdout that keeps only the first ``limit`` characters written to it."""
+
+    def __init__(self, limit):
+        self.parts, self.left = [], limit
+
+    def write(self, text):
+        if self.left > 0:
+            self.parts.append(text[: self.left])
+            self.left -= len(self.parts[-1])
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def getvalue(self):
+        return "".join(self.parts)
 
 
 def _returns(name, *keys, size=None):
