@@ -22,6 +22,22 @@ def build(out_path, public_only):
     )
 
 
+# An LSTM that slices its gates as i, f, o, g (CS231n's order) computes what the
+# right one computes with the g and o blocks of Wx, Wh and b swapped: so the
+# outputs of that common bug come from the reference itself, for the hints.
+GATE_ORDER_KINDS = ("lstm_step_forward", "lstm_forward")
+
+
+def _swap_g_and_o(inputs):
+    swapped = dict(inputs)
+    for name in ("Wx", "Wh", "b"):
+        g, o = np.split(inputs[name], 4, axis=-1)[2:]
+        H = g.shape[-1]
+        swapped[name] = inputs[name].copy()
+        swapped[name][..., 2 * H:3 * H], swapped[name][..., 3 * H:] = o, g
+    return swapped
+
+
 def _compute(public_only):
     import procedures  # the support module, through PYTHONPATH; it imports from the working directory
 
@@ -33,6 +49,9 @@ def _compute(public_only):
         outputs, _ = procedures.run(procedure, inputs)
         arrays.update({f"{name}/in/{k}": np.asarray(v) for k, v in inputs.items()})
         arrays.update({f"{name}/out/{k}": np.asarray(v) for k, v in outputs.items()})
+        if procedure in GATE_ORDER_KINDS:
+            swapped, _ = procedures.run(procedure, _swap_g_and_o(inputs))
+            arrays.update({f"{name}/variant_gates_ifog/{k}": np.asarray(v) for k, v in swapped.items()})
     lines = subprocess.run(
         [sys.executable, "gradient_norms.py"], capture_output=True, text=True, check=True
     ).stdout.splitlines()
