@@ -11,7 +11,7 @@ import shutil
 from autograder import fixtures, paths
 from autograder.stubs import make_stub
 
-SUPPORT_FILES = ("checking.py", "procedures.py", "check.py")
+SUPPORT_FILES = ("checking.py", "procedures.py", "check.py", "conftest.py")
 
 
 def public_test_source(source):
@@ -49,4 +49,6 @@ def write_release(target=paths.RELEASE):
     for test_file in sorted(paths.OTTER_TESTS.glob("*.py")):
         (target / "tests" / test_file.name).write_text(public_test_source(test_file.read_text()))
     fixtures.build(target / "fixtures.npz", public_only=True)
+    # The folder is its own pytest project, whatever it sits in.
+    (target / "pytest.ini").write_text("[pytest]\naddopts = -q -p no:cacheprovider\nfilterwarnings = ignore::DeprecationWarning\n")
     return target

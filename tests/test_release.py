@@ -1,6 +1,7 @@
 """The student release is generated from the solutions and leaks no solution or hidden test."""
 import ast
 import re
+import shutil
 import zipfile
 
 import numpy as np
@@ -148,3 +149,24 @@ def test_stub_generator_keeps_hints_and_names_the_function():
     stub = make_stub("def f(x):\n    # BEGIN SOLUTION\n    # HINT: double it\n    y = 2 * x\n    # END SOLUTION\n    return y\n")
     assert "# double it" in stub and 'raise NotImplementedError("f is not implemented yet")' in stub
     assert "2 * x" not in stub and stub.rstrip().endswith("return y")
+
+
+@pytest.mark.parametrize("files_from", ["solutions", "stubs"])
+def test_pytest_in_the_assignment_folder_runs_the_public_checks(files_from, tmp_path):
+    import subprocess
+    import sys
+
+    folder = tmp_path / paths.ASSIGNMENT
+    shutil.copytree(paths.RELEASE, folder)
+    if files_from == "solutions":
+        for name in paths.SUBMITTED_FILES:
+            shutil.copyfile(paths.SOLUTIONS / name, folder / name)
+    run = subprocess.run([sys.executable, "-m", "pytest"], cwd=folder, capture_output=True, text=True)
+    public_cases = sum(len(re.findall(r"hidden=False", (folder / "tests" / f"{q}.py").read_text()))
+                       for q in paths.QUESTIONS)
+    if files_from == "solutions":
+        assert run.returncode == 0 and f"{public_cases} passed" in run.stdout, run.stdout[-2000:]
+    else:
+        assert f"{public_cases} failed" in run.stdout
+        assert "rnn_step is not implemented yet (it raised NotImplementedError)." in run.stdout
+        assert "Traceback" not in run.stdout
