@@ -123,6 +123,8 @@ class Lane:
     def grade_folder(self, name, files_dir, uid):
         """Grade the graded files found at the top of ``files_dir``."""
         outcome = Outcome(name)
+        if not self.zygote.alive():  # killed from outside: start another rather than fail every submission
+            self.zygote = sandbox.Zygote(self.zygote.support_dir, self.zygote.hide)
         folder = self._sandbox_folder(Path(files_dir))
         backend = sandbox.SandboxBackend(self.zygote, folder, uid if sandbox.is_root() else None)
         self.checking.BACKEND = backend

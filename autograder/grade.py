@@ -8,6 +8,7 @@ in a fresh, limited worker. Writes ``DIR/<submission>/results.json``
 see) and ``DIR/grades.csv``. A broken submission gets status ``error`` or
 ``timeout`` and the points it earned; it never stops the run.
 """
+import json
 import multiprocessing
 import os
 import shutil
@@ -15,11 +16,13 @@ import sys
 import tempfile
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from tqdm import tqdm
 
 from autograder import paths, results, sandbox
+from autograder.engine import ISOLATION_WARNING
 
 _LANE = None
 
@@ -50,8 +53,8 @@ def _start_lane(autograder_dir):
     _LANE = Lane(autograder_dir)
 
 
-def _grade_in_lane(submission, name, index):
-    return _LANE.grade(submission, name, sandbox.UID_BASE + index)
+def _grade_in_lane(submission, name, uid):
+    return _LANE.grade(submission, name, uid)
 
 
 def question_points(autograder_dir):
@@ -72,28 +75,50 @@ def grade(submissions, out_dir, autograder_zip=paths.DIST / "autograder.zip", jo
     names = submission_names(submissions)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(submissions)))
     if not sandbox.is_root() and progress:
-        print(f"warning: {__import__('autograder.engine').engine.ISOLATION_WARNING}", file=sys.stderr)
+        print(f"warning: {ISOLATION_WARNING}", file=sys.stderr)
+    uid_base = sandbox.fresh_uid_base(len(submissions))
+    work = [(str(Path(s).resolve()), n, uid_base + i) for i, (s, n) in enumerate(zip(submissions, names))]
     private = Path(tempfile.mkdtemp(prefix="autograder-"))
+    outcomes = {}
     try:
         autograder_dir = unpack_autograder(autograder_zip, private)
         points = question_points(autograder_dir)
-        outcomes = {}
-        context = multiprocessing.get_context("spawn")  # lanes start clean, sharing nothing
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_lane,
-                                 initargs=(autograder_dir,)) as pool:
-            futures = [pool.submit(_grade_in_lane, str(Path(s).resolve()), n, i)
-                       for i, (s, n) in enumerate(zip(submissions, names))]
-            for future in tqdm(as_completed(futures), total=len(futures), desc="grading", unit="submission",
-                               disable=not progress, file=sys.stderr):
-                outcome = future.result()
-                outcomes[outcome.name] = outcome
-                folder = out_dir / outcome.name
-                folder.mkdir(exist_ok=True)
-                (folder / "results.json").write_text(
-                    __import__("json").dumps(results.gradescope_results(outcome, points), indent=2))
-                (folder / "feedback.txt").write_text(results.feedback_text(outcome, points))
+        with tqdm(total=len(work), desc="grading", unit="submission", disable=not progress, file=sys.stderr) as bar:
+            # A grading process that dies (it should not) takes the pool with it: the submissions
+            # it left ungraded go to a fresh pool, one at a time, then count as errors.
+            for attempt_jobs in (jobs, 1):
+                left = [w for w in work if w[1] not in outcomes]
+                if not left:
+                    break
+                for outcome in _grade_in_pool(left, autograder_dir, attempt_jobs):
+                    outcomes[outcome.name] = outcome
+                    _write_submission_files(out_dir, outcome, points)
+                    bar.update()
+        for _, name, _ in work:
+            if name not in outcomes:
+                outcomes[name] = results.Outcome(name, status="error", message="its grading process died twice")
+                _write_submission_files(out_dir, outcomes[name], points)
     finally:
         shutil.rmtree(private, ignore_errors=True)
     ordered = [outcomes[n] for n in names]
     results.write_gradebook(out_dir / "grades.csv", ordered)
     return ordered
+
+
+def _grade_in_pool(work, autograder_dir, jobs):
+    """Yield the outcomes of ``work`` as lanes finish them; stop quietly if the pool breaks."""
+    context = multiprocessing.get_context("spawn")  # lanes start clean, sharing nothing
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_lane, initargs=(autograder_dir,)) as pool:
+        futures = [pool.submit(_grade_in_lane, *item) for item in work]
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                continue
+
+
+def _write_submission_files(out_dir, outcome, points):
+    folder = out_dir / outcome.name
+    folder.mkdir(exist_ok=True)
+    (folder / "results.json").write_text(json.dumps(results.gradescope_results(outcome, points), indent=2))
+    (folder / "feedback.txt").write_text(results.feedback_text(outcome, points))

@@ -21,7 +21,16 @@ CALL_TIMEOUT_S = 5  # the reference answers any call in milliseconds
 SCRIPT_TIMEOUT_S = 15
 QUESTION_BUDGET_S = 20  # so a whole submission takes at most about 5 x 20 s
 MEMORY_BYTES = 1 << 30
-UID_BASE = 61_000  # each submission graded as root gets uid UID_BASE + its index
+UID_BASE = 100_000  # submissions graded as root get uids from here up, one each (above nobody, 65534)
+UID_BLOCKS = 100_000
+
+
+def fresh_uid_base(count):
+    """The first of ``count`` consecutive uids for a grading run, drawn at random so that two
+    runs on one machine do not share uids (and so never kill each other's workers)."""
+    import secrets
+
+    return UID_BASE + secrets.randbelow(UID_BLOCKS) * max(count, 1)
 
 
 def is_root():
@@ -32,6 +41,7 @@ class Zygote:
     """The clean process that forks workers; one per grading process."""
 
     def __init__(self, support_dir, hide=()):
+        self.support_dir, self.hide = support_dir, [str(p) for p in hide]
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = paths.env_with_path(paths.ROOT)  # the folder holding the autograder package
         self.process = subprocess.Popen(
@@ -40,7 +50,9 @@ class Zygote:
         )
         theirs.close()
         self.control = ours
-        self.hide = [str(p) for p in hide]
+
+    def alive(self):
+        return self.process.poll() is None
 
     def spawn(self, folder, uid, cpu_seconds):
         """A new worker for one call in ``folder``: its pid and the socket to talk to it."""
