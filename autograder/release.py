@@ -8,7 +8,7 @@ rewrites it; a test fails when the committed folder differs from a fresh build.
 import ast
 import shutil
 
-from autograder import fixtures, paths
+from autograder import fixtures, notebook, paths
 from autograder.stubs import make_stub
 
 SUPPORT_FILES = ("checking.py", "procedures.py", "check.py", "conftest.py")
@@ -49,6 +49,7 @@ def write_release(target=paths.RELEASE):
     for test_file in sorted(paths.OTTER_TESTS.glob("*.py")):
         (target / "tests" / test_file.name).write_text(public_test_source(test_file.read_text()))
     fixtures.build(target / "fixtures.npz", public_only=True)
+    notebook.write(target / f"{paths.ASSIGNMENT}.ipynb")
     # The folder is its own pytest project, whatever it sits in.
     (target / "pytest.ini").write_text("[pytest]\naddopts = -q -p no:cacheprovider\nfilterwarnings = ignore::DeprecationWarning\n")
     return target
