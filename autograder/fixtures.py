@@ -6,7 +6,6 @@ names the students use, without ever sharing a process with a submission.
 """
 import subprocess
 import sys
-import types
 
 import numpy as np
 

@@ -14,6 +14,17 @@ from autograder.stubs import make_stub
 SUPPORT_FILES = ("checking.py", "procedures.py", "check.py", "conftest.py")
 
 
+def hidden_test_functions():
+    """(test file, function node, source text) of every hidden Otter test case."""
+    found = []
+    for path in sorted(paths.OTTER_TESTS.glob("*.py")):
+        source = path.read_text()
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.FunctionDef) and any(_is_hidden(d) for d in node.decorator_list):
+                found.append((path, node, source))
+    return found
+
+
 def public_test_source(source):
     """An Otter test file with every ``@test_case(..., hidden=True)`` function removed."""
     lines = source.splitlines()

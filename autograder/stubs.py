@@ -45,7 +45,7 @@ def _student_block(indent, function, hints):
     lines = [RULE, f"# TODO: implement {function}.", *(f"# {hint}" for hint in hints), RULE,
              f'raise NotImplementedError("{function} is not implemented yet")',
              RULE, "#" + "END OF YOUR CODE".center(70) + "#", RULE]
-    return [indent + line if line.startswith(("#", "raise")) else line for line in lines]
+    return [indent + line for line in lines]
 
 
 def solution_blocks(source):

@@ -32,11 +32,11 @@ sys.dont_write_bytecode = True
 
 # Modules a submission may import, loaded before privileges are dropped: an
 # unprivileged worker may be unable to read the Python installation (/root).
-import abc, array, bisect, collections, contextlib, copy, csv, dataclasses, datetime, decimal, enum  # noqa: E401,E402
-import fnmatch, fractions, functools, glob, heapq, inspect, io, itertools, logging, math, numbers  # noqa: E401,E402
-import operator, pathlib, pickle, pkgutil, random, re, runpy, statistics, string, struct, textwrap  # noqa: E401,E402
-import time, traceback, types, typing, warnings  # noqa: E401,E402
-import importlib.machinery, importlib.util  # noqa: E401,E402  (runpy needs them)
+import abc, array, bisect, collections, contextlib, copy, csv, dataclasses, datetime, decimal, enum  # noqa: E401,E402,F401
+import fnmatch, fractions, functools, glob, heapq, inspect, io, itertools, logging, math, numbers  # noqa: E401,E402,F401
+import operator, pathlib, pickle, pkgutil, random, re, runpy, statistics, string, struct, textwrap  # noqa: E401,E402,F401
+import time, traceback, types, typing, warnings  # noqa: E401,E402,F401
+import importlib.machinery, importlib.util  # noqa: E401,E402,F401  (runpy needs them)
 
 import numpy  # noqa: E402
 import numpy.linalg, numpy.testing, numpy.typing  # noqa: E401,E402,F401

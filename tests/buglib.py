@@ -7,7 +7,6 @@ of: ``find``/``replace`` in ``file`` (the text must occur exactly once),
 ``import numpy as np``), ``missing`` (leave ``file`` out) and ``folder`` (put
 every file in that sub-folder).
 """
-import shutil
 import tomllib
 from pathlib import Path
 

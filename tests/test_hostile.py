@@ -110,21 +110,18 @@ def test_visible_feedback_holds_no_hidden_check_and_is_capped(graded):
 
 
 def hidden_test_sources():
-    """Distinctive lines of the hidden checks: their calls, as they appear in the test files."""
+    """Distinctive lines of the hidden checks: their statements that no public check has."""
     import ast
 
     from autograder import release
 
     lines = set()
-    for path in paths.OTTER_TESTS.glob("*.py"):
-        source = path.read_text()
-        for node in ast.parse(source).body:
-            if isinstance(node, ast.FunctionDef) and any(release._is_hidden(d) for d in node.decorator_list):
-                public_text = (paths.RELEASE / "tests" / path.name).read_text()
-                for statement in node.body:
-                    text = ast.get_source_segment(source, statement)
-                    if text.split("\n")[0] not in public_text:
-                        lines.add(text.split("\n")[0])
+    for path, node, source in release.hidden_test_functions():
+        public_text = (paths.RELEASE / "tests" / path.name).read_text()
+        for statement in node.body:
+            first_line = ast.get_source_segment(source, statement).split("\n")[0]
+            if first_line not in public_text:
+                lines.add(first_line)
     return lines
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from autograder import package, paths, release
+from autograder.cases import CASES
 from autograder.stubs import make_stub, solution_blocks
 
 
@@ -67,17 +68,6 @@ def without_docstrings(source):
     return "\n".join(lines)
 
 
-def hidden_test_functions():
-    """(name, source) of every hidden Otter test case."""
-    found = []
-    for path in paths.OTTER_TESTS.glob("*.py"):
-        source = path.read_text()
-        for node in ast.parse(source).body:
-            if isinstance(node, ast.FunctionDef) and any(release._is_hidden(d) for d in node.decorator_list):
-                found.append((node.name, ast.get_source_segment(source, node)))
-    return found
-
-
 @pytest.mark.parametrize("where", ["committed", "zip"])
 def test_no_solution_code_and_no_hidden_test_in_the_release(where, student_zip, tmp_path):
     if where == "zip":
@@ -94,12 +84,12 @@ def test_no_solution_code_and_no_hidden_test_in_the_release(where, student_zip, 
             if len(line) > 12 and "".join(line.split()) not in spec:  # short lines like `h = h0` say nothing
                 leaks = [f for f, text in code.items() if line in text]
                 assert not leaks, f"solution line {line!r} of {name} appears in {leaks}"
-    hidden = hidden_test_functions()
+    hidden = [(node.name, ast.get_source_segment(source, node)) for _, node, source in release.hidden_test_functions()]
     assert len(hidden) >= 15
     for function_name, body in hidden:
         leaks = [f for f, text in texts.items() if function_name in text or body in text]
         assert not leaks, f"hidden test {function_name} appears in {leaks}"
-    hidden_cases = [name for name, (_, public, _) in __import__("autograder.cases").cases.CASES.items() if not public]
+    hidden_cases = [name for name, (_, public, _) in CASES.items() if not public]
     for case in hidden_cases:
         assert not any(case + "/" in text for text in texts.values()), f"hidden case {case} is in the release"
 
