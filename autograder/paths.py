@@ -14,7 +14,7 @@ DIST = ROOT / "dist" / ASSIGNMENT
 # The files a student edits and submits, one graded question each.
 SUBMITTED_FILES = ("recurrence.py", "bptt.py", "clipping.py", "lstm.py", "gradient_norms.py")
 # Provided complete: shipped with the release and with the autograder, never graded.
-PROVIDED_FILES = ("shapes.py", "gradcheck.py")
+PROVIDED_FILES = ("shapes.py", "gradcheck.py", "long_range.py")
 QUESTIONS = ("recurrence", "bptt", "clipping", "lstm", "printed_norms")
 
 

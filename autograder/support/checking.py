@@ -199,24 +199,28 @@ def expect_value_error(case, function_name, argument):
 
 
 def expect_finite_difference_gradients(case, forward, tolerance=1e-5):
-    """The student's backward pass agrees with centred differences of their own forward pass."""
+    """The student's backward pass agrees with centred differences of their own forward pass (on a sample of entries)."""
     from gradcheck import rel_error
 
     kind = case.split("/")[0]
     inputs, _ = fixture(case)
     got, _ = run("finite_differences", inputs, forward=forward)
     for name in (k for k in inputs if k != "dHs"):
-        numeric, analytic = got["numeric.d" + name], got["analytic.d" + name]
-        if not isinstance(analytic, np.ndarray) or analytic.shape != numeric.shape:
-            raise _failure(f"{kind}, gradient on {name}", f"it should be an array of shape {numeric.shape}",
-                           analytic, numeric, [])
-        error = rel_error(analytic, numeric)
+        entries, numeric, analytic = got["entries.d" + name], got["numeric.d" + name], got["analytic.d" + name]
+        shape = inputs[name].shape
+        if not isinstance(analytic, np.ndarray) or analytic.shape != shape:
+            shown = analytic if isinstance(analytic, Described) else describe(analytic)
+            raise CheckFailed(f"{kind}, gradient on {name}: it should be an array of shape {shape}.\n"
+                              f"  returned: {shown}")
+        sampled = np.asarray(analytic, dtype=np.float64).ravel()[entries]
+        error = rel_error(sampled, numeric)
         if not error < tolerance:
             raise CheckFailed(
                 f"{kind}: the gradient on {name} disagrees with finite differences of your {forward} "
-                f"(relative error {error:.2g}, should be below {tolerance:g}).\n"
+                f"(relative error {error:.2g}, should be below {tolerance:g}; "
+                f"at the flat entries {entries.tolist()} of d{name}).\n"
                 f"  finite differences: {describe(numeric)}\n"
-                f"  your gradient:      {describe(analytic)}\n"
+                f"  your gradient:      {describe(sampled)}\n"
                 f"Hint: if {forward} is right, the backward formula for {name} is not; "
                 f"gradcheck.numerical_gradient lets you check it on its own."
             )

@@ -5,11 +5,22 @@ symbol must have the same size wherever it appears; ``4H`` means four times
 ``H``. Every mismatch raises ``ValueError`` naming the argument, so a wrong
 shape is reported where it enters instead of deep inside a matrix product.
 """
+import functools
 import re
 
 import numpy as np
 
 _AXIS = re.compile(r"^(\d*)([A-Za-z_]\w*)$")
+
+
+@functools.lru_cache(maxsize=None)
+def _parse(axes):
+    """``"H 4H"`` -> ``(("H", 1, "H"), ("4H", 4, "H"))``: (symbol, factor, axis) per dimension."""
+    parsed = []
+    for symbol in axes.split():
+        factor, axis = _AXIS.match(symbol).groups()
+        parsed.append((symbol, int(factor or 1), axis))
+    return tuple(parsed)
 
 
 def check_shapes(**declared):
@@ -34,15 +45,13 @@ def check_shapes(**declared):
             array = np.asarray(value, dtype=np.float64)
         except (TypeError, ValueError) as error:
             raise ValueError(f"{name} must be an array of numbers ({error})") from None
-        symbols = axes.split()
+        symbols = _parse(axes)
         if array.ndim != len(symbols):
             raise ValueError(
                 f"{name} must have {len(symbols)} dimension(s) ({axes or 'a scalar'}), "
                 f"got shape {array.shape}"
             )
-        for symbol, size in zip(symbols, array.shape):
-            factor, axis = _AXIS.match(symbol).groups()
-            factor = int(factor or 1)
+        for (symbol, factor, axis), size in zip(symbols, array.shape):
             if size % factor:
                 raise ValueError(f"{name} has shape {array.shape}: {symbol} must be a multiple of {factor}")
             if axis in sizes and sizes[axis][0] * factor != size:

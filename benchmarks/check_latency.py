@@ -1,0 +1,73 @@
+"""Benchmark: how long a student waits for ``grader.check("<question>")``.
+
+    python benchmarks/check_latency.py [--repeats 20]
+
+Copies the student release to a temporary folder, once with the reference
+solutions in place (every check passes) and once with the untouched stubs
+(every check fails, with its messages), and times ``grader.check`` for each
+question the way the notebook calls it, in one process after a warm-up call.
+Prints the median and the slowest call in milliseconds. Figures, not assertions.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from autograder import paths  # noqa: E402
+
+TARGET_MS = 50
+
+
+def measure(folder, repeats):
+    """{question: [milliseconds per call]} for grader.check run inside ``folder``."""
+    import otter
+
+    os.chdir(folder)
+    sys.path.insert(0, str(folder))
+    grader = otter.Notebook(tests_dir="tests")
+    timings = {}
+    for question in paths.QUESTIONS:
+        grader.check(question)  # warm-up: the first call imports the student's modules and reads fixtures
+        calls = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            result = grader.check(question)
+            calls.append(1000 * (time.perf_counter() - start))
+        timings[question] = (calls, result.grade)
+    sys.path.remove(str(folder))
+    for module in ("recurrence", "bptt", "clipping", "lstm", "gradient_norms", "shapes", "gradcheck",
+                   "checking", "procedures"):
+        sys.modules.pop(module, None)
+    return timings
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=20)
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    print(f"grader.check latency, median and slowest of {args.repeats} calls after one warm-up (target: "
+          f"under {TARGET_MS} ms)")
+    print(f"{'code':<10}{'question':<15}{'grade':>6}{'median ms':>11}{'max ms':>9}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for code in ("solutions", "stubs"):
+            folder = Path(tmp) / code / paths.ASSIGNMENT
+            shutil.copytree(paths.RELEASE, folder)
+            if code == "solutions":
+                for name in paths.SUBMITTED_FILES:
+                    shutil.copyfile(paths.SOLUTIONS / name, folder / name)
+            for question, (calls, grade) in measure(folder, args.repeats).items():
+                print(f"{code:<10}{question:<15}{grade:>6.2f}{statistics.median(calls):>11.1f}{max(calls):>9.1f}")
+        os.chdir(ROOT)
+
+
+if __name__ == "__main__":
+    main()
