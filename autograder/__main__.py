@@ -11,6 +11,10 @@ def main(argv=None):
     commands.add_parser(
         "build", help="regenerate the student release and write dist/<assignment>/autograder.zip and student.zip"
     )
+    figures = commands.add_parser(
+        "figures", help="run the student notebook with the reference solutions and save its figures as PNG"
+    )
+    figures.add_argument("--out", default="figures", help="folder for figure-N.png (default: %(default)s)")
     grade = commands.add_parser("grade", help="grade submissions (folders or zips) into a gradebook")
     grade.add_argument("submissions", nargs="+", help="submission folders or .zip files")
     grade.add_argument("--out", required=True, help="folder for grades.csv and per-submission results")
@@ -25,6 +29,13 @@ def main(argv=None):
         for path in package.build_all():
             print(f"wrote {path}")
         print(f"student release regenerated in {paths.RELEASE}")
+        return 0
+
+    if args.command == "figures":
+        from autograder import notebook
+
+        for path in notebook.save_figures(args.out):
+            print(f"wrote {path}")
         return 0
 
     from pathlib import Path

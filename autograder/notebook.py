@@ -4,7 +4,16 @@ Each cell is ``(kind, source)``. Code cells must run to the end even when the
 student has implemented nothing yet: ``attempt`` turns NotImplementedError
 into a one-line message, so later cells (and the checks) still run.
 """
+import base64
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
 import nbformat
+
+from autograder import paths
 
 CELLS = [
     ("markdown", r"""# RNNs and their shortcomings
@@ -35,7 +44,7 @@ import numpy as np
 import matplotlib.pyplot as plt
 import otter
 
-import recurrence, bptt, clipping, lstm
+import recurrence, bptt, clipping, lstm, long_range
 
 grader = otter.Notebook(tests_dir="tests")
 
@@ -114,7 +123,7 @@ if curves:
     for name, norms in curves.items():
         plt.semilogy(np.arange(1, T + 1), norms, label=f"{name}: ratio first/last {norms[0] / norms[-1]:.1e}")
     plt.xlabel("time step t"); plt.ylabel("||dL/dh_t||"); plt.legend(fontsize=8)
-    plt.title("Gradient reaching each step from the last one (H = 32, T = 200)")
+    plt.title("Only a forget gate near 1 (bias 2-3) lets the gradient survive 200 steps")
     plt.show()"""),
     ("code", r"""grader.check("bptt")"""),
     ("markdown", r"""## 3. Gradient clipping (`clipping.py`)
@@ -136,6 +145,29 @@ the direction. Below, the gradients of an RNN with a large recurrent matrix
     for k in grads:
         cosine = np.sum(grads[k] * clipped[k]) / (np.linalg.norm(grads[k]) * np.linalg.norm(clipped[k]))
         print(f"  {k}: norm {np.linalg.norm(grads[k]):9.3g} -> {np.linalg.norm(clipped[k]):7.3g}, cosine {cosine:.3f}")"""),
+    ("markdown", r"""Clipping in a training run: the same RNN (H = 32, a recurrent matrix with
+spectral radius about 1.5) trained by plain gradient descent (learning rate
+0.05) on the adding problem of part 6 (T = 30), once without clipping and
+once with `clip_by_global_norm(grads, 1.0)`. Gradient descent takes steps
+proportional to the gradient, so one exploding gradient throws the weights
+far away; clipping caps the step and keeps training on course."""),
+    ("code", r"""with attempt("training with and without clipping"):
+    runs = {label: long_range.train("rnn", T=30, seed=0, steps=300, lr=0.05, optimizer="sgd", max_norm=max_norm,
+                                    recurrent_gain=1.5, eval_every=300)
+            for label, max_norm in (("no clipping", None), ("clipped at norm 1", 1.0))}
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
+    for label, run in runs.items():
+        left.semilogy(run["grad_norms"], label=label)
+        right.semilogy(run["losses"], label=label)
+    left.set_xlabel("training step"); left.set_ylabel("global gradient norm (before clipping)")
+    right.set_xlabel("training step"); right.set_ylabel("training loss (MSE)")
+    right.axhline(long_range.BASELINE_MSE, color="gray", ls=":", label="predict the mean")
+    left.legend(fontsize=8); right.legend(fontsize=8)
+    fig.suptitle("Unclipped, one exploding gradient wrecks the weights; clipped, the loss keeps falling")
+    plt.show()
+    for label, run in runs.items():
+        print(f"{label}: largest gradient norm {run['grad_norms'].max():.3g}, "
+              f"mean loss over the last 50 steps {run['losses'][-50:].mean():.3g}")"""),
     ("code", r"""grader.check("clipping")"""),
     ("markdown", r"""## 4. The LSTM cell (`lstm.py`)
 
@@ -143,11 +175,16 @@ $a = x W_x + h_{t-1} W_h + b$, split in the order **i, f, g, o**;
 $c_t = f \odot c_{t-1} + i \odot g$, $h_t = o \odot \tanh(c_t)$. Going back one
 step through the cell state multiplies the gradient by $f$ alone, with no
 $W_h$ and no tanh slope: that is the path the plot of part 2 showed.
+"""),
+    ("markdown", r"""<!-- BEGIN QUESTION -->
 
-*Question (answer in a markdown cell below, graded by hand): why does the
-LSTM's gradient survive 200 steps with a forget bias of 3 but not of 0?
-What does that cost the LSTM in what it can forget?*"""),
-    ("markdown", r"""_Your answer here._"""),
+**Question `lstm_gradient` (written, graded by hand).** Why does the LSTM's
+gradient survive 200 steps with a forget-gate bias of 3 but not of 0? What
+does a forget gate stuck near 1 cost the LSTM?
+
+_Points:_ 5"""),
+    ("markdown", r"""_Type your answer here, replacing this text._"""),
+    ("markdown", r"""<!-- END QUESTION -->"""),
     ("code", r"""grader.check("lstm")"""),
     ("markdown", r"""## 5. The lecture's printout (`gradient_norms.py`)
 
@@ -155,6 +192,43 @@ Your script must print the lecture's twelve lines exactly, computed with
 your own functions."""),
     ("code", r"""!python gradient_norms.py"""),
     ("code", r"""grader.check("printed_norms")"""),
+    ("markdown", r"""## 6. A counter-example: the adding problem (provided, not graded)
+
+Each step of a sequence carries a random value in [0, 1) and a marker; two
+steps are marked, one in the first tenth of the sequence and one in its
+second half. The target, read off the last hidden state, is the sum of the
+two marked values. Predicting the mean gives a mean squared error of 1/6: a
+model that cannot carry the first value to the end stays there.
+
+`long_range.py` trains an RNN and an LSTM of the same size (H = 32, batch 64,
+Adam at learning rate 0.01, the best of 0.001, 0.003 and 0.01 for both, and
+clipping at norm 1) with **your** forward, backward and clipping functions.
+Below: one seed and 600 steps, the RNN at T = 10, then both at T = 50 (about
+half a minute). `python long_range.py` prints the table over three seeds."""),
+    ("code", r"""results = []
+with attempt("the adding problem"):
+    for model, T in (("rnn", 10), ("rnn", 50), ("lstm", 50)):
+        results.append(long_range.train(model, T, seed=0, steps=600))
+if results:
+    print(long_range.table(results))
+    plt.figure(figsize=(7, 4))
+    for r in results:
+        steps, mse = zip(*r["curve"])
+        plt.semilogy(steps, mse, "o-" if r["model"] == "lstm" else "s--", ms=3, label=f"{r['model'].upper()}, T = {r['T']}")
+    plt.axhline(long_range.BASELINE_MSE, color="gray", ls=":", label="predict the mean (1/6)")
+    plt.axhline(long_range.SOLVED_MSE, color="green", ls=":", label="solved")
+    plt.xlabel("training step"); plt.ylabel("test MSE"); plt.legend(fontsize=8)
+    plt.title("Over 50 steps only the LSTM carries the first value to the end")
+    plt.show()"""),
+    ("markdown", r"""<!-- BEGIN QUESTION -->
+
+**Question `counter_example` (written, graded by hand).** Using the plot of
+part 2, explain why the RNN learns the task at T = 10 but stays at the
+baseline at T = 50 within the same budget. Would clipping help the RNN here?
+
+_Points:_ 5"""),
+    ("markdown", r"""_Type your answer here, replacing this text._"""),
+    ("markdown", r"""<!-- END QUESTION -->"""),
 ]
 
 
@@ -162,7 +236,11 @@ def notebook():
     cells = []
     for index, (kind, source) in enumerate(CELLS):
         make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
-        cells.append(make(source, id=f"cell-{index:02d}"))
+        cell = make(source, id=f"cell-{index:02d}")
+        if source.startswith(("<!-- BEGIN QUESTION -->", "<!-- END QUESTION -->")):
+            # Locked, as Otter Assign locks them: `otter export` cuts the PDF for manual grading at these.
+            cell.metadata.update(deletable=False, editable=False)
+        cells.append(cell)
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
     return nb
@@ -170,3 +248,48 @@ def notebook():
 
 def write(path):
     nbformat.write(notebook(), str(path))
+
+
+def execute(folder, timeout=600):
+    """Run the notebook of the release copy in ``folder`` headless, in place; return it executed.
+
+    Raises nbclient's CellExecutionError if any cell fails.
+    """
+    import nbclient
+
+    path = Path(folder) / f"{paths.ASSIGNMENT}.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    # One BLAS thread: the notebook multiplies small matrices, where a second thread
+    # only waits, and stalls the run (seen: 4x slower) when another process holds the core.
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                     resources={"metadata": {"path": str(folder)}})
+    # The kernel's own stderr is only ipykernel's start-up warnings; cell errors come back in `nb`.
+    client.execute(env=env, stderr=subprocess.DEVNULL)
+    return nb
+
+
+def figures(nb):
+    """The PNG images the executed notebook ``nb`` displayed, in order, as bytes."""
+    return [base64.b64decode(output["data"]["image/png"])
+            for cell in nb.cells if cell.cell_type == "code"
+            for output in cell.get("outputs", []) if "image/png" in output.get("data", {})]
+
+
+def save_figures(out):
+    """Execute the release notebook with the reference solutions; write its figures and itself to ``out``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / paths.ASSIGNMENT
+        shutil.copytree(paths.RELEASE, folder)
+        for name in paths.SUBMITTED_FILES:
+            shutil.copyfile(paths.SOLUTIONS / name, folder / name)
+        nb = execute(folder)
+    written = []
+    for number, png in enumerate(figures(nb), start=1):
+        written.append(out / f"figure-{number}.png")
+        written[-1].write_bytes(png)
+    written.append(out / f"{paths.ASSIGNMENT}.executed.ipynb")
+    nbformat.write(nb, str(written[-1]))
+    return written

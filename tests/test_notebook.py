@@ -2,28 +2,16 @@
 and with the untouched stubs (checks fail cleanly, no cell errors)."""
 import shutil
 
-import nbclient
-import nbformat
 import pytest
 
-from autograder import paths
+from autograder import notebook, paths
 
-NOTEBOOK = f"{paths.ASSIGNMENT}.ipynb"
-
-
-def execute(folder):
-    nb = nbformat.read(str(folder / NOTEBOOK), as_version=4)
-    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(folder)}}).execute()
-    return nb
-
-
-def outputs(nb):
-    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+FIGURES = 5  # iterate_map, Jacobian powers, RNN vs LSTM gradient norms, clipping in training, adding problem
 
 
 def text_of(nb):
-    return "\n".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) for o in outputs(nb))
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    return "\n".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
 
 
 @pytest.mark.parametrize("files_from", ["solutions", "stubs"])
@@ -33,15 +21,26 @@ def test_notebook_runs_to_the_end(files_from, tmp_path):
     if files_from == "solutions":
         for name in paths.SUBMITTED_FILES:
             shutil.copyfile(paths.SOLUTIONS / name, folder / name)
-    nb = execute(folder)  # raises CellExecutionError on any cell error
+    nb = notebook.execute(folder)  # raises CellExecutionError on any cell error
     text = text_of(nb)
-    figures = sum("image/png" in o.get("data", {}) for o in outputs(nb))
     if files_from == "solutions":
-        assert figures == 3
+        assert len(notebook.figures(nb)) == FIGURES
         for question in paths.QUESTIONS:
             assert f"{question} results: All test cases passed!" in text
         assert "Norm after 10 steps (exploding case): 14.03" in text
     else:
-        assert figures == 0
+        assert notebook.figures(nb) == []
         assert "not implemented yet" in text
         assert "All test cases passed" not in text
+
+
+def test_written_questions_are_marked_for_manual_grading_as_otter_assign_marks_them():
+    cells = notebook.notebook().cells
+    begins = [i for i, c in enumerate(cells) if c.source.startswith("<!-- BEGIN QUESTION -->")]
+    ends = [i for i, c in enumerate(cells) if c.source.startswith("<!-- END QUESTION -->")]
+    assert len(begins) == len(ends) == 2
+    for begin, end in zip(begins, ends):
+        assert begin < end
+        assert "_Points:_" in cells[begin].source
+        assert cells[begin + 1].source == "_Type your answer here, replacing this text._"
+        assert cells[begin].metadata["editable"] is False and cells[end].metadata["deletable"] is False
