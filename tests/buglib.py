@@ -44,3 +44,18 @@ def write_submission(entry, target):
     for name, text in texts.items():
         (folder / name).write_text(text)
     return Path(target)
+
+
+def table(library=BUGS):
+    """The library as a Markdown table: bug, file, points left per broken question, feedback phrase."""
+    rows = ["| bug | file | score of each question it breaks (the others keep full marks) | the feedback says |", "| --- | --- | --- | --- |"]
+    for name, entry in load(library).items():
+        scores = ", ".join(f"{q} {p}" for q, p in entry["scores"].items()) or "none lost"
+        rows.append(f"| `{name}` | {entry.get('file', '')} | {scores} | {entry.get('hint', entry.get('says', ''))} |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(table(HOSTILE if sys.argv[1:] == ["--hostile"] else BUGS))

@@ -158,15 +158,22 @@ def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
     kind = case.split("/")[0]
     inputs, expected = fixture(case)
     variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
-    got, _ = run(kind, _with_replay(kind, inputs, expected), **options)
+    got, mutated = run(kind, _with_replay(kind, inputs, expected), **options)
     problems = {name: mismatch(got.get(name), value, rtol) for name, value in expected.items()}
     wrong = [name for name, problem in problems.items() if problem]
     if wrong:
         first = wrong[0]
         others = f" (also wrong: {', '.join(wrong[1:])})" if len(wrong) > 1 else ""
+        if mutated:
+            # A modified input also corrupts what a cache holds, so the usual patterns mislead.
+            found = [f"Your code modified its input(s) {', '.join(mutated)} in place (x *= ..., x[...] = ...). "
+                     f"Inputs must come back unchanged, and the backward pass reads them from the cache: "
+                     f"build new arrays instead."]
+        else:
+            found = diagnose(kind, got, expected, wrong, variants)
         raise _failure(
             f"{kind}, output {first}{others}\n  ({_inputs_line(inputs)})", problems[first], got.get(first),
-            expected[first], diagnose(kind, got, expected, wrong, variants) + [(hints or {}).get(first, hint)],
+            expected[first], found + [(hints or {}).get(first, hint)],
         )
 
 

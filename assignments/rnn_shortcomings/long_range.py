@@ -12,7 +12,7 @@ lstm.py), clipping by global norm (clipping.py) and Adam, on fresh batches
 at every step. Run it as a script to print a table, model x length x seed:
 
     python long_range.py                    # the default comparison
-    python long_range.py --lengths 10 50 --seeds 0 1 2 --steps 1500
+    python long_range.py --lengths 10 20 50 100 --seeds 0 1 2 3 4 --steps 2000
 """
 import argparse
 import time
@@ -127,7 +127,7 @@ def sgd(lr):
     return SGD()
 
 
-def train(model, T, seed, steps=1500, lr=None, H=32, batch=64, max_norm=1.0, optimizer="adam",
+def train(model, T, seed, steps=1000, lr=None, H=32, batch=64, max_norm=1.0, optimizer="adam",
           recurrent_gain=None, eval_every=100, test_size=1000):
     """Train ``model`` ("rnn" or "lstm") on the adding problem of length ``T``.
 
@@ -191,7 +191,7 @@ def main(argv=None):
     parser.add_argument("--models", nargs="+", default=["rnn", "lstm"], choices=["rnn", "lstm"])
     parser.add_argument("--lengths", nargs="+", type=int, default=[10, 50])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    parser.add_argument("--steps", type=int, default=1500)
+    parser.add_argument("--steps", type=int, default=1000)
     parser.add_argument("--lr", type=float, default=None, help="one learning rate for all (default: tuned per model)")
     args = parser.parse_args(argv)
     print(f"adding problem: baseline MSE {BASELINE_MSE:.3f}, solved below {SOLVED_MSE}, "
