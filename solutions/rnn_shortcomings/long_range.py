@@ -66,36 +66,35 @@ def init_params(rng, model, D, H, forget_bias=1.0, recurrent_gain=None):
     return params
 
 
-def loss_and_grads(params, model, X, targets):
-    """Mean squared error of the read-out of h_T, and the gradient of every parameter."""
-    N = X.shape[1]
-    H = params["Wh"].shape[0]
+def forward(params, model, X):
+    """Hidden states (T, N, H) and cache of the recurrent part, from a zero initial state."""
+    N, H = X.shape[1], params["Wh"].shape[0]
     h0 = np.zeros((N, H))
     if model == "lstm":
-        Hs, cache = lstm.lstm_forward(X, h0, np.zeros((N, H)), params["Wx"], params["Wh"], params["b"])
-    else:
-        Hs, cache = recurrence.rnn_forward(X, h0, params["Wx"], params["Wh"], params["b"])
+        return lstm.lstm_forward(X, h0, np.zeros((N, H)), params["Wx"], params["Wh"], params["b"])
+    return recurrence.rnn_forward(X, h0, params["Wx"], params["Wh"], params["b"])
+
+
+def predict(params, model, X):
+    """The read-out of the last hidden state, shape (N, 1)."""
+    Hs, _ = forward(params, model, X)
+    return Hs[-1] @ params["w_out"] + params["b_out"]
+
+
+def loss_and_grads(params, model, X, targets):
+    """Mean squared error of the read-out of h_T, and the gradient of every parameter."""
+    Hs, cache = forward(params, model, X)
     error = Hs[-1] @ params["w_out"] + params["b_out"] - targets
     loss = float(np.mean(error ** 2))
-    d_out = 2.0 * error / N
+    d_out = 2.0 * error / X.shape[1]
     dHs = np.zeros_like(Hs)
-    dHs[-1] = d_out @ params["w_out"].T
+    dHs[-1] = d_out @ params["w_out"].T  # the loss reads only h_T
     backward = lstm.lstm_backward if model == "lstm" else bptt.rnn_backward
     grads, _ = backward(dHs, cache)
     grads = {name: grads[name] for name in ("Wx", "Wh", "b")}
     grads["w_out"] = Hs[-1].T @ d_out
     grads["b_out"] = d_out.sum(axis=0)
     return loss, grads
-
-
-def predict(params, model, X):
-    N, H = X.shape[1], params["Wh"].shape[0]
-    h0 = np.zeros((N, H))
-    if model == "lstm":
-        Hs, _ = lstm.lstm_forward(X, h0, np.zeros((N, H)), params["Wx"], params["Wh"], params["b"])
-    else:
-        Hs, _ = recurrence.rnn_forward(X, h0, params["Wx"], params["Wh"], params["b"])
-    return Hs[-1] @ params["w_out"] + params["b_out"]
 
 
 class Adam:
@@ -119,12 +118,14 @@ class Adam:
         return new
 
 
-def sgd(lr):
-    """Plain gradient descent, as a function with Adam's ``step``: the step is lr times the gradient."""
-    class SGD:
-        def step(self, params, grads):
-            return {k: params[k] - lr * grads[k] for k in params}
-    return SGD()
+class SGD:
+    """Plain gradient descent, with Adam's interface: each step moves by lr times the gradient."""
+
+    def __init__(self, params, lr):
+        self.lr = lr
+
+    def step(self, params, grads):
+        return {k: params[k] - self.lr * grads[k] for k in params}
 
 
 def train(model, T, seed, steps=1000, lr=None, H=32, batch=64, max_norm=1.0, optimizer="adam",
@@ -143,7 +144,7 @@ def train(model, T, seed, steps=1000, lr=None, H=32, batch=64, max_norm=1.0, opt
     rng = np.random.default_rng(seed)
     params = init_params(rng, model, D=2, H=H, recurrent_gain=recurrent_gain)
     X_test, y_test = adding_problem(np.random.default_rng(10_000 + seed), T, test_size)
-    update = Adam(params, lr) if optimizer == "adam" else sgd(lr)
+    update = {"adam": Adam, "sgd": SGD}[optimizer](params, lr)
     losses, grad_norms, curve, solved_at, diverged_at = [], [], [], None, None
     start = time.perf_counter()
     for step in range(1, steps + 1):
