@@ -37,27 +37,47 @@ DTYPES = ("float64", "float32")
 PEAK_SIZE = 2048
 
 
-def numpy_blas_threads():
-    """Threads of numpy's bundled OpenBLAS, asked from the library itself; else what OpenBLAS would start."""
+def openblas_threads():
+    """Get and set functions for the thread count of numpy's bundled OpenBLAS (through ctypes), or None."""
     for library in glob.glob(os.path.join(os.path.dirname(np.__file__) + ".libs", "*openblas*")):
-        for symbol in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_", "openblas_get_num_threads"):
-            function = getattr(ctypes.CDLL(library), symbol, None)
-            if function is not None:
-                return function(), "asked numpy's OpenBLAS"
-    # OpenBLAS starts one thread per usable core unless an environment variable says otherwise.
-    told = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
-    return (int(told), "from the environment") if told else (len(os.sched_getaffinity(0)), "one per usable core")
+        handle = ctypes.CDLL(library)
+        for prefix, suffix in (("scipy_", "64_"), ("", "64_"), ("", "")):
+            get = getattr(handle, f"{prefix}openblas_get_num_threads{suffix}", None)
+            if get is not None:
+                return get, getattr(handle, f"{prefix}openblas_set_num_threads{suffix}")
+    return None
 
 
-def median_ms(run, runs, warmup):
+def use_threads(requested, torch):
+    """Give numpy's BLAS and torch the same number of threads; returns it and where it came from."""
+    blas = openblas_threads()
+    if requested:
+        if blas is None:
+            sys.exit("--threads needs numpy's bundled OpenBLAS (set OPENBLAS_NUM_THREADS instead)")
+        blas[1](requested)
+        threads, how = requested, "--threads"
+    elif blas is not None:
+        threads, how = blas[0](), "asked numpy's OpenBLAS"
+    else:  # OpenBLAS starts one thread per usable core unless an environment variable says otherwise
+        told = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
+        threads, how = (int(told), "from the environment") if told else (len(os.sched_getaffinity(0)), "one per core")
+    torch.set_num_threads(threads)
+    return threads, how
+
+
+def times_ms(run, runs, warmup):
     for _ in range(warmup):
         run()
     times = []
     for _ in range(runs):
         start = time.perf_counter()
         run()
-        times.append(time.perf_counter() - start)
-    return 1e3 * statistics.median(times)
+        times.append(1e3 * (time.perf_counter() - start))
+    return times
+
+
+def median_ms(run, runs, warmup):
+    return statistics.median(times_ms(run, runs, warmup))
 
 
 def flops(kind, T, N, D, H):
@@ -73,10 +93,14 @@ def flops(kind, T, N, D, H):
 
 
 def matmul_peak(dtype, runs, warmup):
-    """GFLOP/s of numpy on a large square product of this dtype: what BLAS reaches here."""
+    """GFLOP/s of numpy on a large square product of this dtype: what BLAS reaches here.
+
+    The fastest run, not the median: a peak is what the machine can do, and a
+    busy neighbour only ever slows a run down.
+    """
     rng = np.random.default_rng(0)
     A, B = rng.normal(size=(2, PEAK_SIZE, PEAK_SIZE)).astype(dtype)
-    return 2 * PEAK_SIZE ** 3 / median_ms(lambda: A @ B, runs, warmup) / 1e6
+    return 2 * PEAK_SIZE ** 3 / min(times_ms(lambda: A @ B, runs, warmup)) / 1e6
 
 
 def inputs(kind, T, N, D, H, dtype):
@@ -123,6 +147,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7, help="timed runs per figure, median taken (default 7)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs before them (default 2)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads for numpy's BLAS and torch (default: what numpy's BLAS uses)")
     args = parser.parse_args()
     if args.runs < 5:
         parser.error("--runs must be at least 5")
@@ -131,12 +157,11 @@ def main():
     except ImportError:
         sys.exit('PyTorch is not installed: pip install -e ".[torch]"')
 
-    threads, how = numpy_blas_threads()
-    torch.set_num_threads(threads)
+    threads, how = use_threads(args.threads, torch)
     peaks = {dtype: matmul_peak(dtype, args.runs, args.warmup) for dtype in DTYPES}
     print(f"numpy {np.__version__} (BLAS threads: {threads}, {how}), torch {torch.__version__} "
           f"(set_num_threads({threads})); {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start")
-    print(f"numpy matmul peak ({PEAK_SIZE}x{PEAK_SIZE}): " + ", ".join(f"{d} {p:.1f} GFLOP/s" for d, p in peaks.items()))
+    print(f"numpy matmul peak ({PEAK_SIZE}x{PEAK_SIZE}, fastest run): " + ", ".join(f"{d} {p:.1f} GFLOP/s" for d, p in peaks.items()))
     print(f"medians of {args.runs} runs after {args.warmup} warm-up runs; forward + backward; "
           "GFLOP/s from 6*T*N*(D+H)*G*H matmul FLOPs (G = 1 RNN, 4 LSTM); the reference computes in float64")
     header = (f"{'model':<5} {'T, N, D, H':<18} {'dtype':<8} {'numpy ms':>10} {'torch ms':>10} {'np/torch':>9} "
@@ -153,6 +178,14 @@ def main():
                 print(f"{kind:<5} {str(shape)[1:-1]:<18} {dtype:<8} {ours:>10.2f} {theirs:>10.2f} {ours / theirs:>9.2f} "
                       f"{work / ours:>11.1f} {work / theirs:>14.1f} {100 * work / ours / peaks['float64']:>9.0f}% "
                       f"{100 * work / theirs / peaks[dtype]:>12.0f}%")
+    # Only the recurrent product h @ Wh of each step cannot be batched over time: its rate bounds any
+    # time-stepping implementation, this one or PyTorch's.
+    rng = np.random.default_rng(0)
+    for T, N, D, H in SHAPES:
+        h, Wh = rng.normal(size=(N, H)), rng.normal(size=(H, 4 * H))
+        rate = 2 * N * H * 4 * H / median_ms(lambda: h @ Wh, 10 * args.runs, args.warmup) / 1e6
+        print(f"one step's recurrent product (N, H) @ (H, 4H) at {(T, N, D, H)}, float64: "
+              f"{rate:.2f} GFLOP/s, {100 * rate / peaks['float64']:.0f}% of the peak")
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
