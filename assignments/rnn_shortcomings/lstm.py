@@ -22,8 +22,8 @@ from shapes import check_shape, check_shapes
 def sigmoid(x):
     """Logistic sigmoid 1 / (1 + exp(-x)) (provided).
 
-    np.exp costs about half of np.tanh here, and this form keeps its relative
-    accuracy for very negative x, where 0.5 * (1 + tanh(x / 2)) rounds to 0.
+    In numpy np.exp costs less than half of np.tanh, and this form keeps its
+    relative accuracy for very negative x, where 0.5 * (1 + tanh(x / 2)) is 0.
     exp(-x) overflows to inf below x = -709 (and underflows to 0 above 745),
     which gives the right limits 0 and 1: neither is an error here.
     """
