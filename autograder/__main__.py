@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder build`` and ``python -m autograder grade``."""
+"""Command line: ``python -m autograder build``, ``grade``, ``figures`` and ``crosscheck``."""
 import argparse
 import sys
 
@@ -21,7 +21,22 @@ def main(argv=None):
     grade.add_argument("--autograder", default=str(paths.DIST / "autograder.zip"),
                        help="the autograder zip (default: %(default)s; built if missing)")
     grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
+    commands.add_parser(
+        "crosscheck", help="compare every graded function of the solutions with PyTorch in float64 (needs the torch extra)"
+    )
     args = parser.parse_args(argv)
+
+    if args.command == "crosscheck":
+        from autograder import crosscheck
+
+        try:
+            all_ok = crosscheck.report()
+        except ImportError as error:
+            print(error, file=sys.stderr)
+            return 2
+        if not all_ok:
+            print(f"some outputs differ from PyTorch's by more than {crosscheck.RTOL:g}", file=sys.stderr)
+        return 0 if all_ok else 1
 
     if args.command == "build":
         from autograder import package

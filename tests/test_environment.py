@@ -13,18 +13,21 @@ def pyproject():
         return tomllib.load(f)
 
 
-def test_environment_yml_pins_the_same_packages_as_pyproject():
+def pins():
+    """Every pinned requirement: the dependencies and all extras (dev, torch), which the set-up installs."""
     project = pyproject()["project"]
-    pins = set(project["dependencies"]) | set(project["optional-dependencies"]["dev"])
+    return project["dependencies"] + [pin for extra in project["optional-dependencies"].values() for pin in extra]
+
+
+def test_environment_yml_pins_the_same_packages_as_pyproject():
     environment = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
     pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
-    assert set(p for p in pip if not p.startswith("-e")) == pins
+    assert set(p for p in pip if not p.startswith("-e")) == set(pins())
     assert "python=3.11" in environment["dependencies"]
 
 
 def test_every_dependency_is_pinned():
-    project = pyproject()["project"]
-    for pin in project["dependencies"] + project["optional-dependencies"]["dev"]:
+    for pin in pins():
         assert re.fullmatch(r"[\w\-\[\],]+==[\w.]+", pin), pin
 
 
@@ -35,7 +38,7 @@ def readme_commands():
 
 
 def test_readme_opens_with_the_two_setup_and_test_commands():
-    assert readme_commands() == ['pip install -e ".[dev]"', "pytest"]
+    assert readme_commands() == ['pip install -e ".[dev,torch]"', "pytest"]
     first_screen = "\n".join((paths.ROOT / "README.md").read_text().splitlines()[:40])
     assert "<!-- ci: end -->" in first_screen
 
