@@ -247,7 +247,7 @@ def error_raised(function_name, **arguments):
     return {"error": None, "message": ""}
 
 
-FD_ENTRIES = 12  # per input: enough to catch a wrong formula, few enough for a check in milliseconds
+FD_ENTRIES = 8  # per input: enough to catch a wrong formula, few enough for a check in milliseconds
 
 
 def finite_differences(forward, h=1e-6, **inputs):
