@@ -6,7 +6,6 @@ into a one-line message, so later cells (and the checks) still run.
 """
 import base64
 import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -281,11 +280,9 @@ def save_figures(out):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / paths.ASSIGNMENT
-        shutil.copytree(paths.RELEASE, folder)
-        for name in paths.SUBMITTED_FILES:
-            shutil.copyfile(paths.SOLUTIONS / name, folder / name)
-        nb = execute(folder)
+        from autograder.release import student_copy
+
+        nb = execute(student_copy(Path(tmp) / paths.ASSIGNMENT, files_from=paths.SOLUTIONS))
     written = []
     for number, png in enumerate(figures(nb), start=1):
         written.append(out / f"figure-{number}.png")

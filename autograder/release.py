@@ -7,6 +7,7 @@ rewrites it; a test fails when the committed folder differs from a fresh build.
 """
 import ast
 import shutil
+from pathlib import Path
 
 from autograder import fixtures, notebook, paths
 from autograder.stubs import make_stub
@@ -64,3 +65,13 @@ def write_release(target=paths.RELEASE):
     # The folder is its own pytest project, whatever it sits in.
     (target / "pytest.ini").write_text("[pytest]\naddopts = -q -p no:cacheprovider\nfilterwarnings = ignore::DeprecationWarning\n")
     return target
+
+
+def student_copy(target, files_from=None):
+    """A student's working folder at ``target``: the committed release, with the graded
+    files taken from the folder ``files_from`` (e.g. the solutions) when given, else the stubs."""
+    shutil.copytree(paths.RELEASE, target)
+    if files_from is not None:
+        for name in paths.SUBMITTED_FILES:
+            shutil.copyfile(Path(files_from) / name, Path(target) / name)
+    return Path(target)

@@ -10,7 +10,6 @@ Prints the median and the slowest call in milliseconds. Figures, not assertions.
 """
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -22,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from autograder import paths  # noqa: E402
+from autograder.release import student_copy  # noqa: E402
 
 TARGET_MS = 50
 
@@ -59,11 +59,8 @@ def main(argv=None):
     print(f"{'code':<10}{'question':<15}{'grade':>6}{'median ms':>11}{'max ms':>9}")
     with tempfile.TemporaryDirectory() as tmp:
         for code in ("solutions", "stubs"):
-            folder = Path(tmp) / code / paths.ASSIGNMENT
-            shutil.copytree(paths.RELEASE, folder)
-            if code == "solutions":
-                for name in paths.SUBMITTED_FILES:
-                    shutil.copyfile(paths.SOLUTIONS / name, folder / name)
+            folder = student_copy(Path(tmp) / code / paths.ASSIGNMENT,
+                                  paths.SOLUTIONS if code == "solutions" else None)
             for question, (calls, grade) in measure(folder, args.repeats).items():
                 print(f"{code:<10}{question:<15}{grade:>6.2f}{statistics.median(calls):>11.1f}{max(calls):>9.1f}")
         os.chdir(ROOT)

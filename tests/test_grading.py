@@ -6,7 +6,6 @@ then read its gradebook, results.json files and feedback.
 """
 import csv
 import json
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,6 +14,7 @@ import pytest
 
 import buglib
 from autograder import package, paths
+from autograder.release import student_copy
 from autograder.grade import question_points
 
 POINTS = question_points(paths.PACKAGE)
@@ -26,20 +26,12 @@ def autograder_zip(tmp_path_factory):
     return package.build_autograder(tmp_path_factory.mktemp("dist") / "autograder.zip")
 
 
-def student_folder(target, files_from):
-    """A student's working folder: the release with the graded files taken from ``files_from``."""
-    shutil.copytree(paths.RELEASE, target)
-    for name in paths.SUBMITTED_FILES:
-        shutil.copyfile(files_from / name, target / name)
-    return target
-
-
 @pytest.fixture(scope="session")
 def submissions(tmp_path_factory):
     root = tmp_path_factory.mktemp("submissions")
     subs = {
-        "reference": student_folder(root / "reference", paths.SOLUTIONS),
-        "stubs": student_folder(root / "stubs", paths.RELEASE),
+        "reference": student_copy(root / "reference", paths.SOLUTIONS),
+        "stubs": student_copy(root / "stubs"),
     }
     nested = root / "nested.zip"  # files inside one folder, next to a notebook, as students zip them
     with zipfile.ZipFile(nested, "w") as archive:

@@ -1,10 +1,9 @@
 """The student notebook runs headless to the end, with the solutions (checks pass, figures drawn)
 and with the untouched stubs (checks fail cleanly, no cell errors)."""
-import shutil
-
 import pytest
 
 from autograder import notebook, paths
+from autograder.release import student_copy
 
 FIGURES = 5  # iterate_map, Jacobian powers, RNN vs LSTM gradient norms, clipping in training, adding problem
 
@@ -16,11 +15,7 @@ def text_of(nb):
 
 @pytest.mark.parametrize("files_from", ["solutions", "stubs"])
 def test_notebook_runs_to_the_end(files_from, tmp_path):
-    folder = tmp_path / paths.ASSIGNMENT
-    shutil.copytree(paths.RELEASE, folder)
-    if files_from == "solutions":
-        for name in paths.SUBMITTED_FILES:
-            shutil.copyfile(paths.SOLUTIONS / name, folder / name)
+    folder = student_copy(tmp_path / paths.ASSIGNMENT, paths.SOLUTIONS if files_from == "solutions" else None)
     nb = notebook.execute(folder)  # raises CellExecutionError on any cell error
     text = text_of(nb)
     if files_from == "solutions":

@@ -1,7 +1,6 @@
 """The student release is generated from the solutions and leaks no solution or hidden test."""
 import ast
 import re
-import shutil
 import zipfile
 
 import numpy as np
@@ -151,11 +150,7 @@ def test_pytest_in_the_assignment_folder_runs_the_public_checks(files_from, tmp_
     import subprocess
     import sys
 
-    folder = tmp_path / paths.ASSIGNMENT
-    shutil.copytree(paths.RELEASE, folder)
-    if files_from == "solutions":
-        for name in paths.SUBMITTED_FILES:
-            shutil.copyfile(paths.SOLUTIONS / name, folder / name)
+    folder = release.student_copy(tmp_path / paths.ASSIGNMENT, paths.SOLUTIONS if files_from == "solutions" else None)
     run = subprocess.run([sys.executable, "-m", "pytest"], cwd=folder, capture_output=True, text=True)
     public_cases = sum(len(re.findall(r"hidden=False", (folder / "tests" / f"{q}.py").read_text()))
                        for q in paths.QUESTIONS)
