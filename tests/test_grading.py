@@ -103,7 +103,7 @@ def test_each_bug_loses_its_own_questions_points_and_no_others(graded, bug):
         assert score < POINTS[question], f"{bug} is listed as breaking {question} but keeps full marks"
 
 
-@pytest.mark.parametrize("bug", sorted(LIBRARY))
+@pytest.mark.parametrize("bug", sorted(name for name in LIBRARY if LIBRARY[name]["scores"]))
 def test_each_bug_gets_a_hint_pointing_at_it(graded, bug):
     out, _ = graded
     broken = set(LIBRARY[bug]["scores"])

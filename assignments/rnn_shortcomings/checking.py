@@ -124,12 +124,29 @@ def diagnose(kind, got, expected, wrong, variants=None):
         outputs = {k.split("/", 1)[1]: v for k, v in (variants or {}).items() if k.startswith(f"variant_{bug}/")}
         if outputs and all(mismatch(got.get(k), v) is None for k, v in outputs.items()):
             hints.append(hint)
+    for name in wrong:
+        hints.extend(_shape_of_mistake(name, got.get(name), expected.get(name)))
     norms, want = got.get("dh_norms"), expected.get("dh_norms")
     if "dh_norms" in wrong and isinstance(norms, np.ndarray) and norms.shape == want.shape and want.size > 1:
         if np.isclose(norms[-1], want[-1], rtol=1e-6) and not np.allclose(norms[:-1], want[:-1], rtol=1e-6):
             hints.append("The gradient from later steps is not carried back: dh_norms is right at the last "
                          "step and wrong before it. Add what step t+1 sends back to dHs[t].")
     return hints
+
+
+def _shape_of_mistake(name, got, want):
+    """Hints for two slips that leave a recognisable trace: a missing square root, a missing sum."""
+    try:
+        got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    except (TypeError, ValueError):
+        return []
+    if got.shape == want.shape and want.size and np.all(np.isfinite(got)):
+        if np.allclose(got, want ** 2, rtol=1e-6) and not np.allclose(want, want ** 2, rtol=1e-6):
+            return [f"{name} is the square of what was expected: a square root is missing."]
+    elif got.ndim == want.ndim + 1 and got.shape[1:] == want.shape and want.size:
+        if np.allclose(got.sum(axis=0), want, rtol=1e-6):
+            return [f"{name} has an extra first axis: summed over it (over the batch), it would be right."]
+    return []
 
 
 def _inputs_line(inputs):
