@@ -186,6 +186,18 @@ def main():
         rate = 2 * N * H * 4 * H / median_ms(lambda: h @ Wh, 10 * args.runs, args.warmup) / 1e6
         print(f"one step's recurrent product (N, H) @ (H, 4H) at {(T, N, D, H)}, float64: "
               f"{rate:.2f} GFLOP/s, {100 * rate / peaks['float64']:.0f}% of the peak")
+    # The LSTM's forward pass also evaluates 3H exponentials (sigmoid of i, f, o) and 2H tanh (g and c)
+    # per row and step; numpy's float64 versions of these cost far more than a multiply-add on some
+    # CPUs. Even with every product at the peak, that time alone caps the fraction of the peak.
+    for T, N, D, H in SHAPES[1:]:
+        z = rng.normal(size=(N, H))
+        exp_ns, tanh_ns = (1e6 * median_ms(lambda f=f: f(z), 10 * args.runs, args.warmup) / z.size
+                           for f in (np.exp, np.tanh))
+        transcendental_ms = T * N * (3 * H * exp_ns + 2 * H * tanh_ns) / 1e6
+        products_ms = flops("lstm", T, N, D, H) / 1e6 / peaks["float64"]
+        print(f"lstm {(T, N, D, H)}: np.exp {exp_ns:.1f} ns and np.tanh {tanh_ns:.1f} ns per float64 element; "
+              f"products at the peak {products_ms:.0f} ms + exp/tanh {transcendental_ms:.0f} ms: at most "
+              f"{100 * products_ms / (products_ms + transcendental_ms):.0f}% of the peak before any other work")
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
