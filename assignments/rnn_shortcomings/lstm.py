@@ -20,12 +20,10 @@ from shapes import check_shape, check_shapes
 
 
 def sigmoid(x):
-    """Logistic sigmoid 1 / (1 + exp(-x)) (provided).
+    """Logistic sigmoid 1 / (1 + exp(-x)), element-wise (provided).
 
-    In numpy np.exp costs less than half of np.tanh, and this form keeps its
-    relative accuracy for very negative x, where 0.5 * (1 + tanh(x / 2)) is 0.
-    exp(-x) overflows to inf below x = -709 (and underflows to 0 above 745),
-    which gives the right limits 0 and 1: neither is an error here.
+    For x below about -709, exp(-x) overflows to inf and the result is 0, the
+    right limit: numpy's overflow warning is silenced on purpose.
     """
     with np.errstate(over="ignore", under="ignore"):
         return 1.0 / (1.0 + np.exp(-x))
