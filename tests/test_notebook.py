@@ -39,3 +39,12 @@ def test_written_questions_are_marked_for_manual_grading_as_otter_assign_marks_t
         assert "_Points:_" in cells[begin].source
         assert cells[begin + 1].source == "_Type your answer here, replacing this text._"
         assert cells[begin].metadata["editable"] is False and cells[end].metadata["deletable"] is False
+
+
+def test_notebook_runs_to_the_end_past_a_part_that_raises(tmp_path):
+    folder = student_copy(tmp_path / paths.ASSIGNMENT, paths.SOLUTIONS)
+    broken = folder / "recurrence.py"  # rnn_forward passes a transposed Wx: rnn_step rejects its shape
+    broken.write_text(broken.read_text().replace("rnn_step(X[t], h, Wx, Wh, b)", "rnn_step(X[t], h, Wx.T, Wh, b)"))
+    text = text_of(notebook.execute(folder))
+    assert "ValueError: Wx has shape" in text and "at recurrence.py, line" in text
+    assert "lstm results: All test cases passed!" in text  # the parts after it still ran
