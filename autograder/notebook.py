@@ -64,7 +64,7 @@ def attempt(what):
         print(f"{what}: {type(error).__name__}: {error}{where}")
 
 
-YOUR_FILES = ("recurrence.py", "bptt.py", "clipping.py", "lstm.py", "gradient_norms.py")"""),
+YOUR_FILES = """ + repr(paths.SUBMITTED_FILES)),
     ("markdown", r"""## 1. The recurrence (`recurrence.py`)
 
 `rnn_step` computes one step for a whole batch (row-vector convention:

@@ -14,8 +14,8 @@ import pytest
 
 import buglib
 from autograder import package, paths
-from autograder.release import student_copy
 from autograder.grade import question_points
+from autograder.release import student_copy
 
 POINTS = question_points(paths.PACKAGE)
 LIBRARY = buglib.load()

@@ -125,7 +125,7 @@ def diagnose(kind, got, expected, wrong, variants=None):
         if outputs and all(mismatch(got.get(k), v) is None for k, v in outputs.items()):
             hints.append(hint)
     for name in wrong:
-        hints.extend(_shape_of_mistake(name, got.get(name), expected.get(name)))
+        hints.extend(_slip_hints(name, got.get(name), expected.get(name)))
     norms, want = got.get("dh_norms"), expected.get("dh_norms")
     if "dh_norms" in wrong and isinstance(norms, np.ndarray) and norms.shape == want.shape and want.size > 1:
         if np.isclose(norms[-1], want[-1], rtol=1e-6) and not np.allclose(norms[:-1], want[:-1], rtol=1e-6):
@@ -134,7 +134,7 @@ def diagnose(kind, got, expected, wrong, variants=None):
     return hints
 
 
-def _shape_of_mistake(name, got, want):
+def _slip_hints(name, got, want):
     """Hints for two slips that leave a recognisable trace: a missing square root, a missing sum."""
     try:
         got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
