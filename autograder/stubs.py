@@ -1,9 +1,12 @@
 """Turn a reference solution into the student's stub.
 
-Every block fenced by ``# BEGIN SOLUTION`` / ``# END SOLUTION`` becomes one
-clearly marked block for the student: the ``# HINT:`` comments of the block,
-then ``raise NotImplementedError``. Everything else (docstrings with shapes,
-shape checks, the ``return`` after the block) is kept as it is.
+Every block fenced by ``# BEGIN SOLUTION`` / ``# END SOLUTION`` inside a
+function becomes one clearly marked block for the student: the ``# HINT:``
+comments of the block, then ``raise NotImplementedError``. A fenced block at
+module level (helpers of the reference, such as the LSTM cell shared by its
+step and sequence functions) is left out of the stub. Everything else
+(docstrings with shapes, shape checks, the ``return`` after the block) is kept
+as it is.
 """
 import re
 
@@ -30,7 +33,8 @@ def make_stub(source):
             else:
                 out.append(line)
         elif stripped == END:
-            out.extend(_student_block(block[0], function, block[1]))
+            if block[0]:
+                out.extend(_student_block(block[0], function, block[1]))
             block = None
         elif stripped == BEGIN:
             raise ValueError(f"line {number}: nested {BEGIN}")
@@ -38,7 +42,8 @@ def make_stub(source):
             block[1].append(stripped[len(HINT):].strip())
     if block is not None:
         raise ValueError(f"{BEGIN} without {END}")
-    return "\n".join(out) + "\n"
+    # A left-out module-level block leaves the blank lines around it behind.
+    return re.sub(r"\n{4,}", "\n\n\n", "\n".join(out)) + "\n"
 
 
 def _student_block(indent, function, hints):

@@ -10,6 +10,12 @@ this machine's matmul peak (a large square matmul of the same dtype, measured
 in the same run). PyTorch gets as many threads as numpy's BLAS. Figures, not
 assertions; needs the torch extra (`pip install -e ".[torch]"`).
 
+The two are timed in alternation, run for run, so that a busy neighbour on a
+shared machine slows both alike; np/torch is the median of the per-pair
+ratios, with their range. Before each timed run the benchmark pauses
+briefly: idle OpenBLAS and OpenMP threads keep spinning for a while after a
+call, and would otherwise take the cores from the other library.
+
 The reference follows the spec, which computes in float64: given float32
 inputs it converts them, so its float32 rows time float64 arithmetic and are
 set against the float64 peak.
@@ -65,19 +71,26 @@ def use_threads(requested, torch):
     return threads, how
 
 
-def times_ms(run, runs, warmup):
+SETTLE_S = 0.2  # OpenBLAS's idle threads spin for about 2**28 cycles before they sleep
+
+
+def times_ms(runs, warmup, *functions, settle=0.0):
+    """Milliseconds of each function's timed runs, the functions alternating run by run."""
     for _ in range(warmup):
-        run()
-    times = []
+        for run in functions:
+            run()
+    times = [[] for _ in functions]
     for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append(1e3 * (time.perf_counter() - start))
+        for run, kept in zip(functions, times):
+            time.sleep(settle)
+            start = time.perf_counter()
+            run()
+            kept.append(1e3 * (time.perf_counter() - start))
     return times
 
 
 def median_ms(run, runs, warmup):
-    return statistics.median(times_ms(run, runs, warmup))
+    return statistics.median(times_ms(runs, warmup, run)[0])
 
 
 def flops(kind, T, N, D, H):
@@ -100,7 +113,29 @@ def matmul_peak(dtype, runs, warmup):
     """
     rng = np.random.default_rng(0)
     A, B = rng.normal(size=(2, PEAK_SIZE, PEAK_SIZE)).astype(dtype)
-    return 2 * PEAK_SIZE ** 3 / min(times_ms(lambda: A @ B, runs, warmup)) / 1e6
+    return 2 * PEAK_SIZE ** 3 / min(times_ms(runs, warmup, lambda: A @ B)[0]) / 1e6
+
+
+def lstm_floor_ms(T, N, D, H, peak, runs, warmup):
+    """The least time, in ms, of a numpy LSTM forward + backward that steps through time, by parts.
+
+    Each step must multiply h (N, H) by Wh (H, 4H) forward and da (N, 4H) by
+    Wh.T backward, one step after the other: these products run at their own,
+    measured, rate. Every other product can be batched over time and is given
+    the full peak. The forward must also evaluate 5H exponentials per row and
+    step (sigmoid of i, f, o; tanh of g and c, as 2 * sigmoid(2x) - 1, at
+    np.exp's measured rate): numpy's float64 exp is scalar code on CPUs
+    without AVX-512. Nothing else is counted, so the real figure is higher.
+    """
+    rng = np.random.default_rng(0)
+    h, Wh, da, z = rng.normal(size=(N, H)), rng.normal(size=(H, 4 * H)), rng.normal(size=(N, 4 * H)), rng.normal(size=(N, 5 * H))
+    step = 2 * N * H * 4 * H  # FLOPs of one recurrent product
+    parts = {
+        "recurrent products": T * (median_ms(lambda: h @ Wh, 10 * runs, warmup) + median_ms(lambda: da @ Wh.T, 10 * runs, warmup)),
+        "batched products at the peak": (flops("lstm", T, N, D, H) - 2 * T * step) / 1e6 / peak,
+        "exp": T * median_ms(lambda: np.exp(z), 10 * runs, warmup),
+    }
+    return {**parts, "total": sum(parts.values())}
 
 
 def inputs(kind, T, N, D, H, dtype):
@@ -162,42 +197,30 @@ def main():
     print(f"numpy {np.__version__} (BLAS threads: {threads}, {how}), torch {torch.__version__} "
           f"(set_num_threads({threads})); {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start")
     print(f"numpy matmul peak ({PEAK_SIZE}x{PEAK_SIZE}, fastest run): " + ", ".join(f"{d} {p:.1f} GFLOP/s" for d, p in peaks.items()))
-    print(f"medians of {args.runs} runs after {args.warmup} warm-up runs; forward + backward; "
+    print(f"medians of {args.runs} runs after {args.warmup} warm-up runs, numpy and torch alternating; forward + backward; "
           "GFLOP/s from 6*T*N*(D+H)*G*H matmul FLOPs (G = 1 RNN, 4 LSTM); the reference computes in float64")
     header = (f"{'model':<5} {'T, N, D, H':<18} {'dtype':<8} {'numpy ms':>10} {'torch ms':>10} {'np/torch':>9} "
-              f"{'np GFLOP/s':>11} {'torch GFLOP/s':>14} {'np % peak':>10} {'torch % peak':>13}")
+              f"{'(range)':>11} {'np GFLOP/s':>11} {'torch GFLOP/s':>14} {'np % peak':>10} {'torch % peak':>13}")
     print(header)
     print("-" * len(header))
     for kind in ("rnn", "lstm"):
         for shape in SHAPES:
             for dtype in DTYPES:
                 arrays = inputs(kind, *shape, dtype)
-                ours = median_ms(numpy_run(kind, arrays), args.runs, args.warmup)
-                theirs = median_ms(torch_run(torch, kind, arrays), args.runs, args.warmup)
+                ours, theirs = times_ms(args.runs, args.warmup, numpy_run(kind, arrays),
+                                        torch_run(torch, kind, arrays), settle=SETTLE_S)
+                ratios = [a / b for a, b in zip(ours, theirs)]
+                ours, theirs = statistics.median(ours), statistics.median(theirs)
                 work = flops(kind, *shape) / 1e6  # per ms -> GFLOP/s
-                print(f"{kind:<5} {str(shape)[1:-1]:<18} {dtype:<8} {ours:>10.2f} {theirs:>10.2f} {ours / theirs:>9.2f} "
-                      f"{work / ours:>11.1f} {work / theirs:>14.1f} {100 * work / ours / peaks['float64']:>9.0f}% "
-                      f"{100 * work / theirs / peaks[dtype]:>12.0f}%")
-    # Only the recurrent product h @ Wh of each step cannot be batched over time: its rate bounds any
-    # time-stepping implementation, this one or PyTorch's.
-    rng = np.random.default_rng(0)
-    for T, N, D, H in SHAPES:
-        h, Wh = rng.normal(size=(N, H)), rng.normal(size=(H, 4 * H))
-        rate = 2 * N * H * 4 * H / median_ms(lambda: h @ Wh, 10 * args.runs, args.warmup) / 1e6
-        print(f"one step's recurrent product (N, H) @ (H, 4H) at {(T, N, D, H)}, float64: "
-              f"{rate:.2f} GFLOP/s, {100 * rate / peaks['float64']:.0f}% of the peak")
-    # The LSTM's forward pass also evaluates 3H exponentials (sigmoid of i, f, o) and 2H tanh (g and c)
-    # per row and step; numpy's float64 versions of these cost far more than a multiply-add on some
-    # CPUs. Even with every product at the peak, that time alone caps the fraction of the peak.
-    for T, N, D, H in SHAPES[1:]:
-        z = rng.normal(size=(N, H))
-        exp_ns, tanh_ns = (1e6 * median_ms(lambda f=f: f(z), 10 * args.runs, args.warmup) / z.size
-                           for f in (np.exp, np.tanh))
-        transcendental_ms = T * N * (3 * H * exp_ns + 2 * H * tanh_ns) / 1e6
-        products_ms = flops("lstm", T, N, D, H) / 1e6 / peaks["float64"]
-        print(f"lstm {(T, N, D, H)}: np.exp {exp_ns:.1f} ns and np.tanh {tanh_ns:.1f} ns per float64 element; "
-              f"products at the peak {products_ms:.0f} ms + exp/tanh {transcendental_ms:.0f} ms: at most "
-              f"{100 * products_ms / (products_ms + transcendental_ms):.0f}% of the peak before any other work")
+                spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
+                print(f"{kind:<5} {str(shape)[1:-1]:<18} {dtype:<8} {ours:>10.2f} {theirs:>10.2f} "
+                      f"{statistics.median(ratios):>9.2f} {spread:>11} {work / ours:>11.1f} {work / theirs:>14.1f} "
+                      f"{100 * work / ours / peaks['float64']:>9.0f}% {100 * work / theirs / peaks[dtype]:>12.0f}%")
+    for shape in SHAPES[1:]:
+        floor = lstm_floor_ms(*shape, peaks["float64"], args.runs, args.warmup)
+        print(f"lstm {shape}, float64: no numpy LSTM that steps through time can take less than {floor['total']:.0f} ms, "
+              f"{100 * flops('lstm', *shape) / 1e6 / floor['total'] / peaks['float64']:.0f}% of the peak: "
+              + ", ".join(f"{name} {ms:.0f} ms" for name, ms in floor.items() if name != "total"))
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 

@@ -145,6 +145,14 @@ def test_stub_generator_keeps_hints_and_names_the_function():
     assert "2 * x" not in stub and stub.rstrip().endswith("return y")
 
 
+def test_stub_generator_leaves_out_module_level_solution_blocks():
+    source = ("import numpy\n\n\n# BEGIN SOLUTION\ndef _helper(x):\n    return 2 * x\n# END SOLUTION\n\n\n"
+              "def f(x):\n    # BEGIN SOLUTION\n    y = _helper(x)\n    # END SOLUTION\n    return y\n")
+    stub = make_stub(source)
+    assert "_helper" not in stub and 'raise NotImplementedError("f is not implemented yet")' in stub
+    assert stub.startswith("import numpy\n\n\ndef f(x):\n")
+
+
 @pytest.mark.parametrize("files_from", ["solutions", "stubs"])
 def test_pytest_in_the_assignment_folder_runs_the_public_checks(files_from, tmp_path):
     import subprocess
