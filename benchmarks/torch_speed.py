@@ -12,9 +12,10 @@ assertions; needs the torch extra (`pip install -e ".[torch]"`).
 
 The two are timed in alternation, run for run, so that a busy neighbour on a
 shared machine slows both alike; np/torch is the median of the per-pair
-ratios, with their range. Before each timed run the benchmark pauses
-briefly: idle OpenBLAS and OpenMP threads keep spinning for a while after a
-call, and would otherwise take the cores from the other library.
+ratios, with their range. Before each timed run the same function runs
+untimed for at least 0.2 s: idle OpenBLAS threads keep spinning for a while
+after a call and would take the cores from the other library, and a pause
+instead would let the timed run start with sleeping threads.
 
 The reference follows the spec, which computes in float64: given float32
 inputs it converts them, so its float32 rows time float64 arithmetic and are
@@ -75,14 +76,19 @@ SETTLE_S = 0.2  # OpenBLAS's idle threads spin for about 2**28 cycles before the
 
 
 def times_ms(runs, warmup, *functions, settle=0.0):
-    """Milliseconds of each function's timed runs, the functions alternating run by run."""
+    """Milliseconds of each function's timed runs, the functions alternating run by run.
+
+    Before each timed run, the function also runs untimed for ``settle`` seconds.
+    """
     for _ in range(warmup):
         for run in functions:
             run()
     times = [[] for _ in functions]
     for _ in range(runs):
         for run, kept in zip(functions, times):
-            time.sleep(settle)
+            settled = time.perf_counter() + settle
+            while time.perf_counter() < settled:
+                run()
             start = time.perf_counter()
             run()
             kept.append(1e3 * (time.perf_counter() - start))

@@ -81,16 +81,14 @@ def _cell_backward(dh, dc, c_prev, gates, tanh_c):
     """
     H = c_prev.shape[1]
     i, f, g, o = gates[:, :H], gates[:, H:2 * H], gates[:, 2 * H:3 * H], gates[:, 3 * H:]
+    # h = o * tanh(c) sends gradient to c too, where it adds to what comes from later steps.
     dc_total = dc + dh * o * (1.0 - tanh_c ** 2)
-    da = np.concatenate(
-        [
-            dc_total * g * i * (1.0 - i),
-            dc_total * c_prev * f * (1.0 - f),
-            dc_total * i * (1.0 - g ** 2),
-            dh * tanh_c * o * (1.0 - o),
-        ],
-        axis=1,
-    )
+    # The gradients on the gate values i, f, g, o, from c = f * c_prev + i * g and h = o * tanh(c) ...
+    dgates = np.concatenate([dc_total * g, dc_total * c_prev, dc_total * i, dh * tanh_c], axis=1)
+    # ... times the slope of each gate's nonlinearity: s * (1 - s) for a sigmoid, 1 - g**2 for g's tanh.
+    slopes = gates * (1.0 - gates)
+    slopes[:, 2 * H:3 * H] = 1.0 - g ** 2
+    da = dgates * slopes
     dc_prev = dc_total * f
     return da, dc_prev
 # END SOLUTION
