@@ -11,8 +11,9 @@ in the same run). PyTorch gets as many threads as numpy's BLAS. Figures, not
 assertions; needs the torch extra (`pip install -e ".[torch]"`).
 
 The two are timed in alternation, run for run, so that a busy neighbour on a
-shared machine slows both alike; np/torch is the median of the per-pair
-ratios, with their range. Before each timed run the same function runs
+shared machine slows both alike; np/torch is the ratio of the medians, and
+"pairs" the range of the ratios of the runs timed side by side, a measure of
+the noise. Before each timed run the same function runs
 untimed for at least 0.2 s: idle OpenBLAS threads keep spinning for a while
 after a call and would take the cores from the other library, and a pause
 instead would let the timed run start with sleeping threads.
@@ -206,7 +207,7 @@ def main():
     print(f"medians of {args.runs} runs after {args.warmup} warm-up runs, numpy and torch alternating; forward + backward; "
           "GFLOP/s from 6*T*N*(D+H)*G*H matmul FLOPs (G = 1 RNN, 4 LSTM); the reference computes in float64")
     header = (f"{'model':<5} {'T, N, D, H':<18} {'dtype':<8} {'numpy ms':>10} {'torch ms':>10} {'np/torch':>9} "
-              f"{'(range)':>11} {'np GFLOP/s':>11} {'torch GFLOP/s':>14} {'np % peak':>10} {'torch % peak':>13}")
+              f"{'pairs':>11} {'np GFLOP/s':>11} {'torch GFLOP/s':>14} {'np % peak':>10} {'torch % peak':>13}")
     print(header)
     print("-" * len(header))
     for kind in ("rnn", "lstm"):
@@ -215,12 +216,12 @@ def main():
                 arrays = inputs(kind, *shape, dtype)
                 ours, theirs = times_ms(args.runs, args.warmup, numpy_run(kind, arrays),
                                         torch_run(torch, kind, arrays), settle=SETTLE_S)
-                ratios = [a / b for a, b in zip(ours, theirs)]
+                pairs = [a / b for a, b in zip(ours, theirs)]
                 ours, theirs = statistics.median(ours), statistics.median(theirs)
                 work = flops(kind, *shape) / 1e6  # per ms -> GFLOP/s
-                spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
+                spread = f"{min(pairs):.2f}-{max(pairs):.2f}"
                 print(f"{kind:<5} {str(shape)[1:-1]:<18} {dtype:<8} {ours:>10.2f} {theirs:>10.2f} "
-                      f"{statistics.median(ratios):>9.2f} {spread:>11} {work / ours:>11.1f} {work / theirs:>14.1f} "
+                      f"{ours / theirs:>9.2f} {spread:>11} {work / ours:>11.1f} {work / theirs:>14.1f} "
                       f"{100 * work / ours / peaks['float64']:>9.0f}% {100 * work / theirs / peaks[dtype]:>12.0f}%")
     for shape in SHAPES[1:]:
         floor = lstm_floor_ms(*shape, peaks["float64"], args.runs, args.warmup)
