@@ -53,13 +53,22 @@ def _student_block(indent, function, hints):
     return [indent + line for line in lines]
 
 
-def solution_blocks(source):
-    """The code lines inside the fences (hints excluded), stripped: what must never leak."""
-    lines, inside = [], False
+def fenced_lines(source):
+    """(inside a solution block?, stripped line) for every line of the file but the fences."""
+    inside = False
     for line in source.splitlines():
         stripped = line.strip()
         if stripped in (BEGIN, END):
             inside = stripped == BEGIN
-        elif inside and stripped and not stripped.startswith("#"):
-            lines.append(stripped)
-    return lines
+        else:
+            yield inside, stripped
+
+
+def solution_blocks(source):
+    """The code lines inside the fences (hints excluded), stripped: what must never leak."""
+    return [line for inside, line in fenced_lines(source) if inside and line and not line.startswith("#")]
+
+
+def provided_lines(source):
+    """The stripped lines outside the fences: the student's copy keeps them as they are."""
+    return {line for inside, line in fenced_lines(source) if not inside}

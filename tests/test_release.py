@@ -8,7 +8,7 @@ import pytest
 
 from autograder import package, paths, release
 from autograder.cases import CASES
-from autograder.stubs import BEGIN, END, make_stub, solution_blocks
+from autograder.stubs import make_stub, provided_lines, solution_blocks
 
 
 SPEC = paths.ROOT.parent / "shared" / "assignment-spec.md"
@@ -72,17 +72,6 @@ def without_docstrings(source):
     return "\n".join(lines)
 
 
-def lines_outside_the_fences(source):
-    """The stripped lines of a solution file that the student's copy keeps as they are."""
-    kept, inside = set(), False
-    for line in source.splitlines():
-        if line.strip() in (BEGIN, END):
-            inside = line.strip() == BEGIN
-        elif not inside:
-            kept.add(line.strip())
-    return kept
-
-
 @pytest.mark.parametrize("where", ["committed", "zip"])
 def test_no_solution_code_and_no_hidden_test_in_the_release(where, student_zip, tmp_path):
     if where == "zip":
@@ -96,7 +85,7 @@ def test_no_solution_code_and_no_hidden_test_in_the_release(where, student_zip, 
     spec = "".join(SPEC.read_text().split())  # what the contract states (e.g. the clipping rule) is no leak
     for name in paths.SUBMITTED_FILES:
         source = (paths.SOLUTIONS / name).read_text()
-        provided = lines_outside_the_fences(source)  # e.g. sigmoid's errstate: given, so no leak
+        provided = provided_lines(source)  # e.g. sigmoid's errstate: given, so no leak
         for line in solution_blocks(source):
             if len(line) > 12 and "".join(line.split()) not in spec and line not in provided:  # nor short ones
                 leaks = [f for f, text in code.items() if line in text]

@@ -76,16 +76,21 @@ def forward(params, model, X):
     return recurrence.rnn_forward(X, h0, params["Wx"], params["Wh"], params["b"])
 
 
+def readout(params, h):
+    """The prediction from the last hidden states h (N, H), shape (N, 1)."""
+    return h @ params["w_out"] + params["b_out"]
+
+
 def predict(params, model, X):
     """The read-out of the last hidden state, shape (N, 1)."""
     Hs, _ = forward(params, model, X)
-    return Hs[-1] @ params["w_out"] + params["b_out"]
+    return readout(params, Hs[-1])
 
 
 def loss_and_grads(params, model, X, targets):
     """Mean squared error of the read-out of h_T, and the gradient of every parameter."""
     Hs, cache = forward(params, model, X)
-    error = Hs[-1] @ params["w_out"] + params["b_out"] - targets
+    error = readout(params, Hs[-1]) - targets
     loss = float(np.mean(error ** 2))
     d_out = 2.0 * error / X.shape[1]
     dHs = np.zeros_like(Hs)
