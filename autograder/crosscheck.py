@@ -237,21 +237,25 @@ def _as_parameters(grads):
     return parameters
 
 
+def _torch_total_norm(grads):
+    torch = _torch()
+    return torch.nn.utils.get_total_norm([torch.as_tensor(g) for g in grads.values()])
+
+
 def _clipped(container, clipped):
     return clipped.values() if isinstance(container, dict) else clipped
 
 
 def _global_norm(f, rng, T, N, D, H):
-    torch = _torch()
     grads = _grads(rng, D, H)
-    theirs = torch.nn.utils.get_total_norm([torch.as_tensor(g) for g in grads.values()])
+    theirs = _torch_total_norm(grads)
     return {name: (f["global_norm"](container), theirs) for name, container in _containers(grads).items()}
 
 
 def _clip_by_global_norm(f, rng, T, N, D, H):
     torch = _torch()
     grads = _grads(rng, D, H)
-    total = float(torch.nn.utils.get_total_norm([torch.as_tensor(g) for g in grads.values()]))
+    total = float(_torch_total_norm(grads))
     pairs = {}
     # At the threshold PyTorch still scales, by max_norm / (max_norm + 1e-6).
     for where, factor in (("below", 2.0), ("at", 1.0), ("above", 0.5)):
