@@ -24,7 +24,13 @@ def test_global_norm_is_the_norm_of_everything_flattened(grads):
     assert isinstance(global_norm(grads), float)
 
 
-@given(grad_lists, st.floats(0.0, 100.0))
+# max_norm 0, or at least 1e-100: below about 1e-154 the clipped gradients' squares underflow to
+# subnormal numbers, in PyTorch's norm as in the spec's, and the norm loses its last digits
+# (seen: 3.8799908176e-158 for max_norm 3.8799908124e-158).
+max_norms = st.one_of(st.just(0.0), st.floats(1e-100, 100.0))
+
+
+@given(grad_lists, max_norms)
 def test_clip_by_global_norm_caps_the_norm_and_keeps_the_direction(grads, max_norm):
     before = [g.copy() for g in grads]
     clipped, total = clip_by_global_norm(grads, max_norm)
