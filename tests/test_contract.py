@@ -1,4 +1,9 @@
-"""The reference solutions keep the contract of ../shared/assignment-spec.md."""
+"""The reference solutions keep the contract of docs/assignment-contract.md."""
+import ast
+import importlib
+import inspect
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -8,7 +13,34 @@ import bptt
 import clipping
 import lstm
 import recurrence
+from autograder import paths
 from clipping import clip_by_global_norm, clip_by_value, global_norm
+
+CONTRACT = (paths.ROOT / "docs" / "assignment-contract.md").read_text()
+
+
+def documented_signatures():
+    """(module, function, parameters as written) for every `name(args) -> ...` of the contract."""
+    found = []
+    for section in re.split(r"^## ", CONTRACT, flags=re.M)[1:]:
+        module = re.match(r"`(\w+)\.py`", section)
+        if module:
+            for name, args in re.findall(r"`(\w+)\(([^)]*)\)\s*(?:->|`)", section):
+                found.append((module.group(1), name, args))
+    return found
+
+
+def test_the_contract_names_every_graded_function():
+    assert len(documented_signatures()) == 14
+
+
+@pytest.mark.parametrize("module, name, args", documented_signatures(), ids=lambda v: v if isinstance(v, str) else None)
+def test_every_documented_signature_is_the_solutions_own(module, name, args):
+    function = getattr(importlib.import_module(module), name)
+    written = [a.split("=") for a in args.replace(" ", "").split(",") if a]
+    written = [(a[0], ast.literal_eval(a[1]) if len(a) == 2 else inspect.Parameter.empty) for a in written]
+    actual = [(p.name, p.default) for p in inspect.signature(function).parameters.values()]
+    assert written == actual
 
 finite = st.floats(-1e3, 1e3, allow_nan=False, width=64)
 small_shapes = st.lists(st.integers(1, 4), min_size=0, max_size=3).map(tuple)

@@ -6,19 +6,21 @@ import numpy as np
 
 from autograder import paths
 
-SEED = paths.ROOT.parent / "shared" / "seeds" / "000_e2906abac05e3f55.txt"
+LECTURE = paths.ROOT / "docs" / "lecture"
 
 
 def lecture_output():
-    """The printed block of the lecture's demo, as the seed file records it."""
-    lines = SEED.read_text().splitlines()
-    first = next(i for i, line in enumerate(lines) if line.startswith("Hidden state after 20 steps:"))
-    last = max(i for i, line in enumerate(lines) if line.startswith("Norm after"))
-    return lines[first:last + 1]
+    """The lecture's printed lines, as its notes record them."""
+    return (LECTURE / "output.txt").read_text().splitlines()
 
 
-def test_seed_block_is_the_expected_twelve_lines():
+def test_the_lecture_prints_twelve_lines():
     assert len(lecture_output()) == 12
+
+
+def test_the_lecture_demo_prints_the_recorded_lines():
+    run = subprocess.run([sys.executable, "demo.py"], cwd=LECTURE, capture_output=True, text=True, check=True)
+    assert run.stdout.splitlines() == lecture_output()
 
 
 def test_reference_gradient_norms_script_prints_the_lecture_exactly():

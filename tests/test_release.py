@@ -11,7 +11,7 @@ from autograder.cases import CASES
 from autograder.stubs import make_stub, provided_lines, solution_blocks
 
 
-SPEC = paths.ROOT.parent / "shared" / "assignment-spec.md"
+SPEC = paths.ROOT / "docs" / "assignment-contract.md"
 
 
 @pytest.fixture(scope="module")
