@@ -97,15 +97,23 @@ def build_autograder(out_zip):
     return Path(out_zip)
 
 
+def _member(name):
+    """A zip entry without the build's time and owner: the same files make the same zip."""
+    member = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    member.compress_type = zipfile.ZIP_DEFLATED
+    member.external_attr = (0o755 if name.endswith(("run_autograder", ".sh")) else 0o644) << 16
+    return member
+
+
 def _rewrite_zip(source_zip, out_zip, replacements):
     """Copy ``source_zip`` to ``out_zip`` with members replaced or added (name -> bytes)."""
     Path(out_zip).parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(source_zip) as source, zipfile.ZipFile(out_zip, "w", zipfile.ZIP_DEFLATED) as out:
+    with zipfile.ZipFile(source_zip) as source, zipfile.ZipFile(out_zip, "w") as out:
         for item in source.infolist():
-            if item.filename not in replacements:
-                out.writestr(item, source.read(item))
+            if item.filename not in replacements and not item.is_dir():
+                out.writestr(_member(item.filename), source.read(item))
         for name, data in replacements.items():
-            out.writestr(name, data)
+            out.writestr(_member(name), data)
 
 
 def is_local_clutter(relative_path):
@@ -117,10 +125,10 @@ def build_student_zip(out_zip, folder=paths.RELEASE):
     """Regenerate the release in ``folder`` and zip it as the students download it."""
     folder = release.write_release(folder)
     Path(out_zip).parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out_zip, "w", zipfile.ZIP_DEFLATED) as out:
+    with zipfile.ZipFile(out_zip, "w") as out:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and not is_local_clutter(path.relative_to(folder)):
-                out.write(path, Path(paths.ASSIGNMENT) / path.relative_to(folder))
+                out.writestr(_member(f"{paths.ASSIGNMENT}/{path.relative_to(folder).as_posix()}"), path.read_bytes())
     return Path(out_zip)
 
 

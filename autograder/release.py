@@ -49,6 +49,8 @@ def _is_hidden(decorator):
 
 def write_release(target=paths.RELEASE):
     """(Re)write the whole student release into ``target``."""
+    old_fixtures = target / "fixtures.npz"
+    previous = old_fixtures.read_bytes() if old_fixtures.is_file() else None
     if target.exists():
         shutil.rmtree(target)
     (target / "tests").mkdir(parents=True)
@@ -60,7 +62,7 @@ def write_release(target=paths.RELEASE):
         shutil.copyfile(paths.SUPPORT / name, target / name)
     for test_file in sorted(paths.OTTER_TESTS.glob("*.py")):
         (target / "tests" / test_file.name).write_text(public_test_source(test_file.read_text()))
-    fixtures.build(target / "fixtures.npz", public_only=True)
+    fixtures.build(target / "fixtures.npz", public_only=True, previous=previous)
     notebook.write(target / f"{paths.ASSIGNMENT}.ipynb")
     # The folder is its own pytest project, whatever it sits in.
     (target / "pytest.ini").write_text("[pytest]\naddopts = -q -p no:cacheprovider\nfilterwarnings = ignore::DeprecationWarning\n")

@@ -1,12 +1,13 @@
 """The student release is generated from the solutions and leaks no solution or hidden test."""
 import ast
 import re
+import shutil
 import zipfile
 
 import numpy as np
 import pytest
 
-from autograder import package, paths, release
+from autograder import fixtures, package, paths, release
 from autograder.cases import CASES
 from autograder.stubs import make_stub, provided_lines, solution_blocks
 
@@ -37,17 +38,38 @@ def test_committed_release_is_what_the_build_generates(fresh_release):
         committed, fresh = paths.RELEASE / name, fresh_release / name
         if name.endswith(".npz"):
             with np.load(committed) as a, np.load(fresh) as b:
-                assert sorted(a.files) == sorted(b.files), name
-                # Not bit for bit: OpenBLAS picks its kernels by CPU, so another machine's
-                # build differs in the last bits (seen: 5.1416450187855265 vs ...527).
-                for key in a.files:
-                    if a[key].dtype.kind == "f":
-                        np.testing.assert_allclose(a[key], b[key], rtol=1e-12, atol=1e-300, err_msg=f"{name}:{key}")
-                    else:
-                        np.testing.assert_array_equal(a[key], b[key], err_msg=f"{name}:{key}")
+                assert fixtures.same_values(a, b), f"{name} differs: run `python -m autograder build` and commit assignments/"
         else:
             assert committed.read_text() == fresh.read_text(), \
                 f"{name} differs: run `python -m autograder build` and commit assignments/"
+
+
+def test_rebuilding_the_committed_release_changes_no_byte(tmp_path):
+    """On any CPU: the reference values move in the last bits, and the build keeps the committed file."""
+    copy = tmp_path / paths.ASSIGNMENT
+    shutil.copytree(paths.RELEASE, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    release.write_release(copy)
+    assert release_files(copy) == release_files(paths.RELEASE)
+    changed = [name for name in release_files(copy) if (copy / name).read_bytes() != (paths.RELEASE / name).read_bytes()]
+    assert not changed
+
+
+def test_the_student_zip_is_the_same_bytes_on_every_build(student_zip, tmp_path):
+    again = package.build_student_zip(tmp_path / "student.zip", folder=tmp_path / paths.ASSIGNMENT)
+    assert again.read_bytes() == student_zip.read_bytes()
+
+
+def test_fixtures_that_moved_beyond_the_last_bits_are_rewritten(tmp_path):
+    out = tmp_path / "fixtures.npz"
+    with np.load(paths.RELEASE / "fixtures.npz") as data:
+        arrays = {k: data[k] for k in data.files}
+    key = next(k for k, v in arrays.items() if v.dtype.kind == "f" and v.size)
+    arrays[key] = arrays[key] * (1 + 1e-9)
+    fixtures.save(out, arrays)
+    fixtures.build(out, public_only=True, previous=out.read_bytes())
+    with np.load(out) as rebuilt, np.load(paths.RELEASE / "fixtures.npz") as reference:
+        assert not np.array_equal(rebuilt[key], arrays[key])
+        assert fixtures.same_values(rebuilt, reference)
 
 
 def release_texts(folder):
