@@ -47,7 +47,7 @@ import otter
 
 import recurrence, bptt, clipping, lstm, long_range
 
-grader = otter.Notebook(tests_dir="tests")
+grader = otter.Notebook(""" + repr(f"{paths.ASSIGNMENT}.ipynb") + r""", tests_dir="tests")
 
 
 @contextlib.contextmanager
@@ -238,6 +238,13 @@ baseline at T = 50 within the same budget. Would clipping help the RNN here?
 _Points:_ 5"""),
     ("markdown", r"""_Type your answer here, replacing this text._"""),
     ("markdown", r"""<!-- END QUESTION -->"""),
+    ("markdown", r"""## Submit
+
+Save the notebook (Ctrl-S / Cmd-S), then run the cell below. It writes a zip
+holding this notebook and your five files, and shows a link to it: upload
+that zip. The autograder grades the five files; your written answers are
+read from the notebook."""),
+    ("code", r"""grader.export(pdf=False, files=list(YOUR_FILES))"""),
 ]
 
 

@@ -15,20 +15,21 @@ project's own package pins. Two things are added to what Otter produces:
   process, without those protections.
 """
 import json
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import tomllib
 import zipfile
 from pathlib import Path
 
 import nbformat
 
-from autograder import fixtures, paths, release
+from autograder import fixtures, paths, pins, release
 
-DRIVER = "grading_driver.ipynb"
+# Named as the course's notebook: Otter copies its support files over the submission, so
+# `otter run` on an upload that holds the student's notebook (the export cell's zip) finds
+# one notebook, the driver, instead of stopping at "More than one .ipynb file found".
+DRIVER = f"{paths.ASSIGNMENT}.ipynb"
 GRADING_SUPPORT = ("checking.py", "procedures.py", "submission_layout.py")
 OTTER_CONFIG = {
     "points_possible": 100,
@@ -49,13 +50,6 @@ if __name__ == "__main__":
 # The grading engine, shipped inside the zip for Gradescope's run_otter.py.
 ENGINE_MODULES = ("__init__.py", "paths.py", "wire.py", "zygote.py", "sandbox.py", "engine.py",
                   "results.py", "gradescope.py")
-
-
-def project_pins(exclude=("otter-grader",)):
-    """The runtime dependency pins of pyproject.toml (Otter adds its own pin of otter-grader)."""
-    with open(paths.ROOT / "pyproject.toml", "rb") as f:
-        dependencies = tomllib.load(f)["project"]["dependencies"]
-    return [d for d in dependencies if re.split(r"[\[=<>]", d)[0] not in exclude]
 
 
 def driver_notebook():
@@ -85,7 +79,8 @@ def build_autograder(out_zip):
             shutil.copyfile(paths.SOLUTIONS / name, staging / name)
         (staging / DRIVER).write_text(driver_notebook())
         (staging / "otter_config.json").write_text(json.dumps(OTTER_CONFIG, indent=2))
-        (staging / "requirements.txt").write_text("\n".join(project_pins()) + "\n")
+        # Otter adds its own pin of otter-grader.
+        (staging / "requirements.txt").write_text("\n".join(pins.dependencies(exclude=("otter-grader",))) + "\n")
         subprocess.run(
             [sys.executable, "-m", "otter", "generate", "-t", "tests", "-o", "autograder.zip",
              "-c", "otter_config.json", "-r", "requirements.txt", "--no-environment",
@@ -117,8 +112,8 @@ def _rewrite_zip(source_zip, out_zip, replacements):
 
 
 def is_local_clutter(relative_path):
-    """Files that running the checks leaves in a release folder (Otter's log, bytecode)."""
-    return "__pycache__" in relative_path.parts or relative_path.name.startswith(".")
+    """Files that working in a release folder leaves there (Otter's log, bytecode, exported zips)."""
+    return "__pycache__" in relative_path.parts or relative_path.name.startswith(".") or relative_path.suffix == ".zip"
 
 
 def build_student_zip(out_zip, folder=paths.RELEASE):

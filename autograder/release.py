@@ -9,10 +9,22 @@ import ast
 import shutil
 from pathlib import Path
 
-from autograder import fixtures, notebook, paths
+from autograder import fixtures, notebook, paths, pins
 from autograder.stubs import make_stub
 
 SUPPORT_FILES = ("checking.py", "procedures.py", "check.py", "conftest.py")
+STUDENT_README = "README.md"
+
+
+def requirements_txt():
+    return "".join(f"{pin}\n" for pin in pins.student())
+
+
+def environment_yml():
+    lines = ["# conda env create -f environment.yml && conda activate rnn-shortcomings",
+             "name: rnn-shortcomings", "channels:", "  - conda-forge", "dependencies:",
+             "  - python=3.11", "  - pip", "  - pip:", *(f"      - {pin}" for pin in pins.student())]
+    return "\n".join(lines) + "\n"
 
 
 def hidden_test_functions():
@@ -63,6 +75,9 @@ def write_release(target=paths.RELEASE):
     for test_file in sorted(paths.OTTER_TESTS.glob("*.py")):
         (target / "tests" / test_file.name).write_text(public_test_source(test_file.read_text()))
     fixtures.build(target / "fixtures.npz", public_only=True, previous=previous)
+    shutil.copyfile(paths.SOLUTIONS / STUDENT_README, target / STUDENT_README)
+    (target / "requirements.txt").write_text(requirements_txt())
+    (target / "environment.yml").write_text(environment_yml())
     notebook.write(target / f"{paths.ASSIGNMENT}.ipynb")
     # The folder is its own pytest project, whatever it sits in.
     (target / "pytest.ini").write_text("[pytest]\naddopts = -q -p no:cacheprovider\nfilterwarnings = ignore::DeprecationWarning\n")

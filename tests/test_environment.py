@@ -14,15 +14,17 @@ def pyproject():
 
 
 def pins():
-    """Every pinned requirement: the dependencies and all extras (dev, torch), which the set-up installs."""
+    """Every pinned requirement: the dependencies and all extras."""
     project = pyproject()["project"]
     return project["dependencies"] + [pin for extra in project["optional-dependencies"].values() for pin in extra]
 
 
-def test_environment_yml_pins_the_same_packages_as_pyproject():
+def test_environment_yml_pins_what_the_readme_set_up_installs():
+    """The dependencies and the dev extra: torch and the student kit stay out of the set-up."""
+    project = pyproject()["project"]
     environment = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
     pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
-    assert set(p for p in pip if not p.startswith("-e")) == set(pins())
+    assert set(p for p in pip if not p.startswith("-e")) == set(project["dependencies"] + project["optional-dependencies"]["dev"])
     assert "python=3.11" in environment["dependencies"]
 
 
@@ -31,21 +33,29 @@ def test_every_dependency_is_pinned():
         assert re.fullmatch(r"[\w\-\[\],]+==[\w.]+", pin), pin
 
 
-def readme_commands():
+def readme_blocks():
+    """The command blocks of the README that CI runs, in order."""
     text = (paths.ROOT / "README.md").read_text()
-    block = re.search(r"<!-- ci: begin -->\s*```bash\n(.*?)```\s*<!-- ci: end -->", text, re.S)
-    return [line for line in block.group(1).splitlines() if line.strip()]
+    blocks = re.findall(r"<!-- ci: begin -->\s*```bash\n(.*?)```\s*<!-- ci: end -->", text, re.S)
+    return [[line for line in block.splitlines() if line.strip()] for block in blocks]
 
 
 def test_readme_opens_with_the_two_setup_and_test_commands():
-    assert readme_commands() == ['pip install -e ".[dev,torch]"', "pytest"]
+    assert readme_blocks()[0] == ['pip install -e ".[dev]"', "pytest"]
     first_screen = "\n".join((paths.ROOT / "README.md").read_text().splitlines()[:40])
     assert "<!-- ci: end -->" in first_screen
 
 
-def test_ci_runs_the_readme_block():
+def test_the_set_up_leaves_torch_out_and_ci_still_runs_the_crosscheck():
+    assert not any("torch" in command for command in readme_blocks()[0])
+    later = [command for block in readme_blocks()[1:] for command in block]
+    assert any(command.startswith("pip install") and "torch" in command for command in later)
+    assert any("test_torch_crosscheck.py" in command for command in later)
+
+
+def test_ci_runs_the_readme_blocks():
     script = (paths.ROOT / ".ci" / "run").read_text()
     assert "<!-- ci: begin -->" in script and "README.md" in script
     listed = subprocess.run(["bash", str(paths.ROOT / ".ci" / "run"), "--print"], capture_output=True,
                             text=True, check=True, cwd=paths.ROOT).stdout.splitlines()
-    assert listed == readme_commands()
+    assert listed == [command for block in readme_blocks() for command in block]

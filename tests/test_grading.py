@@ -27,11 +27,12 @@ def autograder_zip(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def submissions(tmp_path_factory):
+def submissions(tmp_path_factory, exported_submission):
     root = tmp_path_factory.mktemp("submissions")
     subs = {
         "reference": student_copy(root / "reference", paths.SOLUTIONS),
         "stubs": student_copy(root / "stubs"),
+        "exported": exported_submission,  # what the notebook's last cell packs: notebook, Otter's log, the five files
     }
     nested = root / "nested.zip"  # files inside one folder, next to a notebook, as students zip them
     with zipfile.ZipFile(nested, "w") as archive:
@@ -137,13 +138,21 @@ def test_what_students_see_names_no_hidden_check(graded):
                 assert line.rstrip().endswith(("passed", "FAILED"))
 
 
-@pytest.mark.parametrize("name", ["reference", "stubs", "missing_bias", "lstm_backward_drops_h_to_c"])
+def test_the_notebooks_export_zip_grades_full_marks(graded):
+    _, rows = graded
+    assert float(rows["exported"]["total"]) == 100 and rows["exported"]["status"] == "ok"
+
+
+@pytest.mark.parametrize("name", ["reference", "stubs", "missing_bias", "lstm_backward_drops_h_to_c", "exported"])
 def test_otter_run_on_the_built_zip_gives_the_same_scores(graded, submissions, autograder_zip, tmp_path, name):
     _, rows = graded
     submission = tmp_path / "submission.zip"
-    with zipfile.ZipFile(submission, "w") as archive:
-        for file in paths.SUBMITTED_FILES:
-            archive.write(submissions[name] / file, file)
+    if zipfile.is_zipfile(submissions[name]):
+        submission = submissions[name]  # as uploaded, the student's notebook inside
+    else:
+        with zipfile.ZipFile(submission, "w") as archive:
+            for file in paths.SUBMITTED_FILES:
+                archive.write(submissions[name] / file, file)
     subprocess.run(["otter", "run", "-a", str(autograder_zip), str(submission), "-o", str(tmp_path), "--no-logo"],
                    check=True, capture_output=True)
     otter_scores = {t["name"]: t["score"] for t in json.loads((tmp_path / "results.json").read_text())["tests"]

@@ -1,0 +1,31 @@
+"""The package pins of pyproject.toml, the one place they are written."""
+import re
+import tomllib
+
+from autograder import paths
+
+# What a student's own machine needs beside the `student` extra: no grading tools.
+STUDENT_PACKAGES = ("numpy", "matplotlib", "otter-grader")
+
+
+def _project():
+    with open(paths.ROOT / "pyproject.toml", "rb") as f:
+        return tomllib.load(f)["project"]
+
+
+def name_of(pin):
+    """``otter-grader[grading]==7.0.0`` -> ``otter-grader``."""
+    return re.split(r"[\[=<>;\s]", pin)[0]
+
+
+def dependencies(exclude=()):
+    return [pin for pin in _project()["dependencies"] if name_of(pin) not in exclude]
+
+
+def extra(name):
+    return list(_project()["optional-dependencies"][name])
+
+
+def student():
+    """The student kit: the runtime pins a student needs, then the `student` extra."""
+    return [pin for pin in dependencies() if name_of(pin) in STUDENT_PACKAGES] + extra("student")

@@ -1,0 +1,63 @@
+"""The student kit alone sets a student up: a fresh venv with only its requirements.txt
+runs check.py, pytest and the notebook, and the notebook's last cell packs the upload."""
+import subprocess
+import sys
+import venv
+import zipfile
+
+import pytest
+import yaml
+
+from autograder import package, paths, pins
+from autograder.release import environment_yml, requirements_txt
+
+
+def test_the_kit_pins_what_a_student_needs_and_no_grading_tools():
+    assert (paths.RELEASE / "requirements.txt").read_text() == requirements_txt()
+    names = [pins.name_of(pin) for pin in pins.student()]
+    assert {"numpy", "matplotlib", "otter-grader", "pytest", "jupyterlab"} <= set(names)
+    assert not {"torch", "hypothesis", "tqdm"} & set(names)
+
+
+def test_the_conda_file_pins_the_same_packages():
+    environment = yaml.safe_load(environment_yml())
+    pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    assert pip == pins.student()
+
+
+@pytest.fixture(scope="module")
+def kit(tmp_path_factory):
+    """The unpacked student.zip and a venv that has nothing but its requirements.txt."""
+    root = tmp_path_factory.mktemp("kit")
+    with zipfile.ZipFile(package.build_student_zip(root / "student.zip", folder=root / "build" / paths.ASSIGNMENT)) as z:
+        z.extractall(root / "unpacked")
+    folder = root / "unpacked" / paths.ASSIGNMENT
+    venv.create(root / "venv", with_pip=True)
+    python = root / "venv" / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", "requirements.txt"],
+                   cwd=folder, check=True, capture_output=True)
+    return folder, python
+
+
+def run(python, *args, folder):
+    return subprocess.run([python, *args], cwd=folder, capture_output=True, text=True, timeout=600)
+
+
+def test_check_py_runs_in_the_kit_and_explains_the_stubs(kit):
+    folder, python = kit
+    result = run(python, "check.py", "recurrence", folder=folder)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "NotImplementedError" in result.stdout or "not implemented" in result.stdout.lower()
+
+
+def test_pytest_and_the_notebook_run_in_the_kit_with_finished_work(kit, tmp_path):
+    folder, python = kit
+    for name in paths.SUBMITTED_FILES:
+        (folder / name).write_bytes((paths.SOLUTIONS / name).read_bytes())
+    tests = run(python, "-m", "pytest", folder=folder)
+    assert tests.returncode == 0, tests.stdout[-2000:]
+    notebook = run(python, "-m", "jupyter", "execute", f"{paths.ASSIGNMENT}.ipynb", folder=folder)
+    assert notebook.returncode == 0, notebook.stderr[-2000:]
+    [upload] = folder.glob(f"{paths.ASSIGNMENT}_*.zip")
+    with zipfile.ZipFile(upload) as z:
+        assert {f"{paths.ASSIGNMENT}.ipynb", *paths.SUBMITTED_FILES} <= set(z.namelist())
