@@ -8,6 +8,7 @@ in a fresh, limited worker. Writes ``DIR/<submission>/results.json``
 see) and ``DIR/grades.csv``. A broken submission gets status ``error`` or
 ``timeout`` and the points it earned; it never stops the run.
 """
+import atexit
 import json
 import multiprocessing
 import os
@@ -51,6 +52,10 @@ def _start_lane(autograder_dir):
     from autograder.engine import Lane
 
     _LANE = Lane(autograder_dir)
+    # The lane's zygote reads the unpacked autograder while it starts, and grade() deletes that
+    # folder once the pool has joined its processes. Closing the lane as its process exits makes
+    # that join wait for the zygote too (a spawned process exits through atexit).
+    atexit.register(_LANE.close)
 
 
 def _grade_in_lane(submission, name, uid):
