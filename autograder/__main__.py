@@ -1,30 +1,49 @@
-"""Command line: ``python -m autograder build``, ``grade``, ``figures`` and ``crosscheck``."""
+"""Command line: python -m autograder build, grade, figures or crosscheck."""
 import argparse
 import sys
 
 from autograder import paths
 
+DESCRIPTION = "The RNN exercise's tools: build its zips, grade submissions, save the notebook's figures, " \
+              "compare the solutions with PyTorch. Run a command with --help for more."
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+
+def _command(commands, name, summary, details):
+    """A subcommand; its --help opens with the summary shown in the list of commands."""
+    return commands.add_parser(name, help=summary, description=f"{summary[0].upper()}{summary[1:]}. {details}")
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser(
-        "build", help="regenerate the student release and write dist/<assignment>/autograder.zip and student.zip"
-    )
-    figures = commands.add_parser(
-        "figures", help="run the student notebook with the reference solutions and save its figures as PNG"
-    )
+    _command(commands, "build",
+             f"regenerate the student release and write {paths.DIST.relative_to(paths.ROOT)}/autograder.zip "
+             "and student.zip",
+             f"The release ({paths.RELEASE.relative_to(paths.ROOT)}) is made from the solutions; autograder.zip "
+             "is for Gradescope, student.zip for students.")
+    figures = _command(
+        commands, "figures", "run the student notebook with the reference solutions and save its figures as PNG",
+        "Writes figure-N.png and the executed notebook into --out.")
     figures.add_argument("--out", default="figures", help="folder for figure-N.png (default: %(default)s)")
-    grade = commands.add_parser("grade", help="grade submissions (folders or zips) into a gradebook")
+    grade = _command(
+        commands, "grade", "grade submissions (folders or zips) into a gradebook",
+        "Writes OUT/grades.csv (one row per submission) and, per submission, OUT/<name>/results.json "
+        "(Gradescope's format) and OUT/<name>/feedback.txt (for the student). Student code runs in "
+        "sandboxed workers. A submission that cannot be graded gets status error; it never stops the run.")
     grade.add_argument("submissions", nargs="+", help="submission folders or .zip files")
     grade.add_argument("--out", required=True, help="folder for grades.csv and per-submission results")
     grade.add_argument("--autograder", default=str(paths.DIST / "autograder.zip"),
                        help="the autograder zip (default: %(default)s; built if missing)")
     grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
-    commands.add_parser(
-        "crosscheck", help="compare every graded function of the solutions with PyTorch in float64 (needs the torch extra)"
-    )
-    args = parser.parse_args(argv)
+    _command(commands, "crosscheck",
+             "compare every graded function of the solutions with PyTorch in float64 (needs the torch extra)",
+             "Prints the largest difference per function; exits 1 if one is above the tolerance. "
+             "Install PyTorch with: pip install -e '.[torch]'.")
+    return parser
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
 
     if args.command == "crosscheck":
         from autograder import crosscheck
@@ -53,10 +72,20 @@ def main(argv=None):
             print(f"wrote {path}")
         return 0
 
+    return _grade(args)
+
+
+def _grade(args):
     from pathlib import Path
 
     from autograder import grade as grading, package
+    from autograder.results import format_score
 
+    try:
+        grading.prepare_out_dir(args.out)  # before the build and the grading it would waste
+    except OSError as error:
+        print(f"error: cannot write to --out {args.out}: {error.strerror or error}", file=sys.stderr)
+        return 2
     autograder_zip = Path(args.autograder)
     if not autograder_zip.exists():
         print(f"{autograder_zip} is missing: building it first", file=sys.stderr)
@@ -65,8 +94,8 @@ def main(argv=None):
     width = max(len(o.name) for o in outcomes)
     print(f"{'submission':<{width}}  " + "  ".join(f"{q:>13}" for q in paths.QUESTIONS) + "    total  status")
     for o in outcomes:
-        print(f"{o.name:<{width}}  " + "  ".join(f"{o.scores.get(q, 0):>13g}" for q in paths.QUESTIONS)
-              + f"  {o.total:>7g}  {o.status}")
+        scores = "  ".join(f"{format_score(o.scores.get(q, 0)):>13}" for q in paths.QUESTIONS)
+        print(f"{o.name:<{width}}  {scores}  {format_score(o.total):>7}  {o.status:<7} {o.message}".rstrip())
     print(f"gradebook: {Path(args.out) / 'grades.csv'}")
     return 0
 

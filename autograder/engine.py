@@ -29,6 +29,8 @@ ISOLATION_WARNING = (
 def unpack(submission, target):
     """Copy a submission folder or unpack a zip into ``target`` (no links, no escaping paths, size capped)."""
     submission = Path(submission)
+    if not submission.exists():  # most likely a typo on the command line
+        raise ValueError(f"{submission} does not exist")
     if submission.is_dir():
         total = 0
         for path in submission.rglob("*"):
@@ -162,6 +164,9 @@ class Lane:
                 return Outcome(name, status="error", message=f"could not read the submission: {error}")
             notes = submission_layout.normalize(unpacked)
             missing = [f for f in paths.SUBMITTED_FILES if not (unpacked / f).exists()]
+            if len(missing) == len(paths.SUBMITTED_FILES):  # zero points, but not for wrong answers
+                return Outcome(name, status="error",
+                               message=f"no submission files found (expected {', '.join(missing)})")
             try:
                 outcome = self.grade_folder(name, unpacked, uid)
             except Exception as error:  # a bug of the grader's own: report it, keep going

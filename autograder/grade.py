@@ -8,6 +8,8 @@ in a fresh, limited worker. Writes ``DIR/<submission>/results.json``
 see) and ``DIR/grades.csv``. A broken submission gets status ``error`` or
 ``timeout`` and the points it earned; it never stops the run.
 """
+import atexit
+import errno
 import json
 import multiprocessing
 import os
@@ -51,6 +53,10 @@ def _start_lane(autograder_dir):
     from autograder.engine import Lane
 
     _LANE = Lane(autograder_dir)
+    # The lane's zygote reads the unpacked autograder while it starts, and grade() deletes that
+    # folder once the pool has joined its processes. Closing the lane as its process exits makes
+    # that join wait for the zygote too (a spawned process exits through atexit).
+    atexit.register(_LANE.close)
 
 
 def _grade_in_lane(submission, name, uid):
@@ -68,10 +74,22 @@ def question_points(autograder_dir):
     return points
 
 
+def prepare_out_dir(out_dir):
+    """Create ``out_dir`` and make sure files can be written in it; raise OSError if not.
+
+    Checked before grading, so that a bad ``--out`` costs nothing rather than a whole run.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder", str(out_dir))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tempfile.TemporaryFile(dir=out_dir).close()  # permissions, a read-only file system
+    return out_dir
+
+
 def grade(submissions, out_dir, autograder_zip=paths.DIST / "autograder.zip", jobs=None, progress=True):
     """Grade every submission; write the per-submission files and grades.csv; return the outcomes."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = prepare_out_dir(out_dir)
     names = submission_names(submissions)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(submissions)))
     if not sandbox.is_root() and progress:

@@ -79,9 +79,15 @@ def feedback_text(outcome, points):
     return "\n".join(lines)
 
 
+def format_score(score):
+    """A score as the gradebook and the console show it: ``12`` when whole, else ``12.5`` (at most 4 decimals)."""
+    return f"{score:.4f}".rstrip("0").rstrip(".")
+
+
 def write_gradebook(path, outcomes):
     with open(path, "w", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["submission", *paths.QUESTIONS, "total", "status", "message"])
         for o in outcomes:
-            writer.writerow([o.name, *(o.scores.get(q, 0.0) for q in paths.QUESTIONS), o.total, o.status, o.message])
+            scores = [o.scores.get(q, 0) for q in paths.QUESTIONS] + [o.total]
+            writer.writerow([o.name, *map(format_score, scores), o.status, o.message])

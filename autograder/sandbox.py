@@ -70,8 +70,14 @@ class Zygote:
         return json.loads(self.control.recv(65536))["exit"]
 
     def close(self):
-        self.control.close()
-        self.process.wait(timeout=10)
+        """Stop the zygote and wait until it has: it may still be importing ``procedures`` from
+        ``support_dir``, which the caller is about to delete."""
+        self.control.close()  # the zygote's next read sees the end of the channel and returns
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def kill_uid(uid):

@@ -1,0 +1,95 @@
+"""The command line as a TA meets it: `python -m autograder ...` run as a subprocess, its messages read."""
+import csv
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from autograder import package, paths
+from autograder.release import student_copy
+from autograder.results import format_score
+
+
+@pytest.fixture(scope="session")
+def autograder_zip(tmp_path_factory):
+    return package.build_autograder(tmp_path_factory.mktemp("dist") / "autograder.zip")
+
+
+def autograder(*args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "autograder", *map(str, args)],
+                          capture_output=True, text=True, timeout=300, **kwargs)
+
+
+def test_grading_leaves_no_traceback_and_no_temporary_folder(autograder_zip, tmp_path):
+    # A missing submission ends the run while the lane's zygote may still be starting: the
+    # run must wait for it instead of deleting the files it is importing.
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    for attempt in range(10):
+        run = autograder("grade", "/no/such/path", "--out", tmp_path / "grades", "--autograder", autograder_zip,
+                         env=env)
+        assert run.returncode == 0, run.stderr
+        assert "Traceback" not in run.stderr, f"attempt {attempt}:\n{run.stderr}"
+        assert list(temp.iterdir()) == [], f"attempt {attempt} left {list(temp.iterdir())}"
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory, autograder_zip):
+    """A missing path, an empty folder and the reference solutions, graded in one run."""
+    root = tmp_path_factory.mktemp("submissions")
+    (root / "empty").mkdir()
+    reference = student_copy(root / "reference", paths.SOLUTIONS)
+    out = tmp_path_factory.mktemp("grades")
+    run = autograder("grade", root / "no_such_submission", root / "empty", reference, "--out", out,
+                     "--autograder", autograder_zip)
+    with open(out / "grades.csv") as f:
+        rows = {row["submission"]: row for row in csv.DictReader(f)}
+    return run, rows
+
+
+def test_a_missing_submission_is_an_error_saying_so_and_the_rest_still_grades(graded):
+    run, rows = graded
+    assert run.returncode == 0, run.stderr
+    assert rows["no_such_submission"]["status"] == "error"
+    assert rows["no_such_submission"]["message"].endswith("no_such_submission does not exist")
+    assert "does not exist" in run.stdout  # the console table shows why, not only "error"
+    assert rows["reference"]["total"] == "100" and rows["reference"]["status"] == "ok"
+
+
+def test_an_empty_folder_is_an_error_not_a_graded_submission(graded):
+    _, rows = graded
+    assert rows["empty"]["status"] == "error"
+    assert rows["empty"]["message"].startswith("no submission files found (expected recurrence.py, ")
+
+
+def test_the_gradebook_writes_every_score_the_same_way(graded):
+    _, rows = graded
+    for row in rows.values():  # error rows included: "0", as for a submission that scored nothing
+        assert all(re.fullmatch(r"\d+", row[column]) for column in (*paths.QUESTIONS, "total")), row
+    assert [format_score(s) for s in (0, 0.0, 25, 25.0, 12.5, 1 / 3, 99.999999)] == \
+        ["0", "0", "25", "25", "12.5", "0.3333", "100"]
+
+
+@pytest.mark.parametrize("where", ["under_a_file", "a_file"])
+def test_an_out_folder_that_cannot_be_written_fails_at_once_in_one_line(tmp_path, where):
+    a_file = tmp_path / "a_file"
+    a_file.write_text("not a folder")
+    out = a_file / "grades" if where == "under_a_file" else a_file
+    missing_zip = tmp_path / "autograder.zip"  # would be built first if the check came late
+    run = autograder("grade", tmp_path, "--out", out, "--autograder", missing_zip)
+    assert run.returncode == 2
+    assert run.stderr.startswith(f"error: cannot write to --out {out}: ") and run.stderr.count("\n") == 1, run.stderr
+    assert run.stdout == "" and not missing_zip.exists()
+
+
+@pytest.mark.parametrize("command", ["", "build", "figures", "grade", "crosscheck"])
+def test_every_help_is_plain_text_with_a_description(command):
+    run = autograder(*command.split(), "--help")
+    assert run.returncode == 0, run.stderr
+    assert "``" not in run.stdout and "`" not in run.stdout
+    description = run.stdout.split("\n\n")[1]  # argparse: usage, blank line, description, blank line, ...
+    assert not description.startswith(("positional arguments:", "options:")), run.stdout
+    assert len(description.split()) >= 8, description
