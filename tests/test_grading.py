@@ -6,9 +6,11 @@ then read its gradebook, results.json files and feedback.
 """
 import csv
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -32,8 +34,9 @@ def submissions(tmp_path_factory, exported_submission):
     subs = {
         "reference": student_copy(root / "reference", paths.SOLUTIONS),
         "stubs": student_copy(root / "stubs"),
-        "exported": exported_submission,  # what the notebook's last cell packs: notebook, Otter's log, the five files
     }
+    # what the notebook's last cell packs (notebook, Otter's log, the five files), under a name the rows can use
+    subs["exported"] = Path(shutil.copyfile(exported_submission, root / "exported.zip"))
     nested = root / "nested.zip"  # files inside one folder, next to a notebook, as students zip them
     with zipfile.ZipFile(nested, "w") as archive:
         for name in paths.SUBMITTED_FILES:
