@@ -57,8 +57,10 @@ def attempt(what):
     try:
         yield
     except NotImplementedError as error:
+        plt.close("all")  # a figure begun before the part raised would show up empty, as "<Figure ... 0 Axes>"
         print(f"{what}: not implemented yet ({error})")
     except Exception as error:
+        plt.close("all")
         yours = [f for f in traceback.extract_tb(error.__traceback__) if os.path.basename(f.filename) in YOUR_FILES]
         where = f"\n  at {os.path.basename(yours[-1].filename)}, line {yours[-1].lineno}: {yours[-1].line}" if yours else ""
         print(f"{what}: {type(error).__name__}: {error}{where}")
