@@ -124,6 +124,8 @@ def mismatch(got, expected, rtol=1e-6, atol=None):
     bad = difference > atol + rtol * np.abs(expected)
     if not np.any(bad):
         return None
+    if expected.ndim == 0:
+        return f"it differs by {float(difference):.3g} (tolerance {atol:.1g} + {rtol:.0e} * |expected|)"
     where = np.unravel_index(np.argmax(np.where(bad, difference, -1)), expected.shape)
     return (
         f"{int(bad.sum())} of {bad.size} value(s) differ; the largest difference is "
