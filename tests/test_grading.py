@@ -6,6 +6,7 @@ then read its gradebook, results.json files and feedback.
 """
 import csv
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -32,7 +33,9 @@ def submissions(tmp_path_factory, exported_submission):
     subs = {
         "reference": student_copy(root / "reference", paths.SOLUTIONS),
         "stubs": student_copy(root / "stubs"),
-        "exported": exported_submission,  # what the notebook's last cell packs: notebook, Otter's log, the five files
+        # What the notebook's last cell packs (notebook, Otter's log, the five files), renamed: the grader
+        # names a row after its zip, and the export's own name carries a time stamp.
+        "exported": shutil.copyfile(exported_submission, root / "exported.zip"),
     }
     nested = root / "nested.zip"  # files inside one folder, next to a notebook, as students zip them
     with zipfile.ZipFile(nested, "w") as archive:
@@ -92,7 +95,7 @@ def test_a_broken_submission_is_an_error_with_zero_and_the_rest_still_grades(gra
     _, rows = graded
     assert rows["broken"]["status"] == "error" and float(rows["broken"]["total"]) == 0
     assert "zip" in rows["broken"]["message"]
-    assert len(rows) == 4 + len(LIBRARY)
+    assert len(rows) == 5 + len(LIBRARY)  # reference, stubs, exported, nested, broken
 
 
 @pytest.mark.parametrize("bug", sorted(LIBRARY))
