@@ -95,6 +95,7 @@ class Lane:
         import checking  # the autograder's trusted copy
 
         ExceptionTestFile = _otter_test_files().ExceptionTestFile
+        checking.show_check_messages_only()  # checking came first: install it now that Otter is loaded
         self.checking = checking
         self.test_files = [
             (q, ExceptionTestFile.from_file(str(self.autograder_dir / "tests" / f"{q}.py"))) for q in paths.QUESTIONS

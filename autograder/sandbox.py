@@ -127,7 +127,7 @@ class SandboxBackend:
         self.deadline = None
         self.timed_out = False
         self.broken_modules = {}
-        self.script_output = None  # the script prints the same whatever the check: run it once
+        self.script_outputs = {}  # the script prints the same whatever the check: run it once per way to run it
 
     def preflight(self, modules):
         for module in modules:
@@ -150,14 +150,15 @@ class SandboxBackend:
                 raise CheckFailed(self.broken_modules[module])
         if kind != "run_script":
             return self._call(kind, inputs, options, f"in {_label(kind, options)}")
-        if self.script_output is None:
+        key = repr(sorted(options.items()))
+        if key not in self.script_outputs:
             try:
-                self.script_output = self._call(kind, inputs, options, f"in {_label(kind, options)}")
+                self.script_outputs[key] = self._call(kind, inputs, options, f"in {_label(kind, options)}")
             except CheckFailed as error:
-                self.script_output = error
-        if isinstance(self.script_output, CheckFailed):
-            raise self.script_output
-        return self.script_output
+                self.script_outputs[key] = error
+        if isinstance(self.script_outputs[key], CheckFailed):
+            raise self.script_outputs[key]
+        return self.script_outputs[key]
 
     def _call(self, kind, inputs, options, where):
         from checking import CheckFailed

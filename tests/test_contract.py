@@ -99,6 +99,17 @@ def test_nonfinite_norm_raises_only_when_asked():
     with np.errstate(invalid="ignore"):  # inf * 0 is nan, as in PyTorch
         clipped, total = clip_by_global_norm(grads, 1.0)
     assert np.isinf(total)
+    np.testing.assert_array_equal(clipped[0], [0.0, np.nan])  # every array times coef = 0
+
+
+def test_a_nan_norm_leaves_the_gradients_unchanged():
+    # The contract accepts this reading ("only when coef < 1") and PyTorch's all-nan one.
+    grads = {"W": np.array([1.0, np.nan]), "b": np.array([2.0])}
+    clipped, total = clip_by_global_norm(grads, 1.0)
+    assert np.isnan(total)
+    for key in grads:
+        np.testing.assert_array_equal(clipped[key], grads[key])
+        assert clipped[key] is not grads[key]
 
 
 @given(grad_lists, st.floats(0.0, 10.0))

@@ -115,6 +115,30 @@ def test_each_bug_gets_a_hint_pointing_at_it(graded, bug):
     assert LIBRARY[bug]["hint"] in outputs
 
 
+@pytest.mark.parametrize("bug", sorted(name for name in LIBRARY if LIBRARY[name].get("not_hint")))
+def test_no_bug_gets_a_hint_that_misleads(graded, bug):
+    out, _ = graded
+    text = " ".join(t["output"] for t in results(out, bug)["tests"]) + (out / bug / "feedback.txt").read_text()
+    for phrase in LIBRARY[bug]["not_hint"]:
+        assert phrase not in text, (bug, phrase)
+
+
+def test_feedback_shows_the_checks_messages_not_their_code(graded):
+    out, _ = graded
+    for name in ("stubs", *LIBRARY):
+        text = " ".join(t["output"] for t in results(out, name)["tests"]) + (out / name / "feedback.txt").read_text()
+        for code in ("Error at line", "expect_case(", "expect_printed_lines(", "CheckFailed:"):
+            assert code not in text, (name, code)
+
+
+@pytest.mark.parametrize("name", ["reference", "clipping_clamps_like_pytorch", "clipping_without_eps"])
+def test_both_readings_of_a_nan_total_norm_get_the_point(graded, name):
+    # The reference returns the gradients unchanged for a nan norm, PyTorch's clamped form all nan.
+    out, _ = graded
+    clipping = next(t["output"] for t in results(out, name)["tests"] if t["name"] == "clipping")
+    assert "nonfinite_norm_without_error (1 pt): passed" in clipping
+
+
 def test_results_json_is_gradescope_format_with_question_named_tests(graded):
     out, rows = graded
     for name in ("reference", "stubs", "missing_bias"):

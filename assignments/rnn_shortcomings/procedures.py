@@ -110,7 +110,16 @@ def describe(value, count=4):
     """Type, shape, dtype and the first few values of ``value``, on one line."""
     if value is None:
         return "None (did the function forget to return?)"
-    if isinstance(value, np.ndarray) or np.isscalar(value):
+    if isinstance(value, (bool, np.bool_)):
+        return f"a bool: {bool(value)}"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        # A number reads as one ("a float 0.123457"), not as an array of shape ().
+        kind = type(value).__name__ if type(value) in (int, float) else f"numpy {np.asarray(value).dtype}"
+        shown = f"{value}" if isinstance(value, (int, np.integer)) else f"{float(value):.6g}"
+        return f"{'an' if kind == 'int' else 'a'} {kind} {shown}"
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "fiu":
+        return f"a numpy {value.dtype} array of shape () holding {value.item():.6g}"
+    if isinstance(value, np.ndarray):
         array = np.asarray(value)
         flat = array.ravel()[:count]
         if array.dtype.kind in "fc":
@@ -118,8 +127,7 @@ def describe(value, count=4):
         else:
             shown = ", ".join(repr(v) for v in flat.tolist())
         more = ", ..." if array.size > count else ""
-        kind = "array" if isinstance(value, np.ndarray) else type(value).__name__
-        return f"{array.dtype} {kind} of shape {array.shape}: [{shown}{more}]"
+        return f"{array.dtype} array of shape {array.shape}: [{shown}{more}]"
     if isinstance(value, (list, tuple)):
         return f"{type(value).__name__} of length {len(value)}: {_clip(repr(value))}"
     if isinstance(value, dict):
@@ -258,26 +266,76 @@ def finite_differences(forward, h=1e-6, **inputs):
     """
     from gradcheck import numerical_gradient
 
-    arguments = {k: v for k, v in inputs.items() if k != "dHs"}
+    # The student's backward gets ``inputs`` themselves (the caller sees what it modified in place); the
+    # finite differences start from fresh copies, never from arrays the student's code may have overwritten.
+    pristine = {k: np.copy(v) for k, v in inputs.items()}
+    arguments = {k: v for k, v in pristine.items() if k != "dHs"}
     backward = {"rnn_forward": rnn_backward, "lstm_forward": lstm_backward}[forward]
     outputs = {"analytic." + k: v for k, v in backward(**inputs).items()}
     for name, value in arguments.items():
         def f(v, name=name):
-            return _tuple(call(forward, **{**arguments, name: v}), forward, 2)[0]
+            fresh = {k: np.copy(a) for k, a in arguments.items()}
+            return _tuple(call(forward, **{**fresh, name: v}), forward, 2)[0]
         rng = np.random.default_rng(list(name.encode()))
         entries = np.sort(rng.choice(value.size, size=min(FD_ENTRIES, value.size), replace=False))
         outputs["entries.d" + name] = entries
-        outputs["numeric.d" + name] = numerical_gradient(f, value, inputs["dHs"], h=h, entries=entries)
+        outputs["numeric.d" + name] = numerical_gradient(f, value, pristine["dHs"], h=h, entries=entries)
     return outputs
 
 
-def lecture_values(W, W_vanish, W_explode):
-    """What the student's own functions give for the lecture's printed numbers (None where they fail)."""
+# The printed_norms checks run the script a second time with the functions behind its numbers changed
+# in a known way: every matrix given to them is scaled by PERTURBED_SCALE. Numbers that come from those
+# functions then change with them; numbers typed in, read from a file or computed by the script do not.
+PERTURBED_FUNCTIONS = ("iterate_map", "jacobian_power_norms")
+PERTURBED_SCALE = 1.5
+
+
+def _perturbed(original):
+    """``original`` (a student's function) called with its first argument, the matrix, scaled."""
+    import functools
+    import inspect
+
+    @functools.wraps(original)
+    def perturbed(*args, **kwargs):
+        try:
+            if args:
+                args = (np.asarray(args[0], dtype=np.float64) * PERTURBED_SCALE, *args[1:])
+            else:
+                first = next(iter(inspect.signature(original).parameters))
+                kwargs[first] = np.asarray(kwargs[first], dtype=np.float64) * PERTURBED_SCALE
+        except (KeyError, StopIteration, TypeError, ValueError):
+            pass  # not called with a matrix: let the student's function answer as it will
+        return original(*args, **kwargs)
+
+    return perturbed
+
+
+def _perturb_functions():
+    """Replace iterate_map and jacobian_power_norms in the student's modules; returns how to undo it."""
+    undo = []
+    for name in PERTURBED_FUNCTIONS:
+        try:
+            module = importlib.import_module(FUNCTIONS[name])
+        except BaseException:  # noqa: BLE001 - the script meets the same failure when it imports it
+            continue
+        original = getattr(module, name, None)
+        if callable(original):
+            setattr(module, name, _perturbed(original))
+            undo.append((module, name, original))
+    return undo
+
+
+def lecture_values(W, W_vanish, W_explode, perturbed=False):
+    """What the student's own functions give for the lecture's printed numbers (None where they fail).
+
+    With ``perturbed``, what they give in the script's second run (matrices scaled by PERTURBED_SCALE).
+    """
+    scale = PERTURBED_SCALE if perturbed else 1.0
     values = {}
     for key, name, arguments in (
-        ("state", "iterate_map", (W, np.array([1.0, 0.0]), 20)),
-        ("vanishing", "jacobian_power_norms", (W_vanish, np.ones(2), 30)),
-        ("exploding", "jacobian_power_norms", (W_explode, np.ones(2), 10)),
+        ("state", "iterate_map", (W * scale, np.array([1.0, 0.0]), 20)),
+        ("vanishing", "jacobian_power_norms", (W_vanish * scale, np.ones(2), 30)),
+        ("exploding", "jacobian_power_norms", (W_explode * scale, np.ones(2), 10)),
     ):
         try:
             values[key] = np.asarray(call(name, *arguments), dtype=np.float64)
@@ -286,20 +344,24 @@ def lecture_values(W, W_vanish, W_explode):
     return values
 
 
-def run_script():
+def run_script(perturbed=False):
     """Run ``gradient_norms.py`` as ``__main__`` in this process and capture what it prints.
 
     In this process, not in a new interpreter: a check then takes milliseconds
     instead of the 0.1 s of a Python start. The grader's sandbox already gives
-    every call a disposable, time-limited process of its own.
+    every call a disposable, time-limited process of its own. With
+    ``perturbed``, iterate_map and jacobian_power_norms are changed for the
+    run (see PERTURBED_SCALE), and put back afterwards.
     """
     import runpy
 
     if not os.path.exists(SCRIPT):
         raise StudentCodeError(f"{SCRIPT} was not found in your submission.")
     output = _CappedText(MAX_SCRIPT_OUTPUT)
+    undo = []
     try:
         with contextlib.redirect_stdout(output):
+            undo = _perturb_functions() if perturbed else []
             runpy.run_path(SCRIPT, run_name="__main__")
     except SystemExit as stop:
         if stop.code not in (None, 0):
@@ -309,6 +371,9 @@ def run_script():
                                "(it raised NotImplementedError).") from None
     except Exception as error:
         raise StudentCodeError(f"python {SCRIPT} failed: {describe_error(error)}") from None
+    finally:
+        for module, name, original in undo:
+            setattr(module, name, original)
     return {"lines": output.getvalue().splitlines()}
 
 

@@ -10,6 +10,7 @@ checks), in a separate, limited process when a grader installs its own.
 """
 import os
 import re
+import sys
 
 import numpy as np
 
@@ -22,6 +23,35 @@ FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.np
 
 class CheckFailed(AssertionError):
     """A check failed; the message is written for the student."""
+
+
+def show_check_messages_only():
+    """Make Otter report a failed check by its message alone.
+
+    Otter's ExceptionTestFile prefixes every failure with "Error at line N in
+    test ..." and the line of the test file that raised (e.g. an internal
+    ``expect_case(...)`` call): noise for a student, and a look at the check's
+    code. A CheckFailed is written for the student, so it is shown as it is;
+    any other exception (a bug of the checks themselves) keeps Otter's format.
+    Installed when this module is imported after Otter (the notebook,
+    check.py, ``otter run``); the grader calls it after loading Otter.
+    """
+    module = sys.modules.get("otter.test_files.exception_test")
+    test_file = getattr(module, "ExceptionTestFile", None)
+    original = getattr(test_file, "_generate_error_message", None)
+    if original is None or getattr(original, "shows_check_messages_only", False):
+        return
+
+    def _generate_error_message(self, excp, context=0):
+        if isinstance(excp, CheckFailed):
+            return str(excp)
+        return original(self, excp, context)
+
+    _generate_error_message.shows_check_messages_only = True
+    test_file._generate_error_message = _generate_error_message
+
+
+show_check_messages_only()
 
 
 class LocalBackend:
@@ -94,6 +124,8 @@ def mismatch(got, expected, rtol=1e-6, atol=None):
     bad = difference > atol + rtol * np.abs(expected)
     if not np.any(bad):
         return None
+    if expected.ndim == 0:
+        return f"it differs by {float(difference):.3g} (tolerance {atol:.1g} + {rtol:.0e} * |expected|)"
     where = np.unravel_index(np.argmax(np.where(bad, difference, -1)), expected.shape)
     return (
         f"{int(bad.sum())} of {bad.size} value(s) differ; the largest difference is "
@@ -103,9 +135,10 @@ def mismatch(got, expected, rtol=1e-6, atol=None):
 
 
 def _failure(label, problem, got, expected, hints):
+    expected = np.asarray(expected, dtype=np.float64)
     return CheckFailed(
         f"{label}: {problem}.\n"
-        f"  expected: {describe(np.asarray(expected, dtype=np.float64))}\n"
+        f"  expected: {describe(float(expected) if expected.ndim == 0 else expected)}\n"
         f"  returned: {got if isinstance(got, Described) else describe(got)}"
         + "".join(f"\nHint: {hint}" for hint in hints if hint)
     )
@@ -117,9 +150,27 @@ KNOWN_BUGS = {
 }
 
 
-def diagnose(kind, got, expected, wrong, variants=None):
+def _norm_hints(kind, got, expected, wrong, inputs):
+    """Hints for a global norm that is a sum of the arrays' norms, or measured after clipping."""
+    name = {"global_norm": "norm", "clip_by_global_norm": "total_norm"}.get(kind)
+    value = got.get(name)
+    if name not in wrong or not isinstance(value, (float, int, np.floating, np.integer)) or isinstance(value, bool):
+        return []
+    arrays = [np.asarray(v, dtype=np.float64) for k, v in (inputs or {}).items() if k.startswith("grads.")]
+    if len(arrays) > 1 and np.isclose(value, sum(np.linalg.norm(a) for a in arrays), rtol=1e-6):
+        return [f"{name} is the sum of the arrays' norms: the global norm is the norm of every entry of every "
+                "array taken together, sqrt(sum of the squares of all entries), e.g. the norm of the vector of "
+                "per-array norms."]
+    clipped = [np.asarray(v, dtype=np.float64) for k, v in expected.items() if k.startswith("clipped.")]
+    if kind == "clip_by_global_norm" and clipped and np.isclose(
+            value, np.sqrt(sum(np.sum(a ** 2) for a in clipped)), rtol=1e-6):
+        return ["total_norm is the norm after clipping: return the global norm measured before clipping."]
+    return []
+
+
+def diagnose(kind, got, expected, wrong, variants=None, inputs=None):
     """Hints recognising a typical bug from the pattern of which outputs are wrong."""
-    hints = []
+    hints = _norm_hints(kind, got, expected, wrong, inputs)
     for bug, hint in KNOWN_BUGS.items():
         outputs = {k.split("/", 1)[1]: v for k, v in (variants or {}).items() if k.startswith(f"variant_{bug}/")}
         if outputs and all(mismatch(got.get(k), v) is None for k, v in outputs.items()):
@@ -187,7 +238,7 @@ def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
                      f"Inputs must come back unchanged, and the backward pass reads them from the cache: "
                      f"build new arrays instead."]
         else:
-            found = diagnose(kind, got, expected, wrong, variants)
+            found = diagnose(kind, got, expected, wrong, variants, inputs)
         raise _failure(
             f"{kind}, output {first}{others}\n  ({_inputs_line(inputs)})", problems[first], got.get(first),
             expected[first], found + [(hints or {}).get(first, hint)],
@@ -228,7 +279,7 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5):
 
     kind = case.split("/")[0]
     inputs, _ = fixture(case)
-    got, _ = run("finite_differences", inputs, forward=forward)
+    got, mutated = run("finite_differences", inputs, forward=forward)
     for name in (k for k in inputs if k != "dHs"):
         entries, numeric, analytic = got["entries.d" + name], got["numeric.d" + name], got["analytic.d" + name]
         shape = inputs[name].shape
@@ -239,15 +290,24 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5):
         sampled = np.asarray(analytic, dtype=np.float64).ravel()[entries]
         error = rel_error(sampled, numeric)
         if not error < tolerance:
+            hint = (f"your code modified {', '.join(mutated)} in place, which can throw the gradients off: "
+                    f"build new arrays instead (x = x + y, not x += y)." if mutated else
+                    f"if {forward} is right, the backward formula for {name} is not; "
+                    f"gradcheck.numerical_gradient lets you check it on its own.")
             raise CheckFailed(
                 f"{kind}: the gradient on {name} disagrees with finite differences of your {forward} "
                 f"(relative error {error:.2g}, should be below {tolerance:g}; "
                 f"at the flat entries {entries.tolist()} of d{name}).\n"
                 f"  finite differences: {describe(numeric)}\n"
                 f"  your gradient:      {describe(sampled)}\n"
-                f"Hint: if {forward} is right, the backward formula for {name} is not; "
-                f"gradcheck.numerical_gradient lets you check it on its own."
+                f"Hint: {hint}"
             )
+    if mutated:
+        raise CheckFailed(
+            f"{kind}: your gradients agree with finite differences, but your code modified its input(s) "
+            f"{', '.join(mutated)} in place (x += ..., x[...] = ...).\n"
+            f"Hint: inputs must come back unchanged (a caller may use dHs again): build new arrays instead."
+        )
 
 
 # --------------------------------------------------------------- printed lines
@@ -271,8 +331,44 @@ def _own_line(lecture_line, own):
     return lecture_line[: -len(number)] + f"{float(norms[int(steps) - 1]):.{len(decimals)}f}"
 
 
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _printed_values(lecture_line, own):
+    """The label a printed line starts with and the numbers it must show, from the student's functions."""
+    if lecture_line.startswith("Hidden state after 20 steps:"):
+        state = own["state"]
+        values = None if state is None or state.ndim != 2 else state[-1]
+        return "Hidden state after 20 steps:", values
+    steps, case, number, _ = _NORM_LINE.match(lecture_line).groups()
+    norms = own[case]
+    values = None if norms is None or norms.ndim != 1 or norms.shape[0] < int(steps) else norms[int(steps) - 1:int(steps)]
+    return lecture_line[: -len(number)], values
+
+
+def _follows(line, lecture_line, own):
+    """Whether a printed line shows, to its printed precision, the numbers the student's functions give."""
+    label, values = _printed_values(lecture_line, own)
+    if line is None or values is None or not line.startswith(label):
+        return False
+    numbers = _NUMBER.findall(line[len(label):])
+    if len(numbers) != len(values):
+        return False
+    for text, value in zip(numbers, values):
+        mantissa, _, exponent = text.lower().partition("e")
+        decimals = len(mantissa.partition(".")[2])
+        unit = 10.0 ** (int(exponent or 0) - decimals)
+        if not abs(float(text) - value) <= 0.5 * unit * (1 + 1e-6) + 1e-9 * abs(value):
+            return False
+    return True
+
+
 def expect_printed_lines(first, last, hint):
-    """Lines ``first`` to ``last`` (1-based) of the lecture's output, as the student's script prints them."""
+    """Lines ``first`` to ``last`` (1-based) of the lecture's output, as the student's script prints them.
+
+    Then the script runs a second time, with iterate_map and jacobian_power_norms changed in a known way
+    (procedures.PERTURBED_SCALE): the numbers it prints must follow, so they come from those functions.
+    """
     inputs, expected = fixture("printed_norms/lecture")
     lecture = [str(line) for line in expected["lines"]]
     printed = run("run_script", {})[0]["lines"]
@@ -293,4 +389,30 @@ def expect_printed_lines(first, last, hint):
         raise CheckFailed(
             f"python gradient_norms.py printed {len(problems)} wrong line(s) among lines {first}-{last}:\n"
             + "\n".join(problems) + f"\nHint: {hint}"
+        )
+    second_run = (f"run a second time with iterate_map and jacobian_power_norms changed on purpose (each "
+                  f"scales the matrix it is given by {procedures.PERTURBED_SCALE:g} before computing)")
+    try:
+        printed = run("run_script", {}, perturbed=True)[0]["lines"]
+    except CheckFailed as error:
+        raise CheckFailed(f"python gradient_norms.py, {second_run}, did not finish: {error}") from None
+    own = run("lecture_values", inputs, perturbed=True)[0]
+    problems = []
+    for index in range(first - 1, last):
+        got = printed[index].rstrip() if index < len(printed) else None
+        if not _follows(got, lecture[index], own):
+            shown = "nothing" if got is None else repr(got[:200])
+            wanted = _own_line(lecture[index], own)
+            wanted = "nothing: your function failed on that input" if wanted is None else repr(wanted)
+            problems.append(f"  line {index + 1}: expected {wanted} (from your functions)\n"
+                            f"           printed  {shown}")
+    if problems:
+        raise CheckFailed(
+            f"python gradient_norms.py, {second_run}, printed {len(problems)} line(s) among lines {first}-{last} "
+            f"that did not change with them:\n" + "\n".join(problems)
+            + "\nThese lines get no points: the question is the lecture's lines computed with your functions, "
+              "and numbers typed in, read from a file or computed by the script's own code do not count "
+              "(even when they are the lecture's).\n"
+              "Hint: compute every printed number by calling iterate_map and jacobian_power_norms "
+              "(from recurrence and bptt) each time the script runs."
         )

@@ -18,7 +18,7 @@ def test_global_norm_of_a_dict():
 @test_case(name="clip_by_global_norm_scales_large_gradients", points=4, hidden=False)
 def test_clip_by_global_norm_scales_large_gradients():
     expect_case("clip_by_global_norm/large", hint=GLOBAL_HINT, hints={
-        "total_norm": "Return the global norm measured before clipping, not after.",
+        "total_norm": "total_norm is global_norm of the gradients as they were given.",
     })
 
 
@@ -27,10 +27,10 @@ def test_clip_by_global_norm_leaves_small_gradients():
     expect_case("clip_by_global_norm/small", hint="coef = max_norm / (total_norm + eps) is applied only when it is below 1: small gradients are never scaled up.")
 
 
-@test_case(name="clip_by_global_norm_mixed_scales", points=3, hidden=True)
+@test_case(name="clip_by_global_norm_mixed_scales", points=2, hidden=True)
 def test_clip_by_global_norm_mixed_scales():
     expect_case("clip_by_global_norm/mixed", hint=GLOBAL_HINT, hints={
-        "total_norm": "Return the global norm measured before clipping, not after.",
+        "total_norm": "total_norm is global_norm of the gradients as they were given.",
     })
 
 
@@ -62,3 +62,32 @@ def test_nonfinite_norm_raises_when_asked():
             f"should raise ValueError; it {'returned normally' if got['error'] is None else 'raised ' + got['message']}.\n"
             "Hint: check np.isfinite(total_norm) before scaling when error_if_nonfinite is set."
         )
+
+
+@test_case(name="nonfinite_norm_without_error", points=1, hidden=True)
+def test_nonfinite_norm_without_error():
+    # An inf norm: coef = 0 multiplies everything (inf * 0 = nan), as PyTorch does. A nan norm: the
+    # contract accepts both faithful readings, unchanged copies (nan < 1 is false) or all nan (PyTorch).
+    for bad, name in ((np.inf, "an inf"), (np.nan, "a nan")):
+        grads = {"W": np.array([[1.0, bad], [2.0, -1.0]]), "b": np.array([3.0, 0.5])}
+        got, _ = run("clip_by_global_norm", {f"grads.{k}": v for k, v in grads.items()}, max_norm=1.0)
+        norm = got["total_norm"]
+        clipped = [got.get("clipped." + k) for k in grads]
+        if np.isinf(bad):
+            with np.errstate(invalid="ignore"):  # inf * 0 is nan, as in PyTorch
+                accepted = {"every array times 0 (nan where the entry is inf)": [g * 0.0 for g in grads.values()]}
+        else:
+            accepted = {"unchanged copies": list(grads.values()),
+                        "all nan": [np.full_like(g, np.nan) for g in grads.values()]}
+        is_number = isinstance(norm, (float, np.floating)) or (isinstance(norm, np.ndarray) and norm.shape == ())
+        right_norm = is_number and bool(np.isinf(norm) if np.isinf(bad) else np.isnan(norm))
+        if not right_norm or not any(
+            all(isinstance(c, np.ndarray) and c.shape == a.shape and np.array_equal(c, a, equal_nan=True)
+                for c, a in zip(clipped, want)) for want in accepted.values()
+        ):
+            raise CheckFailed(
+                f"clip_by_global_norm(grads, 1.0) with {name} gradient entry (error_if_nonfinite=False) returned "
+                f"total_norm {norm!r} and clipped {[c.tolist() if isinstance(c, np.ndarray) else c for c in clipped]}.\n"
+                f"Hint: the total norm is then {name.split()[-1]}, returned as it is; the gradients should be "
+                + " or ".join(accepted) + " (coef = max_norm / (total_norm + eps))."
+            )

@@ -62,6 +62,13 @@ def clip_by_global_norm(grads, max_norm, eps=1e-6, error_if_nonfinite=False):
     every gradient is multiplied by coef only when coef < 1. The inputs are
     not modified.
 
+    A non-finite total norm (a nan or inf entry), when error_if_nonfinite is
+    False: an inf norm gives coef = 0, so every array is multiplied by 0
+    (inf * 0 = nan where an entry is inf). A nan norm gives coef = nan; either
+    reading is accepted: the arrays are returned unchanged (nan < 1 is False)
+    or all nan (PyTorch always multiplies by min(coef, 1), which is nan). The
+    returned total_norm is the nan or inf itself.
+
     Inputs:
     - grads: dict of name -> array, or a list of arrays
     - max_norm: the largest global norm allowed, a float >= 0

@@ -7,6 +7,11 @@ lecture prints (same text, same precision):
     Norm after 5 steps (vanishing case): 0.032885
     ...
     Norm after 10 steps (exploding case): 14.03
+
+Compute every number with your iterate_map and jacobian_power_norms, each
+time the script runs: the grader also runs it with those two functions
+changed (they scale the matrix they are given) and checks that the printed
+numbers change with them. Lines typed in or read from a file earn nothing.
 """
 import numpy as np
 

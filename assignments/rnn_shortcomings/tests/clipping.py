@@ -18,7 +18,7 @@ def test_global_norm_of_a_dict():
 @test_case(name="clip_by_global_norm_scales_large_gradients", points=4, hidden=False)
 def test_clip_by_global_norm_scales_large_gradients():
     expect_case("clip_by_global_norm/large", hint=GLOBAL_HINT, hints={
-        "total_norm": "Return the global norm measured before clipping, not after.",
+        "total_norm": "total_norm is global_norm of the gradients as they were given.",
     })
 
 
