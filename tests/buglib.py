@@ -58,6 +58,8 @@ def files(entry):
 def table(library=BUGS):
     """The library as a Markdown table: bug, file, points left per broken question, feedback phrase."""
     rows = ["| bug | file | score of each question it breaks (the others keep full marks) | the feedback says |", "| --- | --- | --- | --- |"]
+    if library == CORRECT:
+        rows[0] = "| correct alternative | file | score of each question it breaks | what it does differently |"
     for name, entry in load(library).items():
         scores = ", ".join(f"{q} {p}" for q, p in entry.get("scores", {}).items()) or "none lost"
         rows.append(f"| `{name}` | {', '.join(files(entry))} | {scores} | {entry.get('hint', entry.get('says', ''))} |")
