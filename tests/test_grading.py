@@ -94,7 +94,7 @@ def test_a_broken_submission_is_an_error_with_zero_and_the_rest_still_grades(gra
     _, rows = graded
     assert rows["broken"]["status"] == "error" and float(rows["broken"]["total"]) == 0
     assert "zip" in rows["broken"]["message"]
-    assert len(rows) == len(submissions) == 5 + len(LIBRARY) + len(CORRECT)
+    assert len(rows) == len(submissions) == 5 + len(LIBRARY) + len(CORRECT)  # reference, stubs, exported, nested, broken
 
 
 @pytest.mark.parametrize("bug", sorted(LIBRARY))
