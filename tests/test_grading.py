@@ -7,6 +7,7 @@ feedback.
 """
 import csv
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -34,7 +35,9 @@ def submissions(tmp_path_factory, exported_submission):
     subs = {
         "reference": student_copy(root / "reference", paths.SOLUTIONS),
         "stubs": student_copy(root / "stubs"),
-        "exported": exported_submission,  # what the notebook's last cell packs: notebook, Otter's log, the five files
+        # What the notebook's last cell packs (notebook, Otter's log, the five files), under a name
+        # the gradebook rows can be found by (grade names a zip by its file name).
+        "exported": shutil.copy(exported_submission, root / "exported.zip"),
     }
     nested = root / "nested.zip"  # files inside one folder, next to a notebook, as students zip them
     with zipfile.ZipFile(nested, "w") as archive:
