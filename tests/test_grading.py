@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -35,10 +36,9 @@ def submissions(tmp_path_factory, exported_submission):
     subs = {
         "reference": student_copy(root / "reference", paths.SOLUTIONS),
         "stubs": student_copy(root / "stubs"),
-        # What the notebook's last cell packs (notebook, Otter's log, the five files), under a name
-        # the gradebook rows can be found by (grade names a zip by its file name).
-        "exported": shutil.copy(exported_submission, root / "exported.zip"),
     }
+    # what the notebook's last cell packs (notebook, Otter's log, the five files), under a name the rows can use
+    subs["exported"] = Path(shutil.copyfile(exported_submission, root / "exported.zip"))
     nested = root / "nested.zip"  # files inside one folder, next to a notebook, as students zip them
     with zipfile.ZipFile(nested, "w") as archive:
         for name in paths.SUBMITTED_FILES:

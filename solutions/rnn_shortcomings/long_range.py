@@ -182,15 +182,20 @@ def train(model, T, seed, steps=1000, lr=None, H=32, batch=64, max_norm=1.0, opt
     }
 
 
+HEADER = (f"{'model':<6}{'T':>5}{'seed':>6}{'lr':>8}{'steps':>7}{'test MSE':>10}{'acc':>7}"
+          f"{'solved at':>11}{'seconds':>9}")
+
+
+def row(r):
+    """One run's line of the table."""
+    solved = "-" if r["solved_at"] is None else str(r["solved_at"])
+    return (f"{r['model']:<6}{r['T']:>5}{r['seed']:>6}{r['lr']:>8g}{r['steps']:>7}{r['mse']:>10.4f}"
+            f"{r['accuracy']:>7.2f}{solved:>11}{r['seconds']:>9.1f}")
+
+
 def table(results):
     """The results as a text table, one row per run."""
-    rows = [f"{'model':<6}{'T':>5}{'seed':>6}{'lr':>8}{'steps':>7}{'test MSE':>10}{'acc':>7}"
-            f"{'solved at':>11}{'seconds':>9}"]
-    for r in results:
-        solved = "-" if r["solved_at"] is None else str(r["solved_at"])
-        rows.append(f"{r['model']:<6}{r['T']:>5}{r['seed']:>6}{r['lr']:>8g}{r['steps']:>7}{r['mse']:>10.4f}"
-                    f"{r['accuracy']:>7.2f}{solved:>11}{r['seconds']:>9.1f}")
-    return "\n".join(rows)
+    return "\n".join([HEADER] + [row(r) for r in results])
 
 
 def main(argv=None):
@@ -203,14 +208,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     print(f"adding problem: baseline MSE {BASELINE_MSE:.3f}, solved below {SOLVED_MSE}, "
           f"accuracy = |error| < {TOLERANCE}; H = 32, batch 64, Adam, clipping at 1")
-    results = []
+    # Row by row as the runs finish (the long ones take a minute): the table is complete at the end.
+    print(HEADER, flush=True)
     for T in args.lengths:
         for model in args.models:
             for seed in args.seeds:
-                results.append(train(model, T, seed, steps=args.steps, lr=args.lr))
-                print(table(results[-1:]).splitlines()[1], flush=True)
-    print()
-    print(table(results))
+                print(row(train(model, T, seed, steps=args.steps, lr=args.lr)), flush=True)
 
 
 if __name__ == "__main__":
