@@ -1,7 +1,8 @@
 """Submissions made from the reference solutions by the entries of a library file.
 
-``bugs/library.toml`` holds plausible student bugs, ``hostile/library.toml``
-hostile or broken submissions. An entry changes the solutions by one or more
+``bugs/library.toml`` holds plausible student bugs, ``correct/library.toml``
+correct alternative implementations (which must keep full marks),
+``hostile/library.toml`` hostile or broken submissions. An entry changes the solutions by one or more
 of: ``find``/``replace`` in ``file`` (the text must occur exactly once),
 ``also`` (more such replacements), ``inject`` (code run at import, put after
 ``import numpy as np``), ``missing`` (leave ``file`` out) and ``folder`` (put
@@ -14,6 +15,7 @@ from autograder import paths
 
 HERE = Path(__file__).parent
 BUGS = HERE / "bugs" / "library.toml"
+CORRECT = HERE / "correct" / "library.toml"
 HOSTILE = HERE / "hostile" / "library.toml"
 IMPORT_LINE = "import numpy as np\n"
 
@@ -46,16 +48,26 @@ def write_submission(entry, target):
     return Path(target)
 
 
+def files(entry):
+    """The files an entry changes, in order, each once."""
+    names = [entry["file"]] if "file" in entry else []
+    names += [change["file"] for change in entry.get("also", [])]
+    return list(dict.fromkeys(names))
+
+
 def table(library=BUGS):
     """The library as a Markdown table: bug, file, points left per broken question, feedback phrase."""
     rows = ["| bug | file | score of each question it breaks (the others keep full marks) | the feedback says |", "| --- | --- | --- | --- |"]
+    if library == CORRECT:
+        rows[0] = "| correct alternative | file | score of each question it breaks | what it does differently |"
     for name, entry in load(library).items():
-        scores = ", ".join(f"{q} {p}" for q, p in entry["scores"].items()) or "none lost"
-        rows.append(f"| `{name}` | {entry.get('file', '')} | {scores} | {entry.get('hint', entry.get('says', ''))} |")
+        scores = ", ".join(f"{q} {p}" for q, p in entry.get("scores", {}).items()) or "none lost"
+        rows.append(f"| `{name}` | {', '.join(files(entry))} | {scores} | {entry.get('hint', entry.get('says', ''))} |")
     return "\n".join(rows)
 
 
 if __name__ == "__main__":
     import sys
 
-    print(table(HOSTILE if sys.argv[1:] == ["--hostile"] else BUGS))
+    libraries = {"--hostile": HOSTILE, "--correct": CORRECT}
+    print(table(libraries.get(sys.argv[1], BUGS) if sys.argv[1:] else BUGS))

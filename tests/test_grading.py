@@ -1,8 +1,9 @@
 """Grading through the real path: the built autograder zip, `python -m autograder grade` and `otter run`.
 
 One session-wide run of the command line grades the reference solutions, the
-untouched stubs, awkward layouts and every bug of the bug library; the tests
-then read its gradebook, results.json files and feedback.
+untouched stubs, awkward layouts, every bug of the bug library and every
+correct alternative; the tests then read its gradebook, results.json files and
+feedback.
 """
 import csv
 import json
@@ -21,6 +22,7 @@ from autograder.release import student_copy
 
 POINTS = question_points(paths.PACKAGE)
 LIBRARY = buglib.load()
+CORRECT = buglib.load(buglib.CORRECT)
 
 
 @pytest.fixture(scope="session")
@@ -46,8 +48,8 @@ def submissions(tmp_path_factory, exported_submission):
     broken = root / "broken.zip"
     broken.write_bytes(b"this is not a zip file")
     subs["broken"] = broken
-    for name, bug in LIBRARY.items():
-        subs[name] = buglib.write_submission(bug, root / name)
+    for name, entry in {**LIBRARY, **CORRECT}.items():
+        subs[name] = buglib.write_submission(entry, root / name)
     return subs
 
 
@@ -91,11 +93,11 @@ def test_files_inside_a_folder_next_to_a_notebook_grade_like_flat_files(graded):
     assert "my work" in rows["nested"]["message"]
 
 
-def test_a_broken_submission_is_an_error_with_zero_and_the_rest_still_grades(graded):
+def test_a_broken_submission_is_an_error_with_zero_and_the_rest_still_grades(graded, submissions):
     _, rows = graded
     assert rows["broken"]["status"] == "error" and float(rows["broken"]["total"]) == 0
     assert "zip" in rows["broken"]["message"]
-    assert len(rows) == 5 + len(LIBRARY)  # reference, stubs, exported, nested, broken
+    assert len(rows) == len(submissions) == 5 + len(LIBRARY) + len(CORRECT)  # reference, stubs, exported, nested, broken
 
 
 @pytest.mark.parametrize("bug", sorted(LIBRARY))
@@ -107,7 +109,23 @@ def test_each_bug_loses_its_own_questions_points_and_no_others(graded, bug):
         assert score < POINTS[question], f"{bug} is listed as breaking {question} but keeps full marks"
 
 
-@pytest.mark.parametrize("bug", sorted(name for name in LIBRARY if LIBRARY[name]["scores"]))
+def test_the_libraries_are_apart_and_every_bug_breaks_something():
+    assert not set(LIBRARY) & set(CORRECT)
+    assert all(LIBRARY[bug]["scores"] and LIBRARY[bug]["hint"] for bug in LIBRARY)
+    assert all("scores" not in entry and entry["says"] for entry in CORRECT.values())
+    assert len(CORRECT) >= 12
+
+
+@pytest.mark.parametrize("name", sorted(CORRECT))
+def test_each_correct_alternative_gets_full_marks_and_passes_every_check(graded, name):
+    out, rows = graded
+    assert scores(rows[name]) == {q: float(p) for q, p in POINTS.items()}
+    assert float(rows[name]["total"]) == 100 and rows[name]["status"] == "ok"
+    feedback = (out / name / "feedback.txt").read_text()
+    assert "FAILED" not in feedback and "Hint:" not in feedback  # the checks worth 0 points too
+
+
+@pytest.mark.parametrize("bug", sorted(LIBRARY))
 def test_each_bug_gets_a_hint_pointing_at_it(graded, bug):
     out, _ = graded
     broken = set(LIBRARY[bug]["scores"])

@@ -172,20 +172,64 @@ class Described(str):
 
 # ------------------------------------------------------------------ procedures
 
-@contextlib.contextmanager
-def replayed_rnn_step(states):
-    """While active, the student's rnn_step returns states[0], states[1], ... in turn.
+class _StepTable:
+    """The reference states of an rnn_forward case, looked up by the inputs of an rnn_step row.
 
+    Row n of X[t] and of the previous state (h0 at t = 0) are the inputs from
+    which the right rnn_step computes row n of Hs[t]. Looking rows up by their
+    inputs, not by the order of the calls, serves any way of calling rnn_step:
+    once per step with the whole batch, once per sequence row, rows in any order.
+    """
+
+    def __init__(self, X, h0, Hs):
+        self.x = np.reshape(X, (-1, X.shape[-1]))
+        self.h_prev = np.concatenate([h0[None], Hs[:-1]]).reshape(-1, Hs.shape[-1])
+        self.h = np.reshape(Hs, (-1, Hs.shape[-1]))
+
+    def lookup(self, x, h_prev, by_input_alone):
+        """The reference result of rnn_step(x, h_prev, ...), or None when some row is unknown.
+
+        With ``by_input_alone``, a row whose h_prev is not a reference state
+        (rnn_forward fed the wrong state) gets the state of its input row x.
+        """
+        try:
+            x = np.asarray(x, dtype=np.float64)
+            h_prev = np.asarray(h_prev, dtype=np.float64)
+            x_rows, h_rows = x.reshape(-1, self.x.shape[1]), h_prev.reshape(-1, self.h.shape[1])
+        except (TypeError, ValueError):
+            return None
+        if len(x_rows) != len(h_rows):
+            return None
+        same_x = np.all(np.isclose(x_rows[:, None], self.x[None], rtol=1e-12, atol=0.0), axis=2)
+        same_h = np.all(np.isclose(h_rows[:, None], self.h_prev[None], rtol=1e-12, atol=0.0), axis=2)
+        found = []
+        for row_x, row_both in zip(same_x, same_x & same_h):
+            matches = row_both if row_both.any() or not by_input_alone else row_x
+            if not matches.any():
+                return None
+            found.append(self.h[np.argmax(matches)])
+        return np.array(found).reshape(h_prev.shape)
+
+
+@contextlib.contextmanager
+def replayed_rnn_step(table, by_input_alone=False):
+    """While active, the student's rnn_step returns the reference state of the rows it is given.
+
+    Calls whose rows the table does not know go to the student's own rnn_step.
     The bptt checks run the student's rnn_backward on the cache of their own
-    rnn_forward. Replaying the expected states keeps a bug inside rnn_step (a
-    ``recurrence`` question) from also costing the ``bptt`` points.
+    rnn_forward: when that rnn_forward's states are wrong, replaying the
+    reference states keeps a bug inside rnn_step (a ``recurrence`` question)
+    from also costing the ``bptt`` points.
     """
     recurrence = load("recurrence")
     original = getattr(recurrence, "rnn_step", None)
-    replay = iter(states)
+    if not callable(original):  # nothing to stand in for
+        yield
+        return
 
     def rnn_step(x, h_prev, Wx, Wh, b):
-        return next(replay, states[-1]).copy()
+        known = table.lookup(x, h_prev, by_input_alone)
+        return known if known is not None else original(x, h_prev, Wx, Wh, b)
 
     recurrence.rnn_step = rnn_step
     try:
@@ -194,10 +238,48 @@ def replayed_rnn_step(states):
         recurrence.rnn_step = original
 
 
+def _close(got, want):
+    """Whether ``got`` is an array equal to ``want`` within the checks' tolerance (checking.mismatch)."""
+    if not isinstance(got, np.ndarray) or got.shape != want.shape or got.dtype.kind not in "fiu":
+        return False
+    atol = 1e-9 * max(float(np.max(np.abs(want), initial=0.0)), 1e-300)
+    return bool(np.all(np.abs(got - want) <= atol + 1e-6 * np.abs(want)))
+
+
 def rnn_backward(X, h0, Wx, Wh, b, dHs, Hs=None):
-    with replayed_rnn_step(Hs) if Hs is not None else contextlib.nullcontext():
-        Hs_got, cache = _tuple(call("rnn_forward", X, h0, Wx, Wh, b), "rnn_forward", 2)
-    return {"Hs": Hs_got, **_grads(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))}
+    """The student's rnn_forward and rnn_backward; with the reference ``Hs``, isolated from rnn_step's bugs.
+
+    The student's own states and cache are used whenever their rnn_forward
+    returns the reference states, whatever its call pattern. Only when its
+    states are wrong (or it raises) is rnn_forward run again with rnn_step
+    replaying the reference states (``replayed_rnn_step``); rnn_backward
+    always runs with the replay of exactly known rows, in case it recomputes
+    states through rnn_step.
+    """
+    def forward():
+        return _tuple(call("rnn_forward", X, h0, Wx, Wh, b), "rnn_forward", 2)
+
+    if Hs is None:  # the fixtures and the finite differences: the student's code as it is
+        Hs_got, cache = forward()
+        return {"Hs": Hs_got, **_grads(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))}
+    table = _StepTable(np.copy(X), np.copy(h0), Hs)
+    try:
+        own, failure = forward(), None
+    except StudentCodeError as error:
+        own, failure = None, error
+    if own is not None and _close(own[0], Hs):
+        Hs_got, cache = own
+    else:
+        try:
+            with replayed_rnn_step(table, by_input_alone=True):
+                Hs_got, cache = forward()
+        except StudentCodeError:
+            if own is None:
+                raise failure from None
+            Hs_got, cache = own
+    with replayed_rnn_step(table):
+        grads = _grads(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))
+    return {"Hs": Hs_got, **grads}
 
 
 def lstm_step_backward(x, h_prev, c_prev, Wx, Wh, b, dh, dc):
