@@ -49,7 +49,7 @@ def _parser():
         "run of python -m autograder grade. A mutant is killed when it scores below 100 or its status is not "
         "ok. Prints the mutants, killed and survivors per file, the mutation score (killed / (mutants - "
         "equivalent)) and every survivor with its line. Survivors that no check can kill are listed with a "
-        "reason in tests/mutation/equivalent.toml and reported apart. Takes about 6 minutes on 2 cores.")
+        "reason in tests/mutation/equivalent.toml and reported apart. Takes 5 to 7 minutes on 2 cores.")
     mutants.add_argument("--file", action="append", choices=paths.SUBMITTED_FILES, dest="files",
                          help="mutate only this file (repeatable; default: all five)")
     mutants.add_argument("--out", help="also write every mutant and its verdict to this JSON file")
