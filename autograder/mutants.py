@@ -285,7 +285,7 @@ def report(mutants, stale, seconds, version):
     """The text that the command prints."""
     table = tallies(mutants, sorted({m.file for m in mutants}, key=paths.SUBMITTED_FILES.index))
     lines = [f"Mutants of the student blocks in {paths.SOLUTIONS.relative_to(paths.ROOT)} "
-             f"(cosmic-ray {version} operators), graded by python -m autograder grade in {seconds:.0f} s.",
+             f"(cosmic-ray {version} operators), graded by python -m autograder grade: {seconds:.0f} s in all.",
              "Killed: scored below 100 or status not ok. Score = killed / (mutants - equivalent).", "",
              f"{'file':<20}{'mutants':>8}{'killed':>8}{'survived':>10}{'equivalent':>12}{'score':>8}"]
     for file, tally in table.items():
@@ -325,7 +325,12 @@ def run(files=paths.SUBMITTED_FILES, autograder_zip=None, jobs=None, out=None, e
     """Generate, grade and report; return (mutants, stale entries, report text)."""
     version = cosmic_ray_version()
     start = time.monotonic()
+    if not quiet:
+        print("making the mutants of the student blocks ...", file=sys.stderr)
     mutants = generate(files)
+    if not quiet:
+        print(f"{len(mutants)} mutants made in {time.monotonic() - start:.0f} s; grading them and the unchanged "
+              "solutions", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="mutants-") as temporary:
         grade(mutants, work or temporary, autograder_zip, jobs, quiet=quiet)
     stale = apply_equivalents(mutants, load_equivalents(equivalents))
