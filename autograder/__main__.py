@@ -1,11 +1,12 @@
-"""Command line: python -m autograder build, grade, figures or crosscheck."""
+"""Command line: python -m autograder build, grade, figures, crosscheck or mutants."""
 import argparse
 import sys
 
 from autograder import paths
 
 DESCRIPTION = "The RNN exercise's tools: build its zips, grade submissions, save the notebook's figures, " \
-              "compare the solutions with PyTorch. Run a command with --help for more."
+              "compare the solutions with PyTorch, measure the checks by mutation testing. " \
+              "Run a command with --help for more."
 
 
 def _command(commands, name, summary, details):
@@ -39,6 +40,23 @@ def _parser():
              "compare every graded function of the solutions with PyTorch in float64 (needs the torch extra)",
              "Prints the largest difference per function; exits 1 if one is above the tolerance. "
              "Install PyTorch with: pip install -e '.[torch]'.")
+    mutants = _command(
+        commands, "mutants",
+        "mutation-test the checks: grade every small change of the solutions' student blocks and list "
+        "the ones that keep 100 points",
+        "Cosmic Ray's operators (needs the mutation extra: pip install -e '.[mutation]') change one thing at "
+        "a time inside BEGIN/END SOLUTION in the five submitted files; every distinct mutant is graded in one "
+        "run of python -m autograder grade. A mutant is killed when it scores below 100 or its status is not "
+        "ok. Prints the mutants, killed and survivors per file, the mutation score (killed / (mutants - "
+        "equivalent)) and every survivor with its line. Survivors that no check can kill are listed with a "
+        "reason in tests/mutation/equivalent.toml and reported apart. Takes 5 to 7 minutes on 2 cores.")
+    mutants.add_argument("--file", action="append", choices=paths.SUBMITTED_FILES, dest="files",
+                         help="mutate only this file (repeatable; default: all five)")
+    mutants.add_argument("--out", help="also write every mutant and its verdict to this JSON file")
+    mutants.add_argument("--autograder", help="the autograder zip to grade with (default: a fresh build)")
+    mutants.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
+    mutants.add_argument("--strict", action="store_true",
+                         help="exit 1 if a survivor is not listed as equivalent or an entry is stale")
     return parser
 
 
@@ -57,6 +75,9 @@ def main(argv=None):
             print(f"some outputs differ from PyTorch's by more than {crosscheck.RTOL:g}", file=sys.stderr)
         return 0 if all_ok else 1
 
+    if args.command == "mutants":
+        return _mutants(args)
+
     if args.command == "build":
         from autograder import package
 
@@ -73,6 +94,26 @@ def main(argv=None):
         return 0
 
     return _grade(args)
+
+
+def _mutants(args):
+    from autograder import mutants
+
+    try:
+        mutants.cosmic_ray_version()
+    except ImportError as error:
+        print(error, file=sys.stderr)
+        return 2
+    try:
+        found, stale, text = mutants.run(tuple(args.files or paths.SUBMITTED_FILES), args.autograder,
+                                         args.jobs, args.out)
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(text)
+    if args.out:
+        print(f"every mutant and its verdict: {args.out}")
+    return 1 if args.strict and (mutants.survivors(found) or stale) else 0
 
 
 def _grade(args):
