@@ -91,7 +91,7 @@ def test_nonfinite_norm_without_error():
             raise CheckFailed(
                 f"clip_by_global_norm(grads, 1.0) with {name} gradient entry (error_if_nonfinite=False) returned "
                 f"total_norm {norm!r} and clipped {[c.tolist() if isinstance(c, np.ndarray) else c for c in clipped]}.\n"
-                f"Hint: {'your clipped gradients are zeros, and ' if zeros and right_norm else ''}"
+                f"Hint: {'your clipped gradients are zeros; ' if zeros and right_norm else ''}"
                 f"the total norm is then {name.split()[-1]}, returned as it is; the gradients should be "
                 + " or ".join(accepted) + " (coef = max_norm / (total_norm + eps))."
             )
