@@ -3,7 +3,8 @@
 Every check runs a procedure of ``procedures.py`` on a stored case, compares
 the outputs with the reference values in ``fixtures.npz`` and, when
 they differ, fails with a message saying what was expected, what came back
-(type, shape, dtype, first values) and a hint at the likely cause.
+(type, shape, dtype, first values) and a hint: the one naming the mistake when
+the outputs are recognised (``diagnose``), else a general one naming none.
 
 ``BACKEND`` runs the procedures: in this process by default (fast local
 checks), in a separate, limited process when a grader installs its own.
@@ -91,7 +92,8 @@ def fixture(case):
             _FIXTURE_CACHE[path] = {key: data[key] for key in data.files}
     stored = _FIXTURE_CACHE[path]
     inputs = {k[len(case) + 4:]: v.copy() for k, v in stored.items() if k.startswith(case + "/in/")}
-    # Outputs of known bugs ride along as expected["variant_<bug>/<output>"], for the hints.
+    # Outputs of known mistakes ride along as expected["variant_<mistake>/<output>"], their hint as
+    # expected["variant_<mistake>/.hint"] (autograder/mistakes.py).
     expected_variants = {k[len(case) + 1:]: v for k, v in stored.items() if k.startswith(case + "/variant_")}
     expected = {k[len(case) + 5:]: v for k, v in stored.items() if k.startswith(case + "/out/")}
     if not inputs and not expected:
