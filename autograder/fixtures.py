@@ -4,9 +4,13 @@ Runs as a subprocess inside the solutions folder (``python -m autograder.fixture
 OUT [--public]``) so that the reference modules are imported under the same
 names the students use, without ever sharing a process with a submission.
 """
+import contextlib
 import io
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -14,6 +18,7 @@ import numpy as np
 
 from autograder import paths
 from autograder.cases import CASES, LECTURE_W, LECTURE_W_EXPLODE, LECTURE_W_VANISH, inputs_of
+from autograder.mistakes import MISTAKES
 
 
 # Reference values computed on another CPU differ in the last bits (OpenBLAS picks its
@@ -66,26 +71,53 @@ def save(path, arrays):
                 np.lib.format.write_array(f, np.asanyarray(value), allow_pickle=False)
 
 
-# An LSTM that slices its gates as i, f, o, g (CS231n's order) computes what the
-# right one computes with the g and o blocks of Wx, Wh and b swapped: so the
-# outputs of that common bug come from the reference itself, for the hints.
-GATE_ORDER_KINDS = ("lstm_step_forward", "lstm_forward")
+@contextlib.contextmanager
+def _solutions_with(mistake):
+    """While active, the student modules are the reference solutions with ``mistake`` made in them."""
+    import procedures
+
+    home = os.getcwd()
+    with tempfile.TemporaryDirectory() as folder:
+        for source in Path(home).glob("*.py"):
+            shutil.copy(source, folder)
+        changed = Path(folder) / mistake.file
+        text = changed.read_text()
+        if text.count(mistake.find) != 1:
+            raise ValueError(f"{mistake.file}: the text of a mistake occurs {text.count(mistake.find)} times")
+        changed.write_text(text.replace(mistake.find, mistake.replace))
+        sys.path.insert(0, folder)
+        os.chdir(folder)
+        try:
+            yield
+        finally:
+            os.chdir(home)
+            sys.path.remove(folder)
+            procedures.forget_student_modules()
 
 
-def _swap_g_and_o(inputs):
-    swapped = dict(inputs)
-    for name in ("Wx", "Wh", "b"):
-        g, o = np.split(inputs[name], 4, axis=-1)[2:]
-        H = g.shape[-1]
-        swapped[name] = inputs[name].copy()
-        swapped[name][..., 2 * H:3 * H], swapped[name][..., 3 * H:] = o, g
-    return swapped
+def _variants(cases):
+    """What every known mistake gives on the ``cases`` of its kinds, with its hint (see mistakes.py)."""
+    import procedures
+
+    arrays = {}
+    for name, mistake in MISTAKES.items():
+        with _solutions_with(mistake):
+            for case, (procedure, inputs) in cases.items():
+                if procedure not in mistake.kinds:
+                    continue
+                try:
+                    outputs, _ = procedures.run(procedure, inputs)
+                except procedures.StudentCodeError:
+                    continue
+                arrays.update({f"{case}/variant_{name}/{k}": np.asarray(v) for k, v in outputs.items()})
+                arrays[f"{case}/variant_{name}/.hint"] = np.array(mistake.hint)
+    return arrays
 
 
 def _compute(public_only):
     import procedures  # the support module, through PYTHONPATH; it imports from the working directory
 
-    arrays = {}
+    arrays, graded = {}, {}
     for name, (procedure, public, _) in CASES.items():
         if public_only and not public:
             continue
@@ -93,9 +125,8 @@ def _compute(public_only):
         outputs, _ = procedures.run(procedure, inputs)
         arrays.update({f"{name}/in/{k}": np.asarray(v) for k, v in inputs.items()})
         arrays.update({f"{name}/out/{k}": np.asarray(v) for k, v in outputs.items()})
-        if procedure in GATE_ORDER_KINDS:
-            swapped, _ = procedures.run(procedure, _swap_g_and_o(inputs))
-            arrays.update({f"{name}/variant_gates_ifog/{k}": np.asarray(v) for k, v in swapped.items()})
+        graded[name] = (procedure, inputs)
+    arrays.update(_variants(graded))
     lines = subprocess.run(
         [sys.executable, "gradient_norms.py"], capture_output=True, text=True, check=True
     ).stdout.splitlines()

@@ -7,6 +7,7 @@ feedback.
 """
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -125,12 +126,49 @@ def test_each_correct_alternative_gets_full_marks_and_passes_every_check(graded,
     assert "FAILED" not in feedback and "Hint:" not in feedback  # the checks worth 0 points too
 
 
+CHECK_HEADING = re.compile(r"(?m)^(\w+) \(\d+ pts?\): (passed|failed)$")
+
+
+def first_failed_check(output):
+    """The message of the first failed check in a question's output ("name (N pts): failed" and what follows)."""
+    headings = list(CHECK_HEADING.finditer(output))
+    for heading, following in zip(headings, headings[1:] + [None]):
+        if heading.group(2) == "failed":
+            return output[heading.start():following.start() if following else len(output)]
+    return None
+
+
+def first_failure_seen(tests, question):
+    """The first failed check of a question as the student meets it: public checks first, then the hidden ones."""
+    outputs = {t["name"]: t["output"] for t in tests}
+    return first_failed_check(outputs[f"{question} (public checks)"]) or first_failed_check(outputs[question])
+
+
 @pytest.mark.parametrize("bug", sorted(LIBRARY))
-def test_each_bug_gets_a_hint_pointing_at_it(graded, bug):
+def test_each_bug_is_named_by_the_first_failed_check_of_each_question_it_breaks(graded, bug):
     out, _ = graded
-    broken = set(LIBRARY[bug]["scores"])
-    outputs = " ".join(t["output"] for t in results(out, bug)["tests"] if t["name"] in broken)
-    assert LIBRARY[bug]["hint"] in outputs
+    tests = results(out, bug)["tests"]
+    for question in LIBRARY[bug]["scores"]:
+        message = first_failure_seen(tests, question)
+        assert message is not None, (bug, question)
+        assert LIBRARY[bug]["hint"] in message, (bug, question, message)
+
+
+@pytest.mark.parametrize("bug", sorted(LIBRARY))
+def test_no_bug_gets_a_hint_naming_another_mistake(graded, bug):
+    out, _ = graded
+    text = " ".join(t["output"] for t in results(out, bug)["tests"]) + (out / bug / "feedback.txt").read_text()
+    same = set(LIBRARY[bug].get("same_as", []))
+    named = [other for other in sorted(LIBRARY) if other != bug and other not in same
+             and LIBRARY[other]["hint"] in text]
+    assert not named, f"the feedback of {bug} names the mistake of {named}"
+
+
+def test_same_as_lists_bugs_of_the_library_both_ways():
+    for bug, entry in LIBRARY.items():
+        for other in entry.get("same_as", []):
+            assert other in LIBRARY and other != bug, (bug, other)
+            assert bug in LIBRARY[other].get("same_as", []), f"{other} should list {bug} in same_as too"
 
 
 @pytest.mark.parametrize("bug", sorted(name for name in LIBRARY if LIBRARY[name].get("not_hint")))

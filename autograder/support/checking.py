@@ -3,7 +3,8 @@
 Every check runs a procedure of ``procedures.py`` on a stored case, compares
 the outputs with the reference values in ``fixtures.npz`` and, when
 they differ, fails with a message saying what was expected, what came back
-(type, shape, dtype, first values) and a hint at the likely cause.
+(type, shape, dtype, first values) and a hint: the one naming the mistake when
+the outputs are recognised (``diagnose``), else a general one naming none.
 
 ``BACKEND`` runs the procedures: in this process by default (fast local
 checks), in a separate, limited process when a grader installs its own.
@@ -91,7 +92,8 @@ def fixture(case):
             _FIXTURE_CACHE[path] = {key: data[key] for key in data.files}
     stored = _FIXTURE_CACHE[path]
     inputs = {k[len(case) + 4:]: v.copy() for k, v in stored.items() if k.startswith(case + "/in/")}
-    # Outputs of known bugs ride along as expected["variant_<bug>/<output>"], for the hints.
+    # Outputs of known mistakes ride along as expected["variant_<mistake>/<output>"], their hint as
+    # expected["variant_<mistake>/.hint"] (autograder/mistakes.py).
     expected_variants = {k[len(case) + 1:]: v for k, v in stored.items() if k.startswith(case + "/variant_")}
     expected = {k[len(case) + 5:]: v for k, v in stored.items() if k.startswith(case + "/out/")}
     if not inputs and not expected:
@@ -144,12 +146,6 @@ def _failure(label, problem, got, expected, hints):
     )
 
 
-KNOWN_BUGS = {
-    "gates_ifog": "Your outputs are exactly what the gate order i, f, o, g (CS231n's) gives: "
-                  "this assignment stacks the gates as i, f, g, o, like PyTorch.",
-}
-
-
 def _norm_hints(kind, got, expected, wrong, inputs):
     """Hints for a global norm that is a sum of the arrays' norms, or measured after clipping."""
     name = {"global_norm": "norm", "clip_by_global_norm": "total_norm"}.get(kind)
@@ -168,21 +164,30 @@ def _norm_hints(kind, got, expected, wrong, inputs):
     return []
 
 
+def known_mistakes(got, variants, names):
+    """The hints of the known mistakes whose outputs ``got`` equals, on the outputs ``names``.
+
+    ``variants`` holds what each mistake of autograder/mistakes.py gives on the
+    same inputs ("variant_<mistake>/<output>", and its hint in "variant_<mistake>/.hint").
+    """
+    by_mistake = {}
+    for key, value in (variants or {}).items():
+        mistake, output = key[len("variant_"):].split("/", 1)
+        by_mistake.setdefault(mistake, {})[output] = value
+    hints = []
+    for outputs in by_mistake.values():
+        compared = [name for name in names if name in outputs]
+        if ".hint" in outputs and compared and all(mismatch(got.get(k), outputs[k]) is None for k in compared):
+            hints.append(str(outputs[".hint"]))
+    return hints
+
+
 def diagnose(kind, got, expected, wrong, variants=None, inputs=None):
-    """Hints recognising a typical bug from the pattern of which outputs are wrong."""
-    hints = _norm_hints(kind, got, expected, wrong, inputs)
-    for bug, hint in KNOWN_BUGS.items():
-        outputs = {k.split("/", 1)[1]: v for k, v in (variants or {}).items() if k.startswith(f"variant_{bug}/")}
-        if outputs and all(mismatch(got.get(k), v) is None for k, v in outputs.items()):
-            hints.append(hint)
+    """Hints naming the mistake behind a failed comparison, recognised from the outputs; [] if none is known."""
+    hints = _norm_hints(kind, got, expected, wrong, inputs) + known_mistakes(got, variants, list(expected))
     for name in wrong:
         hints.extend(_slip_hints(name, got.get(name), expected.get(name)))
-    norms, want = got.get("dh_norms"), expected.get("dh_norms")
-    if "dh_norms" in wrong and isinstance(norms, np.ndarray) and norms.shape == want.shape and want.size > 1:
-        if np.isclose(norms[-1], want[-1], rtol=1e-6) and not np.allclose(norms[:-1], want[:-1], rtol=1e-6):
-            hints.append("The gradient from later steps is not carried back: dh_norms is right at the last "
-                         "step and wrong before it. Add what step t+1 sends back to dHs[t].")
-    return hints
+    return list(dict.fromkeys(hints))
 
 
 def _slip_hints(name, got, want):
@@ -221,7 +226,8 @@ def _with_replay(kind, inputs, expected):
 def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
     """Run the student's code on a stored case and compare every expected output.
 
-    ``hints`` maps an output name (e.g. "dWh") to a hint sharper than ``hint``.
+    ``hint`` (or ``hints[output]``, for the first wrong output) is the general hint,
+    naming no particular mistake: it is shown only when ``diagnose`` recognises none.
     """
     kind = case.split("/")[0]
     inputs, expected = fixture(case)
@@ -241,7 +247,7 @@ def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
             found = diagnose(kind, got, expected, wrong, variants, inputs)
         raise _failure(
             f"{kind}, output {first}{others}\n  ({_inputs_line(inputs)})", problems[first], got.get(first),
-            expected[first], found + [(hints or {}).get(first, hint)],
+            expected[first], found or [(hints or {}).get(first, hint)],
         )
 
 
@@ -278,7 +284,8 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5):
     from gradcheck import rel_error
 
     kind = case.split("/")[0]
-    inputs, _ = fixture(case)
+    inputs, expected = fixture(case)
+    variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
     got, mutated = run("finite_differences", inputs, forward=forward)
     for name in (k for k in inputs if k != "dHs"):
         entries, numeric, analytic = got["entries.d" + name], got["numeric.d" + name], got["analytic.d" + name]
@@ -290,10 +297,19 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5):
         sampled = np.asarray(analytic, dtype=np.float64).ravel()[entries]
         error = rel_error(sampled, numeric)
         if not error < tolerance:
-            hint = (f"your code modified {', '.join(mutated)} in place, which can throw the gradients off: "
-                    f"build new arrays instead (x = x + y, not x += y)." if mutated else
-                    f"if {forward} is right, the backward formula for {name} is not; "
-                    f"gradcheck.numerical_gradient lets you check it on its own.")
+            analytic = {k[len("analytic."):]: v for k, v in got.items() if k.startswith("analytic.")}
+            known = known_mistakes(analytic, variants, list(analytic))
+            if mutated:
+                hint = (f"your code modified {', '.join(mutated)} in place, which can throw the gradients off: "
+                        f"build new arrays instead (x = x + y, not x += y).")
+            elif known:
+                hint = "\nHint: ".join(known)
+            elif mismatch(analytic.get("Hs"), expected["Hs"]):
+                hint = (f"your {forward} does not return the expected states (its own check says how), and "
+                        f"finite differences follow your {forward}: make it right first.")
+            else:
+                hint = (f"your {forward} is right, so the backward formula for {name} is not; "
+                        f"gradcheck.numerical_gradient lets you check it on its own.")
             raise CheckFailed(
                 f"{kind}: the gradient on {name} disagrees with finite differences of your {forward} "
                 f"(relative error {error:.2g}, should be below {tolerance:g}; "
@@ -363,6 +379,21 @@ def _follows(line, lecture_line, own):
     return True
 
 
+def _printed_line_mistake(got, want, index, count):
+    """What is wrong with a printed line, when it is a line missing or a number with other decimals; else None."""
+    if got is None:
+        return f"your output has only {count} lines: a line is missing (line {index + 1} and after)."
+    match = _NORM_LINE.match(want)
+    if match is None or not got.startswith(want[: -len(match.group(3))]):
+        return None
+    decimals = len(match.group(4))
+    shown = got[len(want) - len(match.group(3)):].strip()
+    if not re.fullmatch(r"\d+(\.\d*)?", shown) or len(shown.partition(".")[2]) == decimals:
+        return None
+    return (f"print the norms with {decimals} decimals, f'{{norm:.{decimals}f}}': "
+            f"yours have {len(shown.partition('.')[2])}.")
+
+
 def expect_printed_lines(first, last, hint):
     """Lines ``first`` to ``last`` (1-based) of the lecture's output, as the student's script prints them.
 
@@ -373,7 +404,7 @@ def expect_printed_lines(first, last, hint):
     lecture = [str(line) for line in expected["lines"]]
     printed = run("run_script", {})[0]["lines"]
     own = None
-    problems = []
+    problems, found, unexplained = [], [], False
     for index in range(first - 1, last):
         want = lecture[index]
         got = printed[index].rstrip() if index < len(printed) else None
@@ -385,10 +416,16 @@ def expect_printed_lines(first, last, hint):
                 continue
         shown = f"nothing (the output has only {len(printed)} lines)" if got is None else repr(got[:200])
         problems.append(f"  line {index + 1}: expected {want!r}\n           printed  {shown}")
+        diagnosis = _printed_line_mistake(got, want, index, len(printed))
+        if diagnosis:
+            found.append(diagnosis)
+        else:
+            unexplained = True
     if problems:
+        hints = list(dict.fromkeys(found)) + ([hint] if unexplained else [])
         raise CheckFailed(
             f"python gradient_norms.py printed {len(problems)} wrong line(s) among lines {first}-{last}:\n"
-            + "\n".join(problems) + f"\nHint: {hint}"
+            + "\n".join(problems) + "".join(f"\nHint: {h}" for h in hints)
         )
     second_run = (f"run a second time with iterate_map and jacobian_power_norms changed on purpose (each "
                   f"scales the matrix it is given by {procedures.PERTURBED_SCALE:g} before computing)")
@@ -411,8 +448,7 @@ def expect_printed_lines(first, last, hint):
             f"python gradient_norms.py, {second_run}, printed {len(problems)} line(s) among lines {first}-{last} "
             f"that did not change with them:\n" + "\n".join(problems)
             + "\nThese lines get no points: the question is the lecture's lines computed with your functions, "
-              "and numbers typed in, read from a file or computed by the script's own code do not count "
-              "(even when they are the lecture's).\n"
+              "and the numbers printed there do not come from them (even when they are the lecture's).\n"
               "Hint: compute every printed number by calling iterate_map and jacobian_power_norms "
               "(from recurrence and bptt) each time the script runs."
         )

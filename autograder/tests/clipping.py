@@ -7,7 +7,8 @@ from checking import CheckFailed, expect_case, expect_inputs_unchanged, run
 
 name = "clipping"
 
-GLOBAL_HINT = "Clip by the norm of all gradients together (one factor for every array), not array by array."
+GLOBAL_HINT = ("As the docstring says: total_norm = global_norm(grads), and every array is multiplied by "
+               "coef = max_norm / (total_norm + eps) when coef < 1.")
 
 
 @test_case(name="global_norm_of_a_dict", points=3, hidden=False)
@@ -24,7 +25,7 @@ def test_clip_by_global_norm_scales_large_gradients():
 
 @test_case(name="clip_by_global_norm_leaves_small_gradients", points=3, hidden=False)
 def test_clip_by_global_norm_leaves_small_gradients():
-    expect_case("clip_by_global_norm/small", hint="coef = max_norm / (total_norm + eps) is applied only when it is below 1: small gradients are never scaled up.")
+    expect_case("clip_by_global_norm/small", hint=GLOBAL_HINT)
 
 
 @test_case(name="clip_by_global_norm_mixed_scales", points=2, hidden=True)
@@ -81,6 +82,8 @@ def test_nonfinite_norm_without_error():
                         "all nan": [np.full_like(g, np.nan) for g in grads.values()]}
         is_number = isinstance(norm, (float, np.floating)) or (isinstance(norm, np.ndarray) and norm.shape == ())
         right_norm = is_number and bool(np.isinf(norm) if np.isinf(bad) else np.isnan(norm))
+        zeros = all(isinstance(c, np.ndarray) and c.shape == g.shape and not np.any(c)
+                    for c, g in zip(clipped, grads.values()))
         if not right_norm or not any(
             all(isinstance(c, np.ndarray) and c.shape == a.shape and np.array_equal(c, a, equal_nan=True)
                 for c, a in zip(clipped, want)) for want in accepted.values()
@@ -88,6 +91,7 @@ def test_nonfinite_norm_without_error():
             raise CheckFailed(
                 f"clip_by_global_norm(grads, 1.0) with {name} gradient entry (error_if_nonfinite=False) returned "
                 f"total_norm {norm!r} and clipped {[c.tolist() if isinstance(c, np.ndarray) else c for c in clipped]}.\n"
-                f"Hint: the total norm is then {name.split()[-1]}, returned as it is; the gradients should be "
+                f"Hint: {'your clipped gradients are zeros; ' if zeros and right_norm else ''}"
+                f"the total norm is then {name.split()[-1]}, returned as it is; the gradients should be "
                 + " or ".join(accepted) + " (coef = max_norm / (total_norm + eps))."
             )

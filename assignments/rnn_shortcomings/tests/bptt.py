@@ -12,7 +12,7 @@ BACKWARD_HINTS = {
     "dWh": "dWh sums h_{t-1}.T @ da_t over all steps, with h_0 = h0 at the first step and da_t = dh_t * (1 - h_t**2).",
     "dh0": "The gradient reaching h0 is what the first step sends back: da_1 @ Wh.T.",
 }
-BACKWARD_HINT = "Carry the gradient back through every step and multiply by the tanh derivative 1 - h_t**2 at each."
+BACKWARD_HINT = "Compare each line with the docstring's formulas; gradcheck.py checks a backward pass entry by entry."
 
 
 @test_case(name="jacobian_power_norms_lecture", points=3, hidden=False)

@@ -7,7 +7,8 @@ from checking import CheckFailed, expect_case, expect_inputs_unchanged, run
 
 name = "clipping"
 
-GLOBAL_HINT = "Clip by the norm of all gradients together (one factor for every array), not array by array."
+GLOBAL_HINT = ("As the docstring says: total_norm = global_norm(grads), and every array is multiplied by "
+               "coef = max_norm / (total_norm + eps) when coef < 1.")
 
 
 @test_case(name="global_norm_of_a_dict", points=3, hidden=False)
@@ -24,4 +25,4 @@ def test_clip_by_global_norm_scales_large_gradients():
 
 @test_case(name="clip_by_global_norm_leaves_small_gradients", points=3, hidden=False)
 def test_clip_by_global_norm_leaves_small_gradients():
-    expect_case("clip_by_global_norm/small", hint="coef = max_norm / (total_norm + eps) is applied only when it is below 1: small gradients are never scaled up.")
+    expect_case("clip_by_global_norm/small", hint=GLOBAL_HINT)

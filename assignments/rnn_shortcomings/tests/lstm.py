@@ -6,12 +6,12 @@ from checking import expect_case, expect_finite_difference_gradients, expect_inp
 
 name = "lstm"
 
-GATES_HINT = ("Slice the 4H pre-activations in the order i, f, g, o (PyTorch's order, not CS231n's i, f, o, g); "
+GATES_HINT = ("Compare each line with the docstring's formulas: the 4H pre-activations stacked i, f, g, o; "
               "sigmoid on i, f, o and tanh on g; c = f * c_prev + i * g; h = o * tanh(c).")
-STEP_BACKWARD_HINT = ("The total gradient on c is dc + dh * o * (1 - tanh(c)**2): h depends on c too. "
-                      "c_prev gets that total through the forget gate, and each gate's gradient goes through its own nonlinearity.")
-BACKWARD_HINT = ("Walk back from t = T-1 carrying both dh and dc; dHs[t] plus the carried dh is the total "
-                 "gradient on h_{t+1}, whose norm goes in dh_norms[t].")
+STEP_BACKWARD_HINT = ("Apply the chain rule to each of the docstring's formulas in turn; gradcheck.py checks a "
+                      "backward pass entry by entry.")
+BACKWARD_HINT = ("Walk back from t = T-1 with lstm_step_backward's formulas, carrying both dh and dc "
+                 "(dh_norms as the docstring defines it); gradcheck.py checks a backward pass entry by entry.")
 
 
 @test_case(name="lstm_step_forward_small_batch", points=4, hidden=False)

@@ -6,8 +6,8 @@ from checking import expect_case, expect_inputs_unchanged, expect_value_error
 
 name = "recurrence"
 
-STEP_HINT = "h = tanh(x @ Wx + h_prev @ Wh + b): check the bias, the order of the products and that tanh is applied."
-LOOP_HINT = "Hs[t] is the state after reading X[t]; start from h0 and feed each new state into the next step."
+STEP_HINT = "Compare each term with the docstring's h = tanh(x @ Wx + h_prev @ Wh + b), one row per sequence."
+LOOP_HINT = "Compare your loop with the docstring of rnn_forward, step by step (the rnn_step checks test one step alone)."
 
 
 @test_case(name="rnn_step_small_batch", points=3, hidden=False)
