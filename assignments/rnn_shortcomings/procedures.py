@@ -258,32 +258,42 @@ def rnn_backward(X, h0, Wx, Wh, b, dHs, Hs=None, forward_optional=False):
     raises either way gives ``{"forward_failed": why}`` instead of an error:
     its own question reports it (used for T = 0, where the replay cannot help).
     """
+    if Hs is None:  # the fixtures and the finite differences: the student's code as it is
+        Hs_got, cache = _tuple(call("rnn_forward", X, h0, Wx, Wh, b), "rnn_forward", 2)
+        return {"Hs": Hs_got, **_grads(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))}
+    try:
+        Hs_got, cache, table = _rnn_cache(X, h0, Wx, Wh, b, Hs)
+    except StudentCodeError as failure:
+        if forward_optional:
+            return {"forward_failed": str(failure)}
+        raise
+    with replayed_rnn_step(table):
+        grads = _grads(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))
+    return {"Hs": Hs_got, **grads}
+
+
+def _rnn_cache(X, h0, Wx, Wh, b, Hs):
+    """``(Hs, cache, table)`` of the student's rnn_forward, the reference states replayed when its own are wrong.
+
+    See rnn_backward. Raises the first failure when rnn_forward raises either way.
+    """
     def forward():
         return _tuple(call("rnn_forward", X, h0, Wx, Wh, b), "rnn_forward", 2)
 
-    if Hs is None:  # the fixtures and the finite differences: the student's code as it is
-        Hs_got, cache = forward()
-        return {"Hs": Hs_got, **_grads(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))}
     table = _StepTable(np.copy(X), np.copy(h0), Hs)
     try:
         own, failure = forward(), None
     except StudentCodeError as error:
         own, failure = None, error
     if own is not None and _close(own[0], Hs):
-        Hs_got, cache = own
-    else:
-        try:
-            with replayed_rnn_step(table, by_input_alone=True):
-                Hs_got, cache = forward()
-        except StudentCodeError:
-            if own is None:
-                if forward_optional:
-                    return {"forward_failed": str(failure)}
-                raise failure from None
-            Hs_got, cache = own
-    with replayed_rnn_step(table):
-        grads = _grads(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))
-    return {"Hs": Hs_got, **grads}
+        return (*own, table)
+    try:
+        with replayed_rnn_step(table, by_input_alone=True):
+            return (*forward(), table)
+    except StudentCodeError:
+        if own is None:
+            raise failure from None
+        return (*own, table)
 
 
 def lstm_step_backward(x, h_prev, c_prev, Wx, Wh, b, dh, dc):
@@ -365,7 +375,7 @@ def _arrays_in(value, path="cache", depth=0, found=None):
     return found
 
 
-def backward_twice(forward, **inputs):
+def backward_twice(forward, Hs=None, **inputs):
     """The student's forward once, then their backward twice on the same cache.
 
     Returns both calls' results, and the parts of the cache (arrays, container
@@ -376,18 +386,24 @@ def backward_twice(forward, **inputs):
     if forward == "lstm_step_forward":
         dh, dc = inputs.pop("dh"), inputs.pop("dc")
         h, c, cache = _tuple(call(forward, **inputs), forward, 3)
-        backward = "lstm_step_backward"
         names = ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")
 
         def once():
-            return dict(zip(names, _tuple(call(backward, np.copy(dh), np.copy(dc), cache), backward, 6)))
-    else:
-        Hs, cache = _tuple(call(forward, **inputs), forward, 2)
-        backward, keys = {"rnn_forward": ("rnn_backward", ("X", "h0", "Wx", "Wh", "b")),
-                          "lstm_forward": ("lstm_backward", ("X", "h0", "c0", "Wx", "Wh", "b"))}[forward]
+            return dict(zip(names, _tuple(call("lstm_step_backward", np.copy(dh), np.copy(dc), cache),
+                                          "lstm_step_backward", 6)))
+    elif forward == "rnn_forward":  # as in rnn_backward: a bug of rnn_step costs question recurrence only
+        Hs_got, cache, table = _rnn_cache(Hs=Hs, **inputs)
+        keys = ("X", "h0", "Wx", "Wh", "b")
 
         def once():
-            return _grads(call(backward, np.copy(dHs), cache), backward, keys)
+            with replayed_rnn_step(table):
+                return _grads(call("rnn_backward", np.copy(dHs), cache), "rnn_backward", keys)
+    else:
+        Hs_got, cache = _tuple(call(forward, **inputs), forward, 2)
+        keys = ("X", "h0", "c0", "Wx", "Wh", "b")
+
+        def once():
+            return _grads(call("lstm_backward", np.copy(dHs), cache), "lstm_backward", keys)
     before = _arrays_in(cache)
     first = once()
     after_first = _arrays_in(cache)
