@@ -57,6 +57,29 @@ def _grads(rng, scale):
     return {f"grads.{name}": rng.normal(0, scale, shape) for name, shape in shapes.items()}
 
 
+def _saturated(inputs):
+    """Batch row 0 of X and c0 scaled by 1000: pre-activations far beyond where np.exp overflows (about 709).
+
+    Row 1 keeps ordinary values, so the case still compares gradients that are not all 0.
+    """
+    X, c0 = inputs["X"].copy(), inputs["c0"].copy()
+    X[:, 0] *= 1000.0
+    c0[0] *= 1000.0
+    return {**inputs, "X": X, "c0": c0}
+
+
+def _tiny_grads(rng, value=3e-7):
+    """Gradients whose global norm (5.2e-7, or 0 when value is 0) is below eps = 1e-6."""
+    return {"grads.W": np.full(3, value), "grads.b": np.zeros(2), "max_norm": 1.0}
+
+
+def _just_under(rng, max_norm=2.0, fraction=1 - 1e-4):
+    """Gradients whose global norm is max_norm * fraction: just under the threshold, left unchanged."""
+    grads = _grads(rng, 1.0)
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads.values()))
+    return {**{k: g * (max_norm * fraction / norm) for k, g in grads.items()}, "max_norm": max_norm}
+
+
 def _map(rng, H=3, steps=7):
     return {"W": rng.normal(0, 0.8, (H, H)), "h0": rng.normal(size=H), "steps": steps}
 
@@ -70,6 +93,7 @@ CASES = {
     "rnn_forward/small": ("rnn_forward", True, lambda r: _rnn(r, T=4)),
     "rnn_forward/one_step": ("rnn_forward", False, lambda r: _rnn(r, T=1, N=2, D=3, H=4)),
     "rnn_forward/long": ("rnn_forward", False, lambda r: _rnn(r, T=30, N=2, D=3, H=6, scale=1.2)),
+    "rnn_forward/empty": ("rnn_forward", False, lambda r: _rnn(r, T=0, N=2, D=3, H=4)),
     "iterate_map/lecture": ("iterate_map", True, lambda r: {"W": LECTURE_W, "h0": np.array([1.0, 0.0]), "steps": 20}),
     "iterate_map/random": ("iterate_map", False, lambda r: _map(r)),
     "iterate_map/zero_steps": ("iterate_map", False, lambda r: _map(r, H=2, steps=0)),
@@ -80,10 +104,13 @@ CASES = {
                                        lambda r: {"W": LECTURE_W_EXPLODE, "v": np.ones(2), "steps": 10}),
     "jacobian_power_norms/nonsymmetric": ("jacobian_power_norms", False,
                                           lambda r: {"W": r.normal(0, 0.7, (3, 3)), "v": r.normal(size=3), "steps": 12}),
+    "jacobian_power_norms/zero_steps": ("jacobian_power_norms", False,
+                                        lambda r: {"W": r.normal(0, 0.7, (3, 3)), "v": r.normal(size=3), "steps": 0}),
     "rnn_backward/small": ("rnn_backward", True, lambda r: _rnn(r, T=4, backward=True)),
     "rnn_backward/one_step": ("rnn_backward", False, lambda r: _rnn(r, T=1, N=2, D=3, H=4, backward=True)),
     "rnn_backward/long": ("rnn_backward", False, lambda r: _rnn(r, T=25, N=2, D=3, H=5, scale=1.0, backward=True)),
     "rnn_backward/single": ("rnn_backward", False, lambda r: _rnn(r, T=5, N=1, D=1, H=1, scale=1.5, backward=True)),
+    "rnn_backward/empty": ("rnn_backward", False, lambda r: _rnn(r, T=0, N=2, D=3, H=4, backward=True)),
     # clipping
     "global_norm/dict": ("global_norm", True, lambda r: _grads(r, 1.0)),
     "clip_by_global_norm/large": ("clip_by_global_norm", True, lambda r: {**_grads(r, 3.0), "max_norm": 1.0}),
@@ -91,7 +118,13 @@ CASES = {
     "clip_by_global_norm/mixed": ("clip_by_global_norm", False,
                                   lambda r: {"grads.big": r.normal(0, 10.0, (3, 3)), "grads.tiny": r.normal(0, 1e-3, 4),
                                              "max_norm": 2.0}),
+    "clip_by_global_norm/just_under": ("clip_by_global_norm", False, lambda r: _just_under(r)),
+    "clip_by_global_norm/below_eps": ("clip_by_global_norm", False, lambda r: _tiny_grads(r)),
+    "clip_by_global_norm/zero": ("clip_by_global_norm", False, lambda r: _tiny_grads(r, 0.0)),
+    "clip_by_global_norm/none": ("clip_by_global_norm", False, lambda r: {"max_norm": 1.0}),
+    "global_norm/none": ("global_norm", False, lambda r: {}),
     "clip_by_value/mixed": ("clip_by_value", False, lambda r: {**_grads(r, 2.0), "clip_value": 0.5}),
+    "clip_by_value/none": ("clip_by_value", False, lambda r: {"clip_value": 0.5}),
     # lstm
     "lstm_step_forward/small": ("lstm_step_forward", True, lambda r: _lstm(r)),
     "lstm_step_forward/single": ("lstm_step_forward", False, lambda r: _lstm(r, N=1, D=1, H=1)),
@@ -99,10 +132,14 @@ CASES = {
     "lstm_step_backward/wide": ("lstm_step_backward", False, lambda r: _lstm(r, N=2, D=6, H=3, backward=True)),
     "lstm_forward/small": ("lstm_forward", True, lambda r: _lstm(r, T=4)),
     "lstm_forward/long": ("lstm_forward", False, lambda r: _lstm(r, T=30, N=2, D=3, H=4, forget_bias=1.0)),
+    "lstm_forward/empty": ("lstm_forward", False, lambda r: _lstm(r, T=0, N=2, D=3, H=4)),
     "lstm_backward/small": ("lstm_backward", True, lambda r: _lstm(r, T=4, backward=True)),
     "lstm_backward/one_step": ("lstm_backward", False, lambda r: _lstm(r, T=1, N=2, D=3, H=2, backward=True)),
     "lstm_backward/long": ("lstm_backward", False,
                            lambda r: _lstm(r, T=25, N=2, D=3, H=4, forget_bias=2.0, backward=True)),
+    "lstm_backward/empty": ("lstm_backward", False, lambda r: _lstm(r, T=0, N=2, D=3, H=4, backward=True)),
+    "lstm_backward/saturated": ("lstm_backward", False,
+                                lambda r: _saturated(_lstm(r, T=6, N=2, D=3, H=4, backward=True))),
 }
 
 

@@ -69,7 +69,7 @@ MISTAKES = {
         "Your gradients are exactly what dh = dHs[t] alone gives: the gradient from step t+1 is not carried "
         "back; add it to dHs[t]."),
     "bptt_state_not_shifted": Mistake(
-        ("rnn_backward",), "bptt.py", "H_prev = np.concatenate([h0[None], Hs[:-1]])", "H_prev = Hs",
+        ("rnn_backward",), "bptt.py", "H_prev = np.concatenate([h0[None], Hs])[:-1]", "H_prev = Hs",
         "Your dWh pairs step t's gradient with the state h_t it produced instead of the previous one: use "
         "h_{t-1}, with h0 at the first step."),
     "bptt_norm_after_tanh_derivative": Mistake(

@@ -235,3 +235,60 @@ def test_everything_is_float64_even_from_integer_inputs():
                                    np.ones((1, 1), dtype=int), np.ones((1, 1), dtype=int), np.zeros(1, dtype=int))
     assert Hs.dtype == np.float64
     assert clipping.clip_by_value([np.array([3, -3])], 1)[0].dtype == np.float64
+
+
+# ------------------------------------------------------- edges (contract: "Edges")
+
+def test_an_empty_sequence_gives_empty_states_and_zero_gradients():
+    rng = np.random.default_rng(5)
+    for forward, backward, inputs in ((recurrence.rnn_forward, bptt.rnn_backward, RNN),
+                                      (lstm.lstm_forward, lstm.lstm_backward, LSTM)):
+        inputs = {k: rng.normal(size=(0,) + v.shape[1:] if k == "X" else v.shape) for k, v in inputs.items()}
+        Hs, cache = forward(**inputs)
+        assert Hs.shape == (0, 2, 5)
+        grads, dh_norms = backward(np.zeros((0, 2, 5)), cache)
+        assert dh_norms.shape == (0,) and grads["X"].shape == (0, 2, 4)
+        for name, value in grads.items():
+            if name != "X":
+                assert value.shape == inputs[name].shape and not value.any(), name
+
+
+def test_zero_steps_and_no_gradients():
+    assert recurrence.iterate_map(np.eye(2), np.ones(2), 0).shape == (1, 2)
+    assert bptt.jacobian_power_norms(np.eye(2), np.ones(2), 0).shape == (0,)
+    for empty in ({}, []):
+        assert global_norm(empty) == 0.0
+        assert clip_by_global_norm(empty, 1.0) == (empty, 0.0)
+        assert clip_by_value(empty, 1.0) == empty
+
+
+@pytest.mark.parametrize("grads", [[np.full(3, 3e-7)], [np.zeros(3)], [np.full(4, 0.9999)]],
+                         ids=["below_eps", "zero", "just_under_max_norm"])
+def test_norms_below_the_threshold_leave_the_gradients_unchanged(grads):
+    clipped, _ = clip_by_global_norm(grads, 2.0, error_if_nonfinite=True)
+    np.testing.assert_array_equal(clipped[0], grads[0])
+
+
+def test_backward_twice_on_one_cache_gives_the_same_and_keeps_the_cache():
+    rng = np.random.default_rng(6)
+    for forward, backward, inputs in ((recurrence.rnn_forward, bptt.rnn_backward, RNN),
+                                      (lstm.lstm_forward, lstm.lstm_backward, LSTM)):
+        Hs, cache = forward(**{k: rng.normal(size=v.shape) for k, v in inputs.items()})
+        saved = [np.copy(a) for a in cache]
+        dHs = rng.normal(size=Hs.shape)
+        first, second = backward(dHs, cache), backward(dHs, cache)
+        for name in first[0]:
+            np.testing.assert_array_equal(first[0][name], second[0][name])
+        np.testing.assert_array_equal(first[1], second[1])
+        for a, b in zip(cache, saved):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_saturated_lstm_gates_stay_finite():
+    rng = np.random.default_rng(7)
+    inputs = {k: rng.normal(size=v.shape) * (1000.0 if k in ("X", "c0") else 1.0) for k, v in LSTM.items()}
+    with np.errstate(over="raise", invalid="raise"):  # no overflow warning or nan reaches the caller
+        Hs, cache = lstm.lstm_forward(**inputs)
+        grads, dh_norms = lstm.lstm_backward(rng.normal(size=Hs.shape), cache)
+    assert np.all(np.isfinite(Hs)) and np.all(np.isfinite(dh_norms))
+    assert all(np.all(np.isfinite(g)) for g in grads.values())

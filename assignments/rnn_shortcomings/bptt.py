@@ -58,6 +58,10 @@ def rnn_backward(dHs, cache):
         - "b": shape (H,)
     - dh_norms: shape (T,); dh_norms[t] is the Frobenius norm of the total
       gradient reaching h_{t+1}: dHs[t] plus what flows back from steps after it
+
+    With T = 0 (an empty sequence), "X" has shape (0, N, D), dh_norms shape
+    (0,) and the other gradients are zeros. Only read the cache: called twice
+    on the same cache, rnn_backward returns the same gradients.
     """
     ########################################################################
     # TODO: implement rnn_backward.

@@ -452,3 +452,62 @@ def expect_printed_lines(first, last, hint):
               "Hint: compute every printed number by calling iterate_map and jacobian_power_norms "
               "(from recurrence and bptt) each time the script runs."
         )
+
+
+# ------------------------------------------------------------ edges of the contract
+
+def expect_edge_case(case, hint, **options):
+    """``expect_case`` for an edge of the contract; when the student's code raised, the message says on
+    which inputs and gets the hint too (a crash on an empty sequence says little by itself)."""
+    try:
+        expect_case(case, hint=hint, **options)
+    except CheckFailed as failure:
+        if "\nHint: " in str(failure):
+            raise
+        raise CheckFailed(f"{failure}\n  ({case.split('/')[0]}, {_inputs_line(fixture(case)[0])})\n"
+                          f"Hint: {hint}") from None
+
+
+def expect_backward_on_empty_sequence(case, hint=""):
+    """``expect_case`` for rnn_backward at T = 0, unless the student's rnn_forward fails there.
+
+    The bptt checks replay the reference states when rnn_forward's are wrong, but
+    an rnn_forward that raises on an empty sequence leaves no cache to go on:
+    its own check (question recurrence) reports it, and this one passes.
+    """
+    kind = case.split("/")[0]
+    inputs, expected = fixture(case)
+    try:
+        got, _ = run(kind, _with_replay(kind, inputs, expected), forward_optional=True)
+    except CheckFailed:  # rnn_backward itself failed: expect_edge_case runs it again and explains
+        got = {}
+    if "forward_failed" not in got:
+        expect_edge_case(case, hint=hint)
+
+
+def expect_backward_repeatable(case, forward, hint=""):
+    """The student's backward, called twice on the cache of one forward, gives identical results both
+    times and leaves the cache as it was (the checks on its values are elsewhere)."""
+    inputs, expected = fixture(case)
+    backward = {"rnn_forward": "rnn_backward", "lstm_forward": "lstm_backward",
+                "lstm_step_forward": "lstm_step_backward"}[forward]
+    replay = {"Hs": expected["Hs"]} if forward == "rnn_forward" else {}  # see procedures.replayed_rnn_step
+    got, _ = run("backward_twice", {**inputs, **replay}, forward=forward)
+    changed = got["cache_changed"]
+    if got["second_failure"]:
+        problem = f"the second call failed: {got['second_failure']}"
+    else:
+        names = sorted(k[len("first."):] for k in got if k.startswith("first."))
+        differ = [name for name in names if not (
+            isinstance(got["first." + name], np.ndarray) and isinstance(got.get("second." + name), np.ndarray)
+            and got["first." + name].shape == got["second." + name].shape
+            and np.array_equal(got["first." + name], got["second." + name], equal_nan=True))]
+        problem = (f"the second call returned different values for {', '.join(differ)}" if differ else
+                   f"its cache changed: {', '.join(changed[:6])}{' ...' if len(changed) > 6 else ''}" if changed
+                   else "")
+    if problem:
+        raise CheckFailed(
+            f"{backward} called twice on the same cache from {forward} ({_inputs_line(inputs)}): {problem}.\n"
+            + (f"  changed in the cache by the first call: {', '.join(changed[:6])}\n" if changed and "cache" not in problem else "")
+            + f"Hint: {hint or 'the backward pass may only read its cache: no pop(), no reverse(), no writing into cached arrays (x *= ..., x[...] = ...); a second call must give the same gradients.'}"
+        )

@@ -40,7 +40,7 @@ def global_norm(grads):
     """The 2-norm of all gradients taken together, as if flattened into one vector.
 
     Inputs:
-    - grads: dict of name -> array, or a list of arrays (any shapes)
+    - grads: dict of name -> array, or a list of arrays (any shapes; may be empty)
 
     Returns:
     - norm: a Python float, sqrt of the sum of the squares of every entry

@@ -246,7 +246,7 @@ def _close(got, want):
     return bool(np.all(np.abs(got - want) <= atol + 1e-6 * np.abs(want)))
 
 
-def rnn_backward(X, h0, Wx, Wh, b, dHs, Hs=None):
+def rnn_backward(X, h0, Wx, Wh, b, dHs, Hs=None, forward_optional=False):
     """The student's rnn_forward and rnn_backward; with the reference ``Hs``, isolated from rnn_step's bugs.
 
     The student's own states and cache are used whenever their rnn_forward
@@ -254,32 +254,46 @@ def rnn_backward(X, h0, Wx, Wh, b, dHs, Hs=None):
     states are wrong (or it raises) is rnn_forward run again with rnn_step
     replaying the reference states (``replayed_rnn_step``); rnn_backward
     always runs with the replay of exactly known rows, in case it recomputes
-    states through rnn_step.
+    states through rnn_step. With ``forward_optional``, an rnn_forward that
+    raises either way gives ``{"forward_failed": why}`` instead of an error:
+    its own question reports it (used for T = 0, where the replay cannot help).
+    """
+    if Hs is None:  # the fixtures and the finite differences: the student's code as it is
+        Hs_got, cache = _tuple(call("rnn_forward", X, h0, Wx, Wh, b), "rnn_forward", 2)
+        return {"Hs": Hs_got, **_grads(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))}
+    try:
+        Hs_got, cache, table = _rnn_cache(X, h0, Wx, Wh, b, Hs)
+    except StudentCodeError as failure:
+        if forward_optional:
+            return {"forward_failed": str(failure)}
+        raise
+    with replayed_rnn_step(table):
+        grads = _grads(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))
+    return {"Hs": Hs_got, **grads}
+
+
+def _rnn_cache(X, h0, Wx, Wh, b, Hs):
+    """``(Hs, cache, table)`` of the student's rnn_forward, the reference states replayed when its own are wrong.
+
+    See rnn_backward. Raises the first failure when rnn_forward raises either way.
     """
     def forward():
         return _tuple(call("rnn_forward", X, h0, Wx, Wh, b), "rnn_forward", 2)
 
-    if Hs is None:  # the fixtures and the finite differences: the student's code as it is
-        Hs_got, cache = forward()
-        return {"Hs": Hs_got, **_grads(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))}
     table = _StepTable(np.copy(X), np.copy(h0), Hs)
     try:
         own, failure = forward(), None
     except StudentCodeError as error:
         own, failure = None, error
     if own is not None and _close(own[0], Hs):
-        Hs_got, cache = own
-    else:
-        try:
-            with replayed_rnn_step(table, by_input_alone=True):
-                Hs_got, cache = forward()
-        except StudentCodeError:
-            if own is None:
-                raise failure from None
-            Hs_got, cache = own
-    with replayed_rnn_step(table):
-        grads = _grads(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))
-    return {"Hs": Hs_got, **grads}
+        return (*own, table)
+    try:
+        with replayed_rnn_step(table, by_input_alone=True):
+            return (*forward(), table)
+    except StudentCodeError:
+        if own is None:
+            raise failure from None
+        return (*own, table)
 
 
 def lstm_step_backward(x, h_prev, c_prev, Wx, Wh, b, dh, dc):
@@ -316,9 +330,10 @@ def global_norm(container="dict", **inputs):
     return {"norm": call("global_norm", grads)}
 
 
-def clip_by_global_norm(max_norm, container="dict", **inputs):
+def clip_by_global_norm(max_norm, container="dict", error_if_nonfinite=None, **inputs):
     grads, names = _grads_in(inputs, container)
-    clipped, total_norm = _tuple(call("clip_by_global_norm", grads, float(max_norm)), "clip_by_global_norm", 2)
+    flag = {} if error_if_nonfinite is None else {"error_if_nonfinite": error_if_nonfinite}
+    clipped, total_norm = _tuple(call("clip_by_global_norm", grads, float(max_norm), **flag), "clip_by_global_norm", 2)
     return {"total_norm": total_norm, **_clipped(clipped, names, "clip_by_global_norm", container)}
 
 
@@ -335,6 +350,76 @@ def error_raised(function_name, **arguments):
     except (Exception, SystemExit) as error:
         return {"error": type(error).__name__, "message": describe_error(error)}
     return {"error": None, "message": ""}
+
+
+def _arrays_in(value, path="cache", depth=0, found=None):
+    """Every numpy array reachable in ``value`` (tuples, lists, dicts, objects' attributes), by path.
+
+    Also records each container's length, so that a list emptied by pop() shows as a change.
+    """
+    found = {} if found is None else found
+    if depth > 6 or len(found) > 10_000:
+        return found
+    if isinstance(value, np.ndarray):
+        found[path] = value.copy()
+    elif isinstance(value, (list, tuple)):
+        found[path + " (length)"] = np.array(len(value))
+        for index, item in enumerate(value):
+            _arrays_in(item, f"{path}[{index}]", depth + 1, found)
+    elif isinstance(value, dict):
+        found[path + " (length)"] = np.array(len(value))
+        for key, item in value.items():
+            _arrays_in(item, f"{path}[{key!r}]", depth + 1, found)
+    elif hasattr(value, "__dict__") and not isinstance(value, type):
+        _arrays_in(dict(vars(value)), path, depth + 1, found)
+    return found
+
+
+def backward_twice(forward, Hs=None, **inputs):
+    """The student's forward once, then their backward twice on the same cache.
+
+    Returns both calls' results, and the parts of the cache (arrays, container
+    lengths) that the backward calls changed: a backward must leave its cache
+    as it found it, so that it can be called again (e.g. for a second loss).
+    """
+    dHs = inputs.pop("dHs", None)
+    if forward == "lstm_step_forward":
+        dh, dc = inputs.pop("dh"), inputs.pop("dc")
+        h, c, cache = _tuple(call(forward, **inputs), forward, 3)
+        names = ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")
+
+        def once():
+            return dict(zip(names, _tuple(call("lstm_step_backward", np.copy(dh), np.copy(dc), cache),
+                                          "lstm_step_backward", 6)))
+    elif forward == "rnn_forward":  # as in rnn_backward: a bug of rnn_step costs question recurrence only
+        Hs_got, cache, table = _rnn_cache(Hs=Hs, **inputs)
+        keys = ("X", "h0", "Wx", "Wh", "b")
+
+        def once():
+            with replayed_rnn_step(table):
+                return _grads(call("rnn_backward", np.copy(dHs), cache), "rnn_backward", keys)
+    else:
+        Hs_got, cache = _tuple(call(forward, **inputs), forward, 2)
+        keys = ("X", "h0", "c0", "Wx", "Wh", "b")
+
+        def once():
+            return _grads(call("lstm_backward", np.copy(dHs), cache), "lstm_backward", keys)
+    before = _arrays_in(cache)
+    first = once()
+    after_first = _arrays_in(cache)
+    changed = sorted(
+        path for path in set(before) | set(after_first)
+        if path not in before or path not in after_first or before[path].shape != after_first[path].shape
+        or not np.array_equal(before[path], after_first[path], equal_nan=True)
+    )
+    resized = [path[:-len(" (length)")] for path in changed if path.endswith(" (length)")]
+    changed = [path for path in changed if not any(path.startswith(r + "[") for r in resized)]  # just the container
+    try:
+        second, failure = once(), ""
+    except StudentCodeError as error:
+        second, failure = {}, str(error)
+    return {**{"first." + k: v for k, v in first.items()}, **{"second." + k: v for k, v in second.items()},
+            "second_failure": failure, "cache_changed": changed}
 
 
 FD_ENTRIES = 8  # per input: enough to catch a wrong formula, few enough for a check in milliseconds
@@ -506,6 +591,7 @@ PROCEDURES = {
     "lstm_forward": _returns("lstm_forward", "Hs", size=2),
     "lstm_backward": lstm_backward,
     "error_raised": error_raised,
+    "backward_twice": backward_twice,
     "finite_differences": finite_differences,
     "lecture_values": lecture_values,
     "run_script": run_script,
@@ -531,8 +617,9 @@ def modules_needed(kind, options):
     """Which student modules procedure ``kind`` imports, so a grader can skip it when one cannot load."""
     if kind == "error_raised":
         return (FUNCTIONS[options["function_name"]],)
-    if kind == "finite_differences":
-        return {"rnn_forward": ("recurrence", "bptt"), "lstm_forward": ("lstm",)}[options["forward"]]
+    if kind in ("finite_differences", "backward_twice"):
+        return {"rnn_forward": ("recurrence", "bptt"), "lstm_forward": ("lstm",),
+                "lstm_step_forward": ("lstm",)}[options["forward"]]
     return _KIND_MODULES[kind] if kind in _KIND_MODULES else (FUNCTIONS[kind],)
 
 

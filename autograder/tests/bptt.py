@@ -2,7 +2,8 @@ OK_FORMAT = False
 
 from otter.test_files import test_case
 
-from checking import expect_case, expect_finite_difference_gradients, expect_inputs_unchanged
+from checking import (expect_backward_on_empty_sequence, expect_backward_repeatable, expect_case, expect_edge_case,
+                      expect_finite_difference_gradients, expect_inputs_unchanged)
 
 name = "bptt"
 
@@ -38,7 +39,7 @@ def test_jacobian_power_norms_nonsymmetric():
     expect_case("jacobian_power_norms/nonsymmetric", hint=NORMS_HINT, rtol=1e-9)
 
 
-@test_case(name="rnn_backward_one_step", points=3, hidden=True)
+@test_case(name="rnn_backward_one_step", points=2, hidden=True)
 def test_rnn_backward_one_step():
     expect_case("rnn_backward/one_step", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
 
@@ -48,7 +49,7 @@ def test_rnn_backward_long_sequence():
     expect_case("rnn_backward/long", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
 
 
-@test_case(name="rnn_backward_single_unit", points=3, hidden=True)
+@test_case(name="rnn_backward_single_unit", points=2, hidden=True)
 def test_rnn_backward_single_unit():
     expect_case("rnn_backward/single", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
 
@@ -57,3 +58,17 @@ def test_rnn_backward_single_unit():
 def test_bptt_does_not_modify_inputs():
     for case in ("rnn_backward/small", "jacobian_power_norms/nonsymmetric"):
         expect_inputs_unchanged(case)
+
+
+@test_case(name="bptt_empty_sequence_and_zero_steps", points=1, hidden=True)
+def test_bptt_empty_sequence_and_zero_steps():
+    expect_edge_case("jacobian_power_norms/zero_steps", hint="With steps = 0 there is no multiplication: norms has shape (0,).")
+    expect_backward_on_empty_sequence(
+        "rnn_backward/empty", hint="T may be 0: then dX has shape (0, N, D), dh_norms shape (0,), the weight "
+        "gradients and dh0 are zeros. The states before each step are h0, Hs[0], ..., Hs[T-2]: "
+        "np.concatenate([h0[None], Hs])[:-1] has T rows for every T, [h0[None], Hs[:-1]] has 1 at T = 0.")
+
+
+@test_case(name="rnn_backward_twice_on_the_same_cache", points=1, hidden=True)
+def test_rnn_backward_twice_on_the_same_cache():
+    expect_backward_repeatable("rnn_backward/small", "rnn_forward")

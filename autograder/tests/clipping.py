@@ -3,7 +3,7 @@ OK_FORMAT = False
 import numpy as np
 from otter.test_files import test_case
 
-from checking import CheckFailed, expect_case, expect_inputs_unchanged, run
+from checking import CheckFailed, expect_case, expect_edge_case, expect_inputs_unchanged, run
 
 name = "clipping"
 
@@ -11,12 +11,12 @@ GLOBAL_HINT = ("As the docstring says: total_norm = global_norm(grads), and ever
                "coef = max_norm / (total_norm + eps) when coef < 1.")
 
 
-@test_case(name="global_norm_of_a_dict", points=3, hidden=False)
+@test_case(name="global_norm_of_a_dict", points=2, hidden=False)
 def test_global_norm_of_a_dict():
     expect_case("global_norm/dict", hint="sqrt of the sum of squares of every entry of every array.")
 
 
-@test_case(name="clip_by_global_norm_scales_large_gradients", points=4, hidden=False)
+@test_case(name="clip_by_global_norm_scales_large_gradients", points=3, hidden=False)
 def test_clip_by_global_norm_scales_large_gradients():
     expect_case("clip_by_global_norm/large", hint=GLOBAL_HINT, hints={
         "total_norm": "total_norm is global_norm of the gradients as they were given.",
@@ -28,7 +28,7 @@ def test_clip_by_global_norm_leaves_small_gradients():
     expect_case("clip_by_global_norm/small", hint=GLOBAL_HINT)
 
 
-@test_case(name="clip_by_global_norm_mixed_scales", points=2, hidden=True)
+@test_case(name="clip_by_global_norm_mixed_scales", points=1, hidden=True)
 def test_clip_by_global_norm_mixed_scales():
     expect_case("clip_by_global_norm/mixed", hint=GLOBAL_HINT, hints={
         "total_norm": "total_norm is global_norm of the gradients as they were given.",
@@ -47,7 +47,7 @@ def test_clipping_does_not_modify_inputs():
         expect_inputs_unchanged(case)
 
 
-@test_case(name="clip_by_value", points=2, hidden=True)
+@test_case(name="clip_by_value", points=1, hidden=True)
 def test_clip_by_value():
     expect_case("clip_by_value/mixed", hint="Clamp each entry into [-clip_value, clip_value] (np.clip), array by array.")
 
@@ -95,3 +95,36 @@ def test_nonfinite_norm_without_error():
                 f"the total norm is then {name.split()[-1]}, returned as it is; the gradients should be "
                 + " or ".join(accepted) + " (coef = max_norm / (total_norm + eps))."
             )
+
+
+@test_case(name="clip_by_global_norm_just_under_max_norm", points=1, hidden=True)
+def test_clip_by_global_norm_just_under_max_norm():
+    # total_norm = 0.9999 * max_norm (max_norm = 2): coef = max_norm / (total_norm + eps) is just above 1.
+    expect_edge_case("clip_by_global_norm/just_under", hint="Gradients whose global norm is just under max_norm come back "
+                "unchanged: scale only when coef = max_norm / (total_norm + eps) < 1, i.e. compare the norm itself "
+                "(not its square) with max_norm.")
+
+
+@test_case(name="clip_by_global_norm_tiny_gradients", points=1, hidden=True)
+def test_clip_by_global_norm_tiny_gradients():
+    hint = ("Gradients whose norm is below eps, or exactly 0, come back unchanged: coef = max_norm / (total_norm + eps) "
+            "is then large, and the eps keeps a zero norm from dividing by 0.")
+    expect_edge_case("clip_by_global_norm/below_eps", hint=hint)
+    expect_edge_case("clip_by_global_norm/zero", hint=hint)
+
+
+@test_case(name="clipping_no_gradients", points=1, hidden=True)
+def test_clipping_no_gradients():
+    hint = ("An empty dict or list of gradients is allowed: its global norm is 0.0 and clipping returns an empty "
+            "container of the same type (np.concatenate needs at least one array; a sum over no arrays is 0).")
+    for container in ("dict", "list"):
+        expect_edge_case("global_norm/none", hint=hint, container=container)
+        expect_edge_case("clip_by_global_norm/none", hint=hint, container=container)
+        expect_edge_case("clip_by_value/none", hint=hint, container=container)
+
+
+@test_case(name="error_if_nonfinite_with_finite_gradients", points=1, hidden=True)
+def test_error_if_nonfinite_with_finite_gradients():
+    expect_edge_case("clip_by_global_norm/mixed", error_if_nonfinite=True, hint=(
+        "With error_if_nonfinite=True and finite gradients, clip as usual: raise only when the total norm is nan "
+        "or inf (np.isfinite(total_norm); the arrays may have different shapes, so not np.isfinite(list of arrays))."))

@@ -2,7 +2,7 @@ OK_FORMAT = False
 
 from otter.test_files import test_case
 
-from checking import expect_case, expect_inputs_unchanged, expect_value_error
+from checking import expect_case, expect_edge_case, expect_inputs_unchanged, expect_value_error
 
 name = "recurrence"
 
@@ -31,7 +31,7 @@ def test_rnn_step_unusual_sizes():
     expect_case("rnn_step/wide", hint=STEP_HINT)
 
 
-@test_case(name="rnn_forward_one_step_and_long", points=3, hidden=True)
+@test_case(name="rnn_forward_one_step_and_long", points=2, hidden=True)
 def test_rnn_forward_one_step_and_long():
     expect_case("rnn_forward/one_step", hint=LOOP_HINT)
     expect_case("rnn_forward/long", hint=LOOP_HINT)
@@ -55,3 +55,9 @@ def test_recurrence_rejects_bad_shapes():
     expect_value_error("rnn_forward/small", "rnn_forward", "Wh")
     expect_value_error("rnn_forward/small", "rnn_forward", "h0")
     expect_value_error("rnn_step/small", "rnn_step", "x")
+
+
+@test_case(name="rnn_forward_empty_sequence", points=1, hidden=True)
+def test_rnn_forward_empty_sequence():
+    expect_edge_case("rnn_forward/empty", hint="T may be 0: an empty X (0, N, D) gives Hs of shape (0, N, H), "
+                "with no step run (np.stack needs at least one array; np.empty((T, N, H)) does not).")

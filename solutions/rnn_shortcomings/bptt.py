@@ -58,6 +58,10 @@ def rnn_backward(dHs, cache):
         - "b": shape (H,)
     - dh_norms: shape (T,); dh_norms[t] is the Frobenius norm of the total
       gradient reaching h_{t+1}: dHs[t] plus what flows back from steps after it
+
+    With T = 0 (an empty sequence), "X" has shape (0, N, D), dh_norms shape
+    (0,) and the other gradients are zeros. Only read the cache: called twice
+    on the same cache, rnn_backward returns the same gradients.
     """
     # BEGIN SOLUTION
     # HINT: walk t = T-1 down to 0. The total gradient on h_{t+1} is dHs[t] plus
@@ -77,7 +81,7 @@ def rnn_backward(dHs, cache):
         dh_next = dA[t] @ Wh.T
     # The weight gradients sum over steps, so they come out of single products
     # over all T * N rows instead of T small ones inside the loop.
-    H_prev = np.concatenate([h0[None], Hs[:-1]])
+    H_prev = np.concatenate([h0[None], Hs])[:-1]
     rows = dA.reshape(-1, dA.shape[-1])
     grads = {
         "X": dA @ Wx.T,

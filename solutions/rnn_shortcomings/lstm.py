@@ -167,7 +167,7 @@ def lstm_forward(X, h0, c0, Wx, Wh, b):
     """Run an LSTM over a whole batch of sequences.
 
     Inputs:
-    - X: input sequences, time-major, shape (T, N, D)
+    - X: input sequences, time-major, shape (T, N, D); T may be 0
     - h0: initial hidden states, shape (N, H)
     - c0: initial cell states, shape (N, H)
     - Wx: shape (D, 4H); Wh: shape (H, 4H); b: shape (4H,); gates i, f, g, o
@@ -222,6 +222,11 @@ def lstm_backward(dHs, cache):
         - "b": shape (4H,)
     - dh_norms: shape (T,); dh_norms[t] is the Frobenius norm of the total
       gradient reaching h_{t+1}: dHs[t] plus what flows back from later steps
+
+    With T = 0 (an empty sequence), "X" has shape (0, N, D), dh_norms shape
+    (0,) and the other gradients are zeros. Only read the cache: called twice
+    on the same cache, lstm_backward (and lstm_step_backward) returns the same
+    gradients.
     """
     # BEGIN SOLUTION
     # HINT: like rnn_backward, walk t = T-1 down to 0, adding the gradient that

@@ -42,7 +42,7 @@ def rnn_forward(X, h0, Wx, Wh, b):
     """Run a tanh RNN over a whole batch of sequences.
 
     Inputs:
-    - X: input sequences, time-major, shape (T, N, D)
+    - X: input sequences, time-major, shape (T, N, D); T may be 0
     - h0: initial hidden states, shape (N, H)
     - Wx: input-to-hidden weights, shape (D, H)
     - Wh: hidden-to-hidden weights, shape (H, H)
@@ -50,7 +50,7 @@ def rnn_forward(X, h0, Wx, Wh, b):
 
     Returns a tuple of:
     - Hs: hidden states h_1 ... h_T (not h0), shape (T, N, H); Hs[t] is the
-      state after reading X[t]
+      state after reading X[t] (shape (0, N, H) when T = 0)
     - cache: whatever rnn_backward (in bptt.py) needs; only your own
       rnn_backward reads it
     """

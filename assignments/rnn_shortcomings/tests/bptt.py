@@ -2,7 +2,8 @@ OK_FORMAT = False
 
 from otter.test_files import test_case
 
-from checking import expect_case, expect_finite_difference_gradients, expect_inputs_unchanged
+from checking import (expect_backward_on_empty_sequence, expect_backward_repeatable, expect_case, expect_edge_case,
+                      expect_finite_difference_gradients, expect_inputs_unchanged)
 
 name = "bptt"
 
