@@ -26,8 +26,9 @@ MAX_UNPACKED_BYTES = 50 * 2**20  # bytes actually written, all files together
 MAX_ENTRIES = 2_000  # files and folders
 MAX_DEPTH = 32  # folders inside folders
 ISOLATION_WARNING = (
-    "not running as root: student code runs as your own user, so it can read your files "
-    "(solutions, hidden tests) and outlive its time limit in background processes. "
+    "not running as root: student code runs as your own user, so while its calls run it can read "
+    "and change your files (solutions, hidden tests, --out) and reach beyond the grader's processes "
+    "(a crontab entry, say). "
     "Grade as root (e.g. in a container) for full isolation."
 )
 
@@ -96,7 +97,8 @@ def _copy_folder(submission, target, budget):
                 target.joinpath(*relative).mkdir()
                 stack.append(relative)
             elif entry.is_file(follow_symlinks=False):
-                with open(entry.path, "rb") as source, _create(target.joinpath(*relative)) as out:
+                source = os.fdopen(os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW), "rb")
+                with source, _create(target.joinpath(*relative)) as out:
                     budget.copy(source, out)
 
 
@@ -110,6 +112,8 @@ def _unpack_zip(submission, target, budget):
     except zipfile.BadZipFile as error:
         raise UnreadableSubmission(f"{submission.name} is not a readable zip file ({error})") from None
     with archive:
+        if len(archive.infolist()) > MAX_ENTRIES:
+            raise UnreadableSubmission(f"it holds more than {MAX_ENTRIES} files and folders")
         for member in archive.infolist():
             relative = PurePosixPath(member.filename.replace("\\", "/"))
             if relative.is_absolute() or ".." in relative.parts or not relative.parts:

@@ -299,7 +299,8 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u206
 
 def test_no_control_character_reaches_the_gradebook_or_the_feedback(graded_run):
     _, out, _, run = graded_run
-    gradebook = (out / GRADEBOOK).read_text(newline="")
+    with open(out / GRADEBOOK, newline="") as f:
+        gradebook = f.read()
     assert gradebook.count("\n") == len(LIBRARY) + 1 and gradebook.count("\r\n") == gradebook.count("\r")
     assert not CONTROL.search(gradebook.replace("\r\n", "")) and not CONTROL.search(run.stdout)
     for path in out.glob("*/feedback.txt"):
