@@ -173,7 +173,7 @@ def grade(submissions, out_dir, autograder_zip=paths.DIST / "autograder.zip", jo
         ordered = [outcomes[n] for n in names]
         for outcome in ordered:
             _write_submission_files(out, outcome, points)
-        out.write(None, GRADEBOOK, results.gradebook_text(ordered))
+        out.write(None, GRADEBOOK, results.gradebook_text(ordered), sync=True)
     return ordered
 
 
@@ -229,8 +229,9 @@ class OutFolder:
                 pass
         raise OSError(errno.EAGAIN, "the result folder keeps changing", name)
 
-    def write(self, folder, name, text):
-        """Write ``text`` to ``folder/name`` in --out (``folder`` None: at the top)."""
+    def write(self, folder, name, text, sync=False):
+        """Write ``text`` to ``folder/name`` in --out (``folder`` None: at the top); with ``sync``,
+        on disk before it takes the name."""
         fd = self._folder(folder) if folder else self.fd
         try:
             temporary = f".{name}.{secrets.token_hex(4)}.tmp"
@@ -238,8 +239,9 @@ class OutFolder:
             try:
                 with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
                     f.write(text)
-                    f.flush()
-                    os.fsync(f.fileno())
+                    if sync:
+                        f.flush()
+                        os.fsync(f.fileno())
                 os.replace(temporary, name, src_dir_fd=fd, dst_dir_fd=fd)
             except BaseException:
                 with contextlib.suppress(OSError):
