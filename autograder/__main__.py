@@ -120,7 +120,7 @@ def _grade(args):
     from pathlib import Path
 
     from autograder import grade as grading, package
-    from autograder.results import format_score
+    from autograder.results import clean_text, format_score
 
     try:
         grading.prepare_out_dir(args.out)  # before the build and the grading it would waste
@@ -136,8 +136,8 @@ def _grade(args):
     print(f"{'submission':<{width}}  " + "  ".join(f"{q:>13}" for q in paths.QUESTIONS) + "    total  status")
     for o in outcomes:
         scores = "  ".join(f"{format_score(o.scores.get(q, 0)):>13}" for q in paths.QUESTIONS)
-        print(f"{o.name:<{width}}  {scores}  {format_score(o.total):>7}  {o.status:<7} {o.message}".rstrip())
-    print(f"gradebook: {Path(args.out) / 'grades.csv'}")
+        print(clean_text(f"{o.name:<{width}}  {scores}  {format_score(o.total):>7}  {o.status:<7} {o.message}").rstrip())
+    print(f"gradebook: {Path(args.out) / grading.GRADEBOOK}")
     return 0
 
 

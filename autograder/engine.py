@@ -11,51 +11,139 @@ import os
 import secrets
 import shutil
 import sys
+import stat
 import tempfile
 import zipfile
-from pathlib import Path
+import zlib
+from pathlib import Path, PurePosixPath
 
 from autograder import paths, sandbox
 from autograder.results import Outcome
 
-MAX_UNPACKED_BYTES = 50 * 2**20
+# What unpacking one submission may cost. The five files are a few kB; a notebook export adds a
+# few MB. Past these bounds the submission is refused with a message, whatever its shape.
+MAX_UNPACKED_BYTES = 50 * 2**20  # bytes actually written, all files together
+MAX_ENTRIES = 2_000  # files and folders
+MAX_DEPTH = 32  # folders inside folders
 ISOLATION_WARNING = (
-    "not running as root: student code runs as your own user, so it can read your files "
-    "(solutions, hidden tests) and outlive its time limit in background processes. "
+    "not running as root: student code runs as your own user, so while its calls run it can read "
+    "and change your files (solutions, hidden tests, --out) and reach beyond the grader's processes "
+    "(a crontab entry, say). "
     "Grade as root (e.g. in a container) for full isolation."
 )
 
 
+class UnreadableSubmission(ValueError):
+    """A submission this grader refuses to read, with a message for the student."""
+
+
 def unpack(submission, target):
-    """Copy a submission folder or unpack a zip into ``target`` (no links, no escaping paths, size capped)."""
-    submission = Path(submission)
-    if not submission.exists():  # most likely a typo on the command line
-        raise ValueError(f"{submission} does not exist")
+    """Copy a submission folder or unpack a zip into ``target``: regular files and folders only.
+
+    Never follows or creates a link, never writes outside ``target``, and stops with
+    ``UnreadableSubmission`` past ``MAX_UNPACKED_BYTES`` written, ``MAX_ENTRIES`` entries or
+    ``MAX_DEPTH`` nested folders. Folders are walked with an explicit stack (``os.walk`` and
+    ``Path.rglob`` recurse, and raise RecursionError about 1,000 folders down in Python 3.11).
+    """
+    submission, target = Path(submission), Path(target)
+    if not submission.exists() and not submission.is_symlink():  # most likely a typo on the command line
+        raise UnreadableSubmission(f"{submission} does not exist")
+    budget = _Budget()
     if submission.is_dir():
-        total = 0
-        for path in submission.rglob("*"):
-            if path.is_file() and not path.is_symlink():
-                total += path.stat().st_size
-                if total > MAX_UNPACKED_BYTES:
-                    raise ValueError(f"the submission is larger than {MAX_UNPACKED_BYTES >> 20} MB")
-                destination = target / path.relative_to(submission)
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, destination)
-        return
-    if not zipfile.is_zipfile(submission):
-        raise ValueError(f"{submission.name} is neither a folder nor a zip file")
-    with zipfile.ZipFile(submission) as archive:
-        members = [m for m in archive.infolist() if not m.is_dir()]
-        if sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-            raise ValueError(f"the zip unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB")
-        for member in members:
-            relative = Path(member.filename)
-            if relative.is_absolute() or ".." in relative.parts:
+        _copy_folder(submission, target, budget)
+    elif submission.is_file() and zipfile.is_zipfile(submission):
+        _unpack_zip(submission, target, budget)
+    else:
+        raise UnreadableSubmission(f"{submission.name} is neither a folder nor a zip file")
+
+
+class _Budget:
+    def __init__(self):
+        self.bytes = self.entries = 0
+
+    def entry(self, relative_parts):
+        self.entries += 1
+        if self.entries > MAX_ENTRIES:
+            raise UnreadableSubmission(f"it holds more than {MAX_ENTRIES} files and folders")
+        if len(relative_parts) > MAX_DEPTH:
+            raise UnreadableSubmission(f"its folders are nested more than {MAX_DEPTH} deep")
+
+    def copy(self, source, out):
+        """Copy the open file ``source`` to the open file ``out``, counting what is written."""
+        while chunk := source.read(1 << 16):
+            self.bytes += len(chunk)
+            if self.bytes > MAX_UNPACKED_BYTES:
+                raise UnreadableSubmission(f"it unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB")
+            out.write(chunk)
+
+
+def _create(path):
+    """A new regular file at ``path``, refusing to follow a link or reuse a name."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600), "wb")
+
+
+def _copy_folder(submission, target, budget):
+    stack = [()]  # relative parts of the folders still to copy
+    while stack:
+        parts = stack.pop()
+        with os.scandir(submission.joinpath(*parts)) as entries:
+            entries = sorted(entries, key=lambda e: e.name)
+        for entry in entries:
+            relative = (*parts, entry.name)
+            if entry.is_symlink():
+                continue  # links are not followed, wherever they point
+            budget.entry(relative)
+            if entry.is_dir(follow_symlinks=False):
+                target.joinpath(*relative).mkdir()
+                stack.append(relative)
+            elif entry.is_file(follow_symlinks=False):
+                source = os.fdopen(os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW), "rb")
+                with source, _create(target.joinpath(*relative)) as out:
+                    budget.copy(source, out)
+
+
+_READABLE_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate", zipfile.ZIP_BZIP2: "bzip2",
+                     zipfile.ZIP_LZMA: "lzma"}
+
+
+def _unpack_zip(submission, target, budget):
+    try:
+        archive = zipfile.ZipFile(submission)
+    except zipfile.BadZipFile as error:
+        raise UnreadableSubmission(f"{submission.name} is not a readable zip file ({error})") from None
+    with archive:
+        if len(archive.infolist()) > MAX_ENTRIES:
+            raise UnreadableSubmission(f"it holds more than {MAX_ENTRIES} files and folders")
+        for member in archive.infolist():
+            relative = PurePosixPath(member.filename.replace("\\", "/"))
+            if relative.is_absolute() or ".." in relative.parts or not relative.parts:
                 continue
-            destination = target / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(member) as source, open(destination, "wb") as out:
-                shutil.copyfileobj(source, out)
+            if stat.S_ISLNK(member.external_attr >> 16):
+                continue  # a link stored in the zip: never created
+            budget.entry(relative.parts)
+            destination = target.joinpath(*relative.parts)
+            for level in reversed(relative.parents[:-1]):
+                folder = target.joinpath(*level.parts)
+                if not folder.is_dir():
+                    folder.mkdir()  # FileExistsError if a file holds the name: the guard reports it
+            if member.is_dir():
+                destination.mkdir(exist_ok=True)
+                continue
+            if member.flag_bits & 0x1:
+                raise UnreadableSubmission(f"{member.filename} is encrypted (a zip with a password): "
+                                           "zip the files again without one")
+            if member.compress_type not in _READABLE_METHODS:
+                raise UnreadableSubmission(
+                    f"{member.filename} is compressed with a method this grader cannot read (method "
+                    f"{member.compress_type}): zip the files again with ordinary (deflate) compression")
+            if destination.is_file() and not destination.is_symlink():
+                destination.unlink()  # a name stored twice: the later one wins, as with unzip
+            try:
+                with archive.open(member) as source, _create(destination) as out:
+                    budget.copy(source, out)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+                raise UnreadableSubmission(f"the zip is damaged: {member.filename} cannot be unpacked "
+                                           f"({error})") from None
 
 
 def hidden_paths(autograder_dir):
@@ -154,17 +242,19 @@ class Lane:
         return outcome
 
     def grade(self, submission, name, uid):
-        """Unpack, lay out and grade one submission (folder or zip); never raises."""
-        import submission_layout
+        """Unpack, lay out and grade one submission (folder or zip); never raises.
 
-        with tempfile.TemporaryDirectory(prefix="submission-") as unpacked:
+        Until it has been unpacked and laid out, a submission is data: any exception on the
+        way (a damaged zip, a folder where a file belongs, a RecursionError) becomes this
+        submission's error row, never the batch's end.
+        """
+        with tempfile.TemporaryDirectory(prefix="submission-", ignore_cleanup_errors=True) as unpacked:
             unpacked = Path(unpacked)
             try:
-                unpack(submission, unpacked)
-            except (OSError, ValueError, zipfile.BadZipFile) as error:
-                return Outcome(name, status="error", message=f"could not read the submission: {error}")
-            notes = submission_layout.normalize(unpacked)
-            missing = [f for f in paths.SUBMITTED_FILES if not (unpacked / f).exists()]
+                notes = read_submission(submission, unpacked)
+            except Exception as error:  # noqa: BLE001 - whatever the input does, it is this submission's
+                return Outcome(name, status="error", message=f"could not read the submission: {_describe(error)}")
+            missing = [f for f in paths.SUBMITTED_FILES if not (unpacked / f).is_file()]
             if len(missing) == len(paths.SUBMITTED_FILES):  # zero points, but not for wrong answers
                 return Outcome(name, status="error",
                                message=f"no submission files found (expected {', '.join(missing)})")
@@ -174,3 +264,21 @@ class Lane:
                 return Outcome(name, status="error", message=f"the grader failed: {type(error).__name__}: {error}")
         outcome.message = "; ".join(notes + ([f"missing: {', '.join(missing)}"] if missing else []))
         return outcome
+
+
+def read_submission(submission, target):
+    """Unpack ``submission`` into ``target`` and bring its graded files to the top; the layout's notes."""
+    import submission_layout  # the autograder's copy, on the lane's path
+
+    unpack(submission, target)
+    return submission_layout.normalize(target)
+
+
+def _describe(error):
+    """An exception as the student reads it: our own messages as they are, others with their class."""
+    if isinstance(error, UnreadableSubmission):
+        return str(error)
+    if isinstance(error, OSError) and error.strerror:
+        where = f": {Path(error.filename).name}" if error.filename else ""
+        return f"{error.strerror}{where}"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

@@ -9,15 +9,20 @@ see) and ``DIR/grades.csv``. A broken submission gets status ``error`` or
 ``timeout`` and the points it earned; it never stops the run.
 """
 import atexit
+import contextlib
 import errno
+import hashlib
 import json
 import multiprocessing
 import os
+import re
+import secrets
 import shutil
 import sys
 import tempfile
 import zipfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import Counter
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -29,14 +34,55 @@ from autograder.engine import ISOLATION_WARNING
 _LANE = None
 
 
+# Files the grader writes at the top of --out: no submission's folder may take their names.
+GRADEBOOK = "grades.csv"
+RESERVED_NAMES = (GRADEBOOK,)
+MAX_NAME_CHARS = 64
+
+
+def _slug(submission):
+    """A submission's file or folder name, made safe: ASCII letters, digits, ``-``, ``_`` and ``.``
+    (any run of other characters becomes one ``_``), no leading dot or hyphen, at most
+    ``MAX_NAME_CHARS`` characters, never empty."""
+    base = Path(os.path.abspath(submission)).name  # "." and "dir/" have names too
+    if base.lower().endswith(".zip"):
+        base = base[:-4]
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", base).lstrip(".-")[:MAX_NAME_CHARS]
+    return slug or "submission"
+
+
+def _short_hash(submission):
+    return hashlib.sha256(os.path.abspath(submission).encode("utf-8", "surrogateescape")).hexdigest()[:8]
+
+
 def submission_names(submissions):
-    """A distinct, file-system-safe name per submission (its file or folder name)."""
-    names, seen = [], {}
-    for path in submissions:
-        base = Path(path).name.removesuffix(".zip") or "submission"
-        base = "".join(c if c.isalnum() or c in "-_." else "_" for c in base)
-        seen[base] = seen.get(base, 0) + 1
-        names.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    """One result-folder name per submission: distinct, deterministic, safe.
+
+    A name is the slug of the file or folder name (``_slug``). When several submissions share
+    a slug (``sectionA/alice`` and ``sectionB/alice``; ``a b`` and ``a_b``; letter case ignored,
+    for case-insensitive file systems) or the slug is one of ``RESERVED_NAMES``, each of them
+    gets ``-`` and 8 hex digits of the SHA-256 of its absolute path. A name still taken after
+    that (the same path given twice) is numbered ``-2``, ``-3``, ... with a number no other name
+    has. So names never collide, never start with a dot (no ``..``), hold no ``/`` and no
+    control character, and are never ``grades.csv``: a result folder stays inside --out and
+    cannot shadow the gradebook.
+    """
+    slugs = [_slug(s) for s in submissions]
+    shared = Counter(slug.casefold() for slug in slugs)
+    reserved = {n.casefold() for n in RESERVED_NAMES}
+    wanted = [f"{slug}-{_short_hash(s)}" if shared[slug.casefold()] > 1 or slug.casefold() in reserved else slug
+              for s, slug in zip(submissions, slugs)]
+    taken, names = {n.casefold() for n in wanted} | reserved, []
+    given = set()
+    for name in wanted:
+        if name.casefold() in given:
+            number = 2
+            while f"{name}-{number}".casefold() in taken:
+                number += 1
+            name = f"{name}-{number}"
+            taken.add(name.casefold())
+        given.add(name.casefold())
+        names.append(name)
     return names
 
 
@@ -84,6 +130,9 @@ def prepare_out_dir(out_dir):
         raise NotADirectoryError(errno.ENOTDIR, "it is a file, not a folder", str(out_dir))
     out_dir.mkdir(parents=True, exist_ok=True)
     tempfile.TemporaryFile(dir=out_dir).close()  # permissions, a read-only file system
+    gradebook = out_dir / GRADEBOOK
+    if gradebook.is_dir() and not gradebook.is_symlink():  # left by an earlier grader's result folder
+        raise IsADirectoryError(errno.EISDIR, f"{GRADEBOOK} in it is a folder: move it away", str(gradebook))
     return out_dir
 
 
@@ -95,31 +144,36 @@ def grade(submissions, out_dir, autograder_zip=paths.DIST / "autograder.zip", jo
     if not sandbox.is_root() and progress:
         print(f"warning: {ISOLATION_WARNING}", file=sys.stderr)
     uid_base = sandbox.fresh_uid_base(len(submissions))
-    work = [(str(Path(s).resolve()), n, uid_base + i) for i, (s, n) in enumerate(zip(submissions, names))]
+    work = [(os.path.abspath(s), n, uid_base + i) for i, (s, n) in enumerate(zip(submissions, names))]
     private = Path(tempfile.mkdtemp(prefix="autograder-"))
     outcomes = {}
-    try:
-        autograder_dir = unpack_autograder(autograder_zip, private)
-        points = question_points(autograder_dir)
-        with tqdm(total=len(work), desc="grading", unit="submission", disable=not progress, file=sys.stderr) as bar:
-            # A grading process that dies (it should not) takes the pool with it: the submissions
-            # it left ungraded go to a fresh pool, one at a time, then count as errors.
-            for attempt_jobs in (jobs, 1):
-                left = [w for w in work if w[1] not in outcomes]
-                if not left:
-                    break
-                for outcome in _grade_in_pool(left, autograder_dir, attempt_jobs):
-                    outcomes[outcome.name] = outcome
-                    _write_submission_files(out_dir, outcome, points)
-                    bar.update()
-        for _, name, _ in work:
-            if name not in outcomes:
-                outcomes[name] = results.Outcome(name, status="error", message="its grading process died twice")
-                _write_submission_files(out_dir, outcomes[name], points)
-    finally:
-        shutil.rmtree(private, ignore_errors=True)
-    ordered = [outcomes[n] for n in names]
-    results.write_gradebook(out_dir / "grades.csv", ordered)
+    with OutFolder(out_dir) as out:
+        try:
+            autograder_dir = unpack_autograder(autograder_zip, private)
+            points = question_points(autograder_dir)
+            with tqdm(total=len(work), desc="grading", unit="submission", disable=not progress,
+                      file=sys.stderr) as bar:
+                # A grading process that dies (it should not) takes the pool with it: the submissions
+                # it left ungraded go to a fresh pool, one at a time, then count as errors.
+                for attempt_jobs in (jobs, 1):
+                    left = [w for w in work if w[1] not in outcomes]
+                    if not left:
+                        break
+                    for outcome in _grade_in_pool(left, autograder_dir, attempt_jobs):
+                        outcomes[outcome.name] = outcome
+                        _write_submission_files(out, outcome, points)  # as they come: a run cut short keeps them
+                        bar.update()
+            for _, name, _ in work:
+                if name not in outcomes:
+                    outcomes[name] = results.Outcome(name, status="error", message="its grading process died twice")
+        finally:
+            shutil.rmtree(private, ignore_errors=True)
+        # Every lane, zygote and worker has exited by now (the pools have joined them): written
+        # again, atomically, nothing a submission started can still change these files.
+        ordered = [outcomes[n] for n in names]
+        for outcome in ordered:
+            _write_submission_files(out, outcome, points)
+        out.write(None, GRADEBOOK, results.gradebook_text(ordered), sync=True)
     return ordered
 
 
@@ -127,16 +181,77 @@ def _grade_in_pool(work, autograder_dir, jobs):
     """Yield the outcomes of ``work`` as lanes finish them; stop quietly if the pool breaks."""
     context = multiprocessing.get_context("spawn")  # lanes start clean, sharing nothing
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_lane, initargs=(autograder_dir,)) as pool:
-        futures = [pool.submit(_grade_in_lane, *item) for item in work]
+        futures = {pool.submit(_grade_in_lane, *item): item for item in work}
         for future in as_completed(futures):
             try:
                 yield future.result()
             except BrokenProcessPool:
                 continue
+            except Exception as error:  # noqa: BLE001 - Lane.grade never raises; if it did, one row says so
+                name = futures[future][1]
+                yield results.Outcome(name, status="error", message=f"the grader failed: {type(error).__name__}: {error}")
 
 
-def _write_submission_files(out_dir, outcome, points):
-    folder = out_dir / outcome.name
-    folder.mkdir(exist_ok=True)
-    (folder / "results.json").write_text(json.dumps(results.gradescope_results(outcome, points), indent=2))
-    (folder / "feedback.txt").write_text(results.feedback_text(outcome, points))
+class OutFolder:
+    """--out, held open: files are written inside it, atomically, never through a link.
+
+    Each file is written to a new temporary file in its folder (``O_EXCL | O_NOFOLLOW``) and
+    renamed over its name (``os.replace``), so a reader sees the old file or the new one,
+    never half of one, and a link found at the name is replaced, never followed. Paths are
+    resolved from the folder's descriptor: a link put in place of --out or of a result folder
+    during the run does not redirect the writes.
+    """
+
+    def __init__(self, path):
+        self.fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        os.close(self.fd)
+
+    def _folder(self, name):
+        """A descriptor of the result folder ``name`` in --out, made (or remade, if something else
+        holds the name: a link, a file) as a real folder."""
+        for _ in range(3):
+            try:
+                return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=self.fd)
+            except FileNotFoundError:
+                pass
+            except (NotADirectoryError, OSError) as error:  # ELOOP for a link, ENOTDIR for a file
+                if error.errno not in (errno.ELOOP, errno.ENOTDIR):
+                    raise
+                os.unlink(name, dir_fd=self.fd)
+            try:
+                os.mkdir(name, 0o755, dir_fd=self.fd)
+            except FileExistsError:
+                pass
+        raise OSError(errno.EAGAIN, "the result folder keeps changing", name)
+
+    def write(self, folder, name, text, sync=False):
+        """Write ``text`` to ``folder/name`` in --out (``folder`` None: at the top); with ``sync``,
+        on disk before it takes the name."""
+        fd = self._folder(folder) if folder else self.fd
+        try:
+            temporary = f".{name}.{secrets.token_hex(4)}.tmp"
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644, dir_fd=fd)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8", newline="") as f:
+                    f.write(text)
+                    if sync:
+                        f.flush()
+                        os.fsync(f.fileno())
+                os.replace(temporary, name, src_dir_fd=fd, dst_dir_fd=fd)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary, dir_fd=fd)
+                raise
+        finally:
+            if fd != self.fd:
+                os.close(fd)
+
+
+def _write_submission_files(out, outcome, points):
+    out.write(outcome.name, "results.json", json.dumps(results.gradescope_results(outcome, points), indent=2))
+    out.write(outcome.name, "feedback.txt", results.feedback_text(outcome, points))

@@ -1,10 +1,31 @@
 """A graded submission, and the files made from it: Gradescope's results.json, feedback.txt, grades.csv."""
 import csv
+import io
+import re
 from dataclasses import dataclass, field
 
 from autograder import paths
 
 MAX_OUTPUT_CHARS = 20_000  # per results.json entry: a runaway message cannot flood the page
+
+# Terminal escape sequences (CSI ... final byte, OSC ... BEL or ST, and two-character ESC x),
+# then every other control character: C0 (tab and newline included), DEL, C1, the Unicode line
+# and paragraph separators and the bidirectional overrides that reorder what a terminal shows.
+_ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b.?",
+                      re.DOTALL)
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROLS_BUT_TAB = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text, newlines=False):
+    """``text`` with no terminal escape and no control character: each becomes a space (an
+    escape sequence disappears). With ``newlines``, for texts of several lines, line breaks
+    (\\n, and \\r\\n as one) and tabs are kept; a lone \\r is not. Every text the grader writes
+    (grades.csv, results.json, feedback.txt, the console table) goes through here."""
+    text = _ESCAPES.sub("", str(text))
+    if not newlines:
+        return _CONTROLS.sub(" ", text)
+    return "\n".join(_CONTROLS_BUT_TAB.sub(" ", line) for line in text.replace("\r\n", "\n").split("\n"))
 
 
 @dataclass
@@ -43,18 +64,18 @@ def gradescope_results(outcome, points):
             "name": f"{question} (public checks)",
             "visibility": "visible",
             "status": "passed" if public and all(c["passed"] for c in public) else "failed",
-            "output": _clip(_case_report(public) or outcome.message or "not graded"),
+            "output": clean_text(_clip(_case_report(public) or outcome.message or "not graded"), newlines=True),
         })
         tests.append({
             "name": question,
             "score": outcome.scores.get(question, 0.0),
             "max_score": points[question],
             "visibility": "after_published",
-            "output": _clip(_case_report(cases) or outcome.message or "not graded"),
+            "output": clean_text(_clip(_case_report(cases) or outcome.message or "not graded"), newlines=True),
         })
     return {
         "score": outcome.total, "visibility": "visible", "stdout_visibility": "hidden",
-        "output": f"Status: {outcome.status}. {outcome.message}".strip(), "tests": tests,
+        "output": clean_text(f"Status: {outcome.status}. {outcome.message}".strip()), "tests": tests,
     }
 
 
@@ -74,9 +95,9 @@ def feedback_text(outcome, points):
             lines.append(f"  {case['name']}: {verdict}")
             if not case["passed"]:
                 message = _clip(case["message"].replace("❌ Test case failed\n", ""))
-                lines.extend("      " + line for line in message.splitlines())
+                lines.extend("      " + line for line in message.split("\n"))
         lines.append("")
-    return "\n".join(lines)
+    return clean_text("\n".join(lines), newlines=True)
 
 
 def format_score(score):
@@ -84,10 +105,12 @@ def format_score(score):
     return f"{score:.4f}".rstrip("0").rstrip(".")
 
 
-def write_gradebook(path, outcomes):
-    with open(path, "w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["submission", *paths.QUESTIONS, "total", "status", "message"])
-        for o in outcomes:
-            scores = [o.scores.get(q, 0) for q in paths.QUESTIONS] + [o.total]
-            writer.writerow([o.name, *map(format_score, scores), o.status, o.message])
+def gradebook_text(outcomes):
+    """grades.csv: one row per outcome, every cell on one line, free of control characters."""
+    f = io.StringIO(newline="")
+    writer = csv.writer(f)
+    writer.writerow(["submission", *paths.QUESTIONS, "total", "status", "message"])
+    for o in outcomes:
+        scores = [o.scores.get(q, 0) for q in paths.QUESTIONS] + [o.total]
+        writer.writerow(clean_text(cell) for cell in [o.name, *map(format_score, scores), o.status, o.message])
+    return f.getvalue()

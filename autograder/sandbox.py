@@ -169,11 +169,11 @@ class SandboxBackend:
             self.timed_out = True
             raise CheckFailed(f"not run: this question used up its time budget of {self.question_budget_s:g} s.")
         limit = min(SCRIPT_TIMEOUT_S if kind == "run_script" else self.call_timeout_s, left)
+        deadline = time.monotonic() + limit  # once per call: the request and the whole reply within it
         pid, channel = self.zygote.spawn(self.folder, self.uid, limit)
         try:
-            channel.settimeout(limit)
-            wire.send(channel, {"kind": kind, "inputs": inputs, "options": options})
-            reply = wire.recv(channel, described=Described)
+            wire.send(channel, {"kind": kind, "inputs": inputs, "options": options}, deadline=deadline)
+            reply = wire.recv(channel, described=Described, deadline=deadline)
         except socket.timeout:
             self.timed_out = True
             raise CheckFailed(f"timed out after {limit:g} s {where} (an endless loop, or far too slow).") from None

@@ -7,7 +7,9 @@ with tagged objects, inside length-prefixed frames.
 """
 import base64
 import json
+import socket
 import struct
+import time
 
 import numpy as np
 
@@ -75,22 +77,39 @@ def loads(data, described=str):
         raise WireError(f"malformed message: {error}") from None
 
 
-def send(sock, value):
+def send(sock, value, deadline=None):
+    """Send one frame; with a ``deadline`` (``time.monotonic()``), socket.timeout once it passes."""
     data = dumps(value)
-    sock.sendall(struct.pack("!Q", len(data)) + data)
+    _wait_until(sock, deadline)
+    sock.sendall(struct.pack("!Q", len(data)) + data)  # sendall: the timeout bounds the whole send
 
 
-def recv(sock, described=str, limit=MAX_FRAME_BYTES):
-    """One frame from ``sock`` (honouring its timeout); EOFError if the peer closed it first."""
-    size = struct.unpack("!Q", _read_exactly(sock, 8))[0]
+def recv(sock, described=str, limit=MAX_FRAME_BYTES, deadline=None):
+    """One frame from ``sock``; EOFError if the peer closed it first.
+
+    With a ``deadline`` (a ``time.monotonic()`` time), the whole frame must have arrived by
+    then, or socket.timeout is raised: every read waits only for the time that is left, so a
+    peer sending a byte now and then cannot stretch the wait (a socket's own timeout starts
+    again at each read). Without one, each read honours the socket's timeout.
+    """
+    size = struct.unpack("!Q", _read_exactly(sock, 8, deadline))[0]
     if size > limit:
         raise WireError(f"message of {size} bytes is over the limit of {limit}")
-    return loads(_read_exactly(sock, size), described)
+    return loads(_read_exactly(sock, size, deadline), described)
 
 
-def _read_exactly(sock, size):
+def _wait_until(sock, deadline):
+    if deadline is not None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise socket.timeout("deadline passed")
+        sock.settimeout(left)
+
+
+def _read_exactly(sock, size, deadline=None):
     chunks, left = [], size
     while left:
+        _wait_until(sock, deadline)
         chunk = sock.recv(min(left, 1 << 20))
         if not chunk:
             raise EOFError("the other side closed the connection")

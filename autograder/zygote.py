@@ -14,6 +14,12 @@ socket over the control channel; the zygote forks a worker that
 - runs exactly one procedure in the submission's folder, replies with plain
   data (``wire``) and exits.
 
+The zygote is a child subreaper (``PR_SET_CHILD_SUBREAPER``): whatever a
+worker starts, however detached (a new session, a double fork), stays below
+the zygote, which kills it all once the worker is reaped, and when it stops.
+As root, the grader also kills every process of the submission's uid; run as
+a normal user, this is what ends a submission's background processes.
+
 Every call so starts from the same clean state, whatever earlier calls did
 (patched numpy, global variables, files, background processes).
 """
@@ -45,6 +51,7 @@ import numpy.fft, numpy.linalg, numpy.polynomial, numpy.random, numpy.testing, n
 from autograder import wire  # noqa: E402
 
 _CLONE_NEWNS = 0x00020000
+_PR_SET_CHILD_SUBREAPER = 36
 _MS_RDONLY, _MS_REC, _MS_PRIVATE = 1, 16384, 1 << 18
 
 
@@ -109,8 +116,56 @@ def _worker(channel, params):
     os._exit(0)
 
 
+def _children():
+    """The pids of this process's children (workers, and orphans of theirs adopted as subreaper)."""
+    me = os.getpid()
+    try:  # the kernel's own list (CONFIG_PROC_CHILDREN): one read
+        with open(f"/proc/{me}/task/{me}/children") as f:
+            return [int(pid) for pid in f.read().split()]
+    except OSError:
+        pass
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as f:
+                    fields = f.read().rsplit(b")", 1)[1].split()
+                if int(fields[1]) == me:
+                    found.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    return found
+
+
+def kill_children(rounds=100):
+    """Kill and reap every child: what workers left behind. Each round's kills hand the killed
+    processes' own children to this process (the subreaper), and the next round finds them."""
+    for _ in range(rounds):
+        children = _children()
+        if not children:
+            return
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for pid in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+
+
 def serve(control):
     """Answer the grader's requests on ``control`` until it closes the channel."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    try:
+        _serve(control)
+    finally:
+        kill_children()
+
+
+def _serve(control):
     while True:
         try:
             message, fds, _, _ = socket.recv_fds(control, 65536, 1)
@@ -136,6 +191,7 @@ def serve(control):
                 answer = {"exit": os.waitstatus_to_exitcode(status)}
             except ChildProcessError:
                 answer = {"exit": None}
+            kill_children()  # one call at a time: any other child is left over from this one
             control.send(json.dumps(answer).encode())
 
 

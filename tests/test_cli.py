@@ -37,17 +37,37 @@ def test_grading_leaves_no_traceback_and_no_temporary_folder(autograder_zip, tmp
 
 
 @pytest.fixture(scope="session")
-def graded(tmp_path_factory, autograder_zip):
+def graded_run(tmp_path_factory, autograder_zip):
     """A missing path, an empty folder and the reference solutions, graded in one run."""
     root = tmp_path_factory.mktemp("submissions")
     (root / "empty").mkdir()
     reference = student_copy(root / "reference", paths.SOLUTIONS)
     out = tmp_path_factory.mktemp("grades")
+    # Links planted where the grader writes, as a process of the TA's own user could: written
+    # through, they would replace a file and fill a folder outside --out.
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "forged.csv").write_text("forged\n")
+    (out / "grades.csv").symlink_to(elsewhere / "forged.csv")
+    (out / "reference").symlink_to(elsewhere, target_is_directory=True)
     run = autograder("grade", root / "no_such_submission", root / "empty", reference, "--out", out,
                      "--autograder", autograder_zip)
     with open(out / "grades.csv") as f:
         rows = {row["submission"]: row for row in csv.DictReader(f)}
-    return run, rows
+    return run, rows, out, elsewhere
+
+
+@pytest.fixture(scope="session")
+def graded(graded_run):
+    return graded_run[:2]
+
+
+def test_links_planted_in_out_are_replaced_not_followed(graded_run):
+    _, _, out, elsewhere = graded_run
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["forged.csv"]
+    assert (elsewhere / "forged.csv").read_text() == "forged\n"
+    assert not (out / "grades.csv").is_symlink() and not (out / "reference").is_symlink()
+    assert (out / "reference" / "results.json").is_file()
+    assert not [p for p in out.rglob(".*")]  # no temporary file left behind
 
 
 def test_a_missing_submission_is_an_error_saying_so_and_the_rest_still_grades(graded):

@@ -2,26 +2,121 @@
 
 The library is graded once by `python -m autograder grade` (as root here, so
 with privilege dropping and hidden paths); a few entries also go through the
-Gradescope entry point of the built zip.
+Gradescope entry point of the built zip. Entries with a hostile shape (crafted
+zips, odd names, deep folders, links) are written by ``write_shaped``.
 """
 import csv
+import hashlib
 import json
 import os
+import re
 import shutil
+import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 import zipfile
+from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 
 import buglib
-from autograder import paths, sandbox
-from autograder.grade import question_points
+from autograder import paths, sandbox, wire
+from autograder.grade import GRADEBOOK, question_points, submission_names
+from autograder.results import clean_text
 
 POINTS = question_points(paths.PACKAGE)
 LIBRARY = buglib.load(buglib.HOSTILE)
 FORGED_SCORE = "999"
+ENCRYPTED_FLAG = 0x1
+UNKNOWN_METHOD = 98  # PPMd: 7-Zip offers it, Python cannot read it
+
+
+def _central_headers(data):
+    """Offsets of a zip's central-directory file headers, in order."""
+    end = data.rfind(b"PK\x05\x06")
+    count, _, offset = struct.unpack("<HII", data[end + 10:end + 20])
+    for _ in range(count):
+        yield offset
+        name_len, extra_len, comment_len = struct.unpack("<HHH", data[offset + 28:offset + 34])
+        offset += 46 + name_len + extra_len + comment_len
+
+
+def craft_zip(folder, target, damage=None):
+    """Zip ``folder``'s files, deflated; then, per ``damage``, set every member's encrypted flag
+    ("encrypted"), give it an unknown compression method ("method"), or corrupt its deflate
+    stream ("deflate": a first block of the reserved type 3)."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+            archive.write(path, path.relative_to(folder).as_posix())
+    if damage is None:
+        return target
+    data = bytearray(Path(target).read_bytes())
+    with zipfile.ZipFile(target) as archive:
+        members = archive.infolist()
+    for member, central in zip(members, _central_headers(data)):
+        local = member.header_offset
+        if damage == "encrypted":
+            data[local + 6] |= ENCRYPTED_FLAG
+            data[central + 8] |= ENCRYPTED_FLAG
+        elif damage == "method":
+            data[local + 8:local + 10] = data[central + 10:central + 12] = struct.pack("<H", UNKNOWN_METHOD)
+        elif damage == "deflate":
+            name_len, extra_len = struct.unpack("<HH", data[local + 26:local + 30])
+            data[local + 30 + name_len + extra_len] = 0b111  # final block, type 3 (reserved)
+        else:
+            raise ValueError(f"unknown zip_damage {damage!r}")
+    Path(target).write_bytes(bytes(data))
+    return target
+
+
+def nest(folder, depth):
+    """Move ``folder``'s files ``depth`` folders down, one mkdir at a time (os.makedirs recurses)."""
+    files = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+    for name in files:
+        (folder / name).unlink()
+    for _ in range(depth):
+        folder = folder / "d"
+        folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+
+
+def remove_deep(folder):
+    """Remove a tree deeper than shutil.rmtree can recurse (Python 3.11): a level at a time, from the bottom."""
+    chain = [Path(folder)]
+    while below := [p for p in chain[-1].iterdir() if p.is_dir() and not p.is_symlink()]:
+        chain.append(below[0])
+    for level in reversed(chain):
+        shutil.rmtree(level)
+
+
+def write_shaped(name, entry, root):
+    """The submission of library entry ``name``, shaped as the entry says (see the library's header)."""
+    path = Path(root) / entry.get("path", name + (".zip" if entry.get("zip") else ""))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if entry.get("zip"):
+        staging = buglib.write_submission(entry, Path(root) / ".staging" / name)
+        return craft_zip(staging, path, entry.get("zip_damage"))
+    buglib.write_submission(entry, path)
+    if "nest" in entry:
+        nest(path, entry["nest"])
+    if "link" in entry:
+        (path / entry["link"]).unlink()
+        (path / entry["link"]).symlink_to(paths.SOLUTIONS / entry["link"])
+    return path
+
+
+def row_name(name, entry, submission):
+    """The gradebook name the library expects for entry ``name``, graded from ``submission``."""
+    row = entry.get("row", name)
+    if entry.get("hashed"):
+        row += "-" + hashlib.sha256(os.path.abspath(submission).encode()).hexdigest()[:8]
+    return row
 
 
 @pytest.fixture(scope="session")
@@ -37,20 +132,38 @@ def hostile_env(out):
 
 
 @pytest.fixture(scope="session")
-def graded(tmp_path_factory, autograder_zip):
+def graded_run(tmp_path_factory, autograder_zip):
+    """The whole library graded in one run: (root of the submissions, out, rows by entry name, the run)."""
     root = tmp_path_factory.mktemp("hostile")
-    submissions = [buglib.write_submission(entry, root / name) for name, entry in LIBRARY.items()]
-    out = tmp_path_factory.mktemp("grades")
+    submissions = {name: write_shaped(name, entry, root / "library") for name, entry in LIBRARY.items()}
+    out = root / "grades"  # beside the library: nothing may be written next to it
+    started = time.monotonic()
     run = subprocess.run(
-        [sys.executable, "-m", "autograder", "grade", *map(str, submissions), "--out", str(out),
+        [sys.executable, "-m", "autograder", "grade", *map(str, submissions.values()), "--out", str(out),
          "--autograder", str(autograder_zip)],
         capture_output=True, text=True, env=hostile_env(out), timeout=600,
     )
+    run.seconds = time.monotonic() - started
     assert run.returncode == 0, run.stderr[-3000:]
     time.sleep(4)  # give anything left running the time to try its forgery
-    with open(out / "grades.csv") as f:
-        rows = {row["submission"]: row for row in csv.DictReader(f)}
+    with open(out / GRADEBOOK, newline="") as f:
+        by_row = {row["submission"]: row for row in csv.DictReader(f)}
+    rows = {name: by_row.get(row_name(name, LIBRARY[name], path)) for name, path in submissions.items()}
+    yield root, out, rows, run
+    for name, entry in LIBRARY.items():
+        if "nest" in entry:
+            remove_deep(submissions[name])
+
+
+@pytest.fixture(scope="session")
+def graded(graded_run):
+    _, out, rows, _ = graded_run
     return out, rows
+
+
+def folder(out, rows, name):
+    """The result folder of library entry ``name``: named as its gradebook row."""
+    return out / rows[name]["submission"]
 
 
 def expected_scores(name):
@@ -60,22 +173,23 @@ def expected_scores(name):
 @pytest.mark.parametrize("name", sorted(LIBRARY))
 def test_hostile_submission_gets_its_correct_score_and_status(graded, name):
     _, rows = graded
+    assert rows[name] is not None, f"no gradebook row named {row_name(name, LIBRARY[name], '...')!r}"
     assert {q: float(rows[name][q]) for q in paths.QUESTIONS} == expected_scores(name)
     assert rows[name]["status"] == LIBRARY[name]["status"]
 
 
 @pytest.mark.parametrize("name", sorted(n for n in LIBRARY if "says" in LIBRARY[n]))
 def test_hostile_submission_is_told_what_happened(graded, name):
-    out, _ = graded
+    out, rows = graded
     question = next(iter(LIBRARY[name]["scores"]))
-    report = json.loads((out / name / "results.json").read_text())
+    report = json.loads((folder(out, rows, name) / "results.json").read_text())
     output = next(t["output"] for t in report["tests"] if t["name"] == question)
     assert LIBRARY[name]["says"] in output
 
 
 def test_nothing_forges_a_result_even_later(graded):
     out, rows = graded
-    report = json.loads((out / "forges_results_later" / "results.json").read_text())
+    report = json.loads((folder(out, rows, "forges_results_later") / "results.json").read_text())
     assert report["score"] == 100 and float(rows["forges_results_later"]["total"]) == 100
     for path in out.rglob("*"):
         if path.is_file():
@@ -84,8 +198,8 @@ def test_nothing_forges_a_result_even_later(graded):
 
 @pytest.mark.skipif(not sandbox.is_root(), reason="privilege dropping needs root")
 def test_student_code_cannot_read_tests_solutions_or_reference_values(graded):
-    out, _ = graded
-    report = (out / "reads_hidden_tests_and_answers" / "results.json").read_text()
+    out, rows = graded
+    report = (folder(out, rows, "reads_hidden_tests_and_answers") / "results.json").read_text()
     assert "NOTHING FOUND" in report and "LEAKED /" not in report
 
 
@@ -97,12 +211,12 @@ def test_no_process_of_a_submission_outlives_its_grading(graded):
 
 
 def test_visible_feedback_holds_no_hidden_check_and_is_capped(graded):
-    out, _ = graded
+    out, rows = graded
     hidden_sources = hidden_test_sources()
     for name in LIBRARY:
-        report = json.loads((out / name / "results.json").read_text())
+        report = json.loads((folder(out, rows, name) / "results.json").read_text())
         visible = [t["output"] for t in report["tests"] if t["visibility"] == "visible"] + [report["output"]]
-        visible.append((out / name / "feedback.txt").read_text())
+        visible.append((folder(out, rows, name) / "feedback.txt").read_text())
         for text in visible:
             assert len(text) < 30_000
             for source_line in hidden_sources:
@@ -148,3 +262,148 @@ def test_gradescope_entry_grades_hostile_submissions_the_same(graded, autograder
     scored = {t["name"]: t["score"] for t in report["tests"] if "score" in t}
     assert scored == {q: float(rows[name][q]) for q in paths.QUESTIONS}
     assert report["score"] == float(rows[name]["total"])
+
+
+@pytest.mark.parametrize("name", sorted(n for n in LIBRARY if "message" in LIBRARY[n]))
+def test_hostile_submission_gets_its_message_in_the_gradebook(graded, name):
+    _, rows = graded
+    assert LIBRARY[name]["message"] in rows[name]["message"]
+
+
+def test_every_submission_has_a_row_and_a_result_folder_of_its_own(graded_run):
+    root, out, rows, _ = graded_run
+    with open(out / GRADEBOOK, newline="") as f:
+        names = [row["submission"] for row in csv.DictReader(f)]
+    assert len(names) == len(set(n.casefold() for n in names)) == len(LIBRARY)
+    assert all(rows.values()), [n for n, row in rows.items() if row is None]
+    folders = {p.name for p in out.iterdir() if p.is_dir()}
+    assert folders == set(names) and not (out / GRADEBOOK).is_symlink()
+    assert sorted(p.name for p in root.iterdir()) == ["grades", "library"]  # nothing written beside --out
+    for path in out.rglob("*"):
+        assert not path.is_symlink() and len(path.relative_to(out).parts) <= 2, path
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def test_no_control_character_reaches_the_gradebook_or_the_feedback(graded_run):
+    _, out, _, run = graded_run
+    with open(out / GRADEBOOK, newline="") as f:
+        gradebook = f.read()
+    assert gradebook.count("\n") == len(LIBRARY) + 1 and gradebook.count("\r\n") == gradebook.count("\r")
+    assert not CONTROL.search(gradebook.replace("\r\n", "")) and not CONTROL.search(run.stdout)
+    for path in out.glob("*/feedback.txt"):
+        assert not CONTROL.search(path.read_text()), path
+    for path in out.glob("*/results.json"):
+        for text in _strings(json.loads(path.read_text())):
+            assert not CONTROL.search(text), path
+
+
+# The pieces behind those outcomes, each on its own (no grading run).
+
+@given(st.lists(st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=12), min_size=1,
+                max_size=8))
+def test_result_folder_names_are_distinct_safe_and_deterministic(raw):
+    submissions = [f"/submissions/{'/'.join(parts)}" for parts in zip(raw, reversed(raw))] + raw
+    names = submission_names(submissions)
+    assert names == submission_names(submissions)
+    assert len({n.casefold() for n in names}) == len(submissions)
+    out = Path("/grades")
+    for name in names:
+        assert re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]*", name) and name.casefold() != GRADEBOOK
+        assert (out / name).resolve().parent == out and len(name) <= 64 + 12
+
+
+def test_result_folder_names_for_the_reported_cases():
+    names = submission_names(["sectionA/alice", "sectionB/alice", "alice-2", "grades.csv.zip", "...zip", "x", "x"])
+    assert names[0].startswith("alice-") and names[1].startswith("alice-") and names[0] != names[1]
+    assert names[2] == "alice-2" and names[3].startswith("grades.csv-") and names[4] == "submission"
+    assert names[5:] == [names[5], names[5] + "-2"]
+
+
+@given(st.text())
+def test_clean_text_leaves_no_control_character(text):
+    one_line, lines = clean_text(text), clean_text(text, newlines=True)
+    assert not CONTROL.search(one_line) and "\n" not in one_line and "\t" not in one_line
+    assert not CONTROL.search(lines)
+    assert clean_text(one_line) == one_line
+
+
+def test_clean_text_removes_terminal_escapes_and_keeps_words():
+    text = "a\x1b[31mred\x1b[0m\r\nforged,100\x1b]0;title\x07 \x9b2Kend\u202e"
+    assert clean_text(text) == "ared  forged,100 end "  # each control character a space
+    assert clean_text(text, newlines=True) == "ared\nforged,100 end "
+
+
+def test_a_reply_trickled_byte_by_byte_is_cut_off_at_the_deadline():
+    ours, theirs = socket.socketpair()
+    stop = threading.Event()
+
+    def trickle():
+        for byte in (100).to_bytes(8, "big") + b" " * 100:
+            if stop.wait(0.2):
+                return
+            theirs.send(bytes([byte]))
+
+    thread = threading.Thread(target=trickle)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(socket.timeout):
+            wire.recv(ours, deadline=started + 1.0)
+        assert 0.9 < time.monotonic() - started < 1.5
+    finally:
+        stop.set()
+        thread.join()
+        ours.close()
+        theirs.close()
+
+
+DETACHES = '''
+import os, time
+
+
+def global_norm(grads):
+    """Starts a detached grandchild (new session, double fork) that outlives the call; returns its pid."""
+    read, write = os.pipe()
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            os.write(write, str(os.getpid()).encode())
+            time.sleep(60)
+        os._exit(0)
+    os.close(write)
+    return float(os.read(read, 32))
+'''
+
+
+def test_what_a_worker_leaves_running_is_killed_even_without_root(tmp_path, monkeypatch):
+    # uid None: the path taken when grading as a normal user, where no uid can be swept.
+    monkeypatch.syspath_prepend(str(paths.SUPPORT))  # checking and procedures, as a lane has them
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "clipping.py").write_text(DETACHES)
+    zygote = sandbox.Zygote(paths.SUPPORT)
+    try:
+        backend = sandbox.SandboxBackend(zygote, folder, uid=None)
+        backend.start_question("clipping")
+        outputs, _ = backend.run("global_norm", {"grads.a": np.ones(2)}, {"container": "dict"})
+        pid = int(outputs["norm"])
+        for _ in range(50):  # the kill is done before the call returns; a zombie would show as Z
+            if not os.path.exists(f"/proc/{pid}"):
+                break
+            time.sleep(0.02)
+        assert not os.path.exists(f"/proc/{pid}"), open(f"/proc/{pid}/status").read()[:200]
+    finally:
+        zygote.close()

@@ -17,15 +17,40 @@ GRADED_FILES = ("recurrence.py", "bptt.py", "clipping.py", "lstm.py", "gradient_
 IGNORED = "ignored_by_grader"
 
 
+MAX_DEPTH = 32  # folders below the top that are searched
+
+
 def _candidates(root):
-    """Folders below ``root`` holding graded files, with how many each holds."""
+    """Folders below ``root`` holding graded files, with how many each holds.
+
+    Walked with an explicit stack, ``MAX_DEPTH`` folders down at most, links not followed
+    (``os.walk`` recurses, and raises RecursionError about 1,000 folders down in Python 3.11).
+    """
     found = {}
-    for folder, subfolders, files in os.walk(root):
-        subfolders[:] = [d for d in subfolders if d not in (IGNORED, "__MACOSX") and not d.startswith(".")]
-        count = sum(name in GRADED_FILES for name in files)
-        if count and os.path.abspath(folder) != os.path.abspath(root):
+    stack = [(root, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        with os.scandir(folder) as entries:
+            entries = list(entries)
+        count = sum(e.name in GRADED_FILES and e.is_file(follow_symlinks=False) for e in entries)
+        if count and depth:
             found[folder] = count
+        if depth < MAX_DEPTH:
+            stack.extend((e.path, depth + 1) for e in entries
+                         if e.is_dir(follow_symlinks=False) and e.name not in (IGNORED, "__MACOSX")
+                         and not e.name.startswith("."))
     return found
+
+
+def _set_aside(root, name):
+    """Move ``root/name`` into ``ignored_by_grader/`` under a free name; where it went."""
+    os.makedirs(os.path.join(root, IGNORED), exist_ok=True)
+    destination, number = os.path.join(root, IGNORED, name), 1
+    while os.path.lexists(destination):
+        number += 1
+        destination = os.path.join(root, IGNORED, f"{name}-{number}")
+    os.rename(os.path.join(root, name), destination)
+    return destination
 
 
 def normalize(root, move_notebooks=False):
@@ -34,12 +59,21 @@ def normalize(root, move_notebooks=False):
     if not any(os.path.isfile(os.path.join(root, name)) for name in GRADED_FILES):
         found = _candidates(root)
         if found:
-            best = max(found, key=lambda folder: (found[folder], -folder.count(os.sep)))
+            best = max(sorted(found), key=lambda folder: (found[folder], -folder.count(os.sep)))
+            shown = os.path.relpath(best, root)
+            for name in GRADED_FILES:
+                # a folder (or anything but a file) holding a graded file's name, e.g. recurrence.py/
+                # holding the five files: set aside, so that the file can take its place
+                here = os.path.join(root, name)
+                if os.path.lexists(here) and not os.path.isfile(here):
+                    moved = _set_aside(root, name)
+                    if best == here or best.startswith(here + os.sep):
+                        best = moved + best[len(here):]
             for name in GRADED_FILES:
                 source = os.path.join(best, name)
-                if os.path.isfile(source):
+                if os.path.isfile(source) and not os.path.islink(source):
                     shutil.copyfile(source, os.path.join(root, name))
-            done.append(f"graded files taken from the folder {os.path.relpath(best, root)}/")
+            done.append(f"graded files taken from the folder {shown}/")
     if move_notebooks:
         for name in sorted(os.listdir(root)):
             if name.endswith(".ipynb"):
