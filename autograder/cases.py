@@ -6,6 +6,8 @@ with the student release) and how to draw its inputs from a seeded generator.
 Expected outputs are never written here: ``fixtures.py`` computes them by
 running the reference solutions through the same procedures.
 """
+import hashlib
+
 import numpy as np
 
 # The lecture's matrices (inputs of the demo, from the lecture text).
@@ -123,6 +125,9 @@ CASES = {
     "clip_by_global_norm/zero": ("clip_by_global_norm", False, lambda r: _tiny_grads(r, 0.0)),
     "clip_by_global_norm/none": ("clip_by_global_norm", False, lambda r: {"max_norm": 1.0}),
     "global_norm/none": ("global_norm", False, lambda r: {}),
+    "global_norm/list": ("global_norm", False, lambda r: _grads(r, 1.5)),
+    "clip_by_global_norm/list": ("clip_by_global_norm", False, lambda r: {**_grads(r, 3.0), "max_norm": 1.5}),
+    "clip_by_global_norm/flagged": ("clip_by_global_norm", False, lambda r: {**_grads(r, 2.0), "max_norm": 1.0}),
     "clip_by_value/mixed": ("clip_by_value", False, lambda r: {**_grads(r, 2.0), "clip_value": 0.5}),
     "clip_by_value/none": ("clip_by_value", False, lambda r: {"clip_value": 0.5}),
     # lstm
@@ -143,7 +148,19 @@ CASES = {
 }
 
 
+def seed_of(name):
+    """The seed of case ``name``'s generator.
+
+    A hidden case's seed is the SHA-256 of its whole name: no two cases share
+    one, and none can be derived from a public case's. The public cases keep
+    their first seeds (the first 4 bytes of the name, so every ``rnn_*`` case
+    shares one), which keeps the released fixtures unchanged.
+    """
+    if CASES[name][1]:
+        return int.from_bytes(name.encode(), "little") % 2**32
+    return int.from_bytes(hashlib.sha256(("hidden case " + name).encode()).digest(), "big")
+
+
 def inputs_of(name):
-    """The inputs of case ``name``, drawn from a generator seeded by the name itself."""
-    seed = int.from_bytes(name.encode(), "little") % 2**32
-    return CASES[name][2](np.random.default_rng(seed))
+    """The inputs of case ``name``, drawn from a generator seeded by the name (``seed_of``)."""
+    return CASES[name][2](np.random.default_rng(seed_of(name)))

@@ -35,17 +35,115 @@ def write_submission(entry, target):
     """Write the solutions, changed as ``entry`` says, into the folder ``target``."""
     folder = Path(target) / entry.get("folder", "")
     folder.mkdir(parents=True, exist_ok=True)
-    texts = {name: (paths.SOLUTIONS / name).read_text() for name in paths.SUBMITTED_FILES}
+    stubs = set(entry.get("stubs", []))
+    texts = {name: ((paths.RELEASE if name in stubs else paths.SOLUTIONS) / name).read_text()
+             for name in paths.SUBMITTED_FILES}
     changes = ([entry] if "find" in entry else []) + entry.get("also", [])
     for change in changes:
         texts[change["file"]] = _replace_once(texts[change["file"]], change["find"], change["replace"], change["file"])
     if "inject" in entry:
         texts[entry["file"]] = _replace_once(texts[entry["file"]], IMPORT_LINE, IMPORT_LINE + entry["inject"], entry["file"])
+    if entry.get("lookup_table"):
+        for name in stubs:
+            texts[name] += lookup_table_code(name)
     if entry.get("missing"):
         del texts[entry["file"]]
     for name, text in texts.items():
         (folder / name).write_text(text)
     return Path(target)
+
+
+# What ``lookup_table = true`` appends to each stub file: the public cases' inputs and expected outputs,
+# copied from the released fixtures.npz, and wrappers answering from them when the inputs are a public
+# case's (else the function below, e.g. one returning zeros).
+LOOKUP_WRAPPERS = {
+    "recurrence.py": {"rnn_step": ("x h_prev Wx Wh b", "h", None), "rnn_forward": ("X h0 Wx Wh b", "Hs", "forward"),
+                      "iterate_map": ("W h0 steps", "states", None)},
+    "bptt.py": {"jacobian_power_norms": ("W v steps", "norms", None), "rnn_backward": ("X h0 Wx Wh b", "", "backward")},
+    "clipping.py": {"global_norm": ("", "norm", "grads"), "clip_by_global_norm": ("max_norm", "total_norm", "clip")},
+    "lstm.py": {"lstm_step_forward": ("x h_prev c_prev Wx Wh b", "h c", "forward"),
+                "lstm_step_backward": ("x h_prev c_prev Wx Wh b", "dx dh_prev dc_prev dWx dWh db", "step_backward"),
+                "lstm_forward": ("X h0 c0 Wx Wh b", "Hs", "forward"),
+                "lstm_backward": ("X h0 c0 Wx Wh b", "", "backward")},
+}
+
+LOOKUP_CODE = """
+
+# ---- answers copied from the public fixtures: right on the public cases only
+_STORED = {{key: np.frombuffer(raw, dtype=dtype).reshape(shape) for key, (dtype, shape, raw) in {data}.items()}}
+_CASES = {{}}
+for _key, _value in _STORED.items():
+    _case, _, _rest = _key.partition("/in/") if "/in/" in _key else _key.partition("/out/")
+    _CASES.setdefault(_case, ({{}}, {{}}))[0 if "/in/" in _key else 1][_rest] = _value
+
+
+def _same(a, b):
+    return np.shape(a) == np.shape(b) and np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+
+
+def _find(given):
+    for inputs, outputs in _CASES.values():
+        if all(k in inputs and _same(inputs[k], v) for k, v in given.items()):
+            return outputs
+    return None
+
+
+def _answering(function, names, outs, how):
+    names, outs = names.split(), outs.split()
+
+    def answered(*args, **kwargs):
+        result = function(*args, **kwargs)
+        if how in ("grads", "clip"):
+            grads = args[0] if args else kwargs["grads"]
+            arrays = list(grads.values()) if isinstance(grads, dict) else list(grads)
+            for inputs, outputs in _CASES.values():
+                stored = [v for k, v in inputs.items() if k.startswith("grads.")]
+                if len(stored) == len(arrays) and stored and all(_same(a, b) for a, b in zip(arrays, stored)) and (
+                        how == "grads" or _same(inputs.get("max_norm"), args[1] if len(args) > 1 else kwargs["max_norm"])):
+                    clipped = [v for k, v in outputs.items() if k.startswith("clipped.")]
+                    if how == "grads" and "norm" in outputs:
+                        return float(outputs["norm"])
+                    if how == "clip" and clipped:
+                        back = dict(zip(grads, clipped)) if isinstance(grads, dict) else type(grads)(clipped)
+                        return back, float(outputs["total_norm"])
+            return result
+        if how == "backward":
+            dHs, cache = args
+            outputs = _find({{**dict(zip(names, cache)), "dHs": dHs}})
+            if outputs is None or "dX" not in outputs:
+                return result
+            return {{k[1:]: outputs[k] for k in outputs if k.startswith("d") and k != "dh_norms"}}, outputs["dh_norms"]
+        if how == "step_backward":
+            dh, dc, cache = args
+            outputs = _find({{**dict(zip(names, cache)), "dh": dh, "dc": dc}})
+            if outputs is None or not all(o in outputs for o in outs):
+                return result
+            return tuple(outputs[o] for o in outs)
+        bound = dict(zip(names, args), **kwargs)
+        outputs = _find({{k: v for k, v in bound.items() if k in names}})
+        if outputs is None or not all(o in outputs for o in outs):
+            return result
+        answer = tuple(outputs[o] for o in outs)
+        if how == "forward":
+            return (*answer, result[-1])
+        return answer[0]
+
+    return answered
+
+"""
+
+
+def lookup_table_code(name):
+    """The code ``lookup_table = true`` appends to the stub file ``name``."""
+    import numpy as np
+
+    with np.load(paths.RELEASE / "fixtures.npz") as data:
+        stored = {key: (data[key].dtype.str, data[key].shape, data[key].tobytes()) for key in data.files
+                  if "/variant_" not in key and data[key].dtype.kind in "fiub"}
+    code = LOOKUP_CODE.format(data=repr(stored))
+    for function, (names, outs, how) in LOOKUP_WRAPPERS[name].items():
+        code += f"{function} = _answering({function}, {names!r}, {outs!r}, {how!r})\n"
+    return code
 
 
 def files(entry):

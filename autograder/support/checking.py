@@ -251,17 +251,22 @@ def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
         )
 
 
-def expect_inputs_unchanged(case):
-    """Run a case and fail if the student's code modified any input array in place."""
+def expect_inputs_unchanged(case, hint="", **options):
+    """Run a case and fail if the student's code modified any input array in place, or if its
+    outputs are wrong: leaving the inputs alone earns nothing by itself (a function returning
+    zeros does too), only together with the right answer."""
     kind = case.split("/")[0]
     inputs, expected = fixture(case)
-    _, mutated = run(kind, _with_replay(kind, inputs, expected))
+    _, mutated = run(kind, _with_replay(kind, inputs, expected), **options)
     if mutated:
         raise CheckFailed(
             f"{kind} modified its input(s) {', '.join(mutated)} in place.\n"
             f"Hint: build new arrays (x = x * 2, not x *= 2; copy before writing into an array "
             f"you were given): the caller's arrays must come back unchanged."
         )
+    expect_case(case, hint=hint or "This check pays for inputs left unchanged by a call that returns the "
+                "right outputs: make the outputs right first (the other checks of this function say how).",
+                **options)
 
 
 def expect_value_error(case, function_name, argument):
@@ -279,8 +284,12 @@ def expect_value_error(case, function_name, argument):
         )
 
 
-def expect_finite_difference_gradients(case, forward, tolerance=1e-5):
-    """The student's backward pass agrees with centred differences of their own forward pass (on a sample of entries)."""
+def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_must_be_right=False):
+    """The student's backward pass agrees with centred differences of their own forward pass (on a sample of entries).
+
+    With ``forward_must_be_right``, the forward pass must also return the expected states: a forward and
+    a backward that both return zeros agree perfectly, and earn nothing.
+    """
     from gradcheck import rel_error
 
     kind = case.split("/")[0]
@@ -318,6 +327,13 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5):
                 f"  your gradient:      {describe(sampled)}\n"
                 f"Hint: {hint}"
             )
+    if forward_must_be_right and mismatch(got.get("analytic.Hs"), expected["Hs"]):
+        raise CheckFailed(
+            f"{kind}: your gradients agree with finite differences of your {forward}, but it does not return "
+            f"the expected states: {mismatch(got.get('analytic.Hs'), expected['Hs'])}.\n"
+            f"Hint: this check pays for a backward pass that is the derivative of a right {forward}: make "
+            f"{forward} right first (its own check says how)."
+        )
     if mutated:
         raise CheckFailed(
             f"{kind}: your gradients agree with finite differences, but your code modified its input(s) "
@@ -348,6 +364,18 @@ def _own_line(lecture_line, own):
 
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def _computed_from_the_matrix(lecture_line, own, own_perturbed):
+    """Whether the student's function behind a line answers differently when its matrix is scaled.
+
+    A line that differs from the lecture's earns its points only when it shows what the student's
+    functions compute (a bug there costs its own question) and they compute it from the matrix:
+    a function returning zeros, or anything else that ignores W, prints a faithful line that pays nothing.
+    """
+    key = "state" if lecture_line.startswith("Hidden state after 20 steps:") else _NORM_LINE.match(lecture_line).group(2)
+    a, b = own.get(key), own_perturbed.get(key)
+    return a is not None and b is not None and not (a.shape == b.shape and np.array_equal(a, b, equal_nan=True))
 
 
 def _printed_values(lecture_line, own):
@@ -403,7 +431,7 @@ def expect_printed_lines(first, last, hint):
     inputs, expected = fixture("printed_norms/lecture")
     lecture = [str(line) for line in expected["lines"]]
     printed = run("run_script", {})[0]["lines"]
-    own = None
+    own = own_perturbed = None
     problems, found, unexplained = [], [], False
     for index in range(first - 1, last):
         want = lecture[index]
@@ -413,7 +441,9 @@ def expect_printed_lines(first, last, hint):
         if got is not None:
             own = own or run("lecture_values", inputs)[0]
             if got == _own_line(want, own):
-                continue
+                own_perturbed = own_perturbed or run("lecture_values", inputs, perturbed=True)[0]
+                if _computed_from_the_matrix(want, own, own_perturbed):
+                    continue
         shown = f"nothing (the output has only {len(printed)} lines)" if got is None else repr(got[:200])
         problems.append(f"  line {index + 1}: expected {want!r}\n           printed  {shown}")
         diagnosis = _printed_line_mistake(got, want, index, len(printed))
@@ -494,6 +524,18 @@ def expect_backward_repeatable(case, forward, hint=""):
     replay = {"Hs": expected["Hs"]} if forward == "rnn_forward" else {}  # see procedures.replayed_rnn_step
     got, _ = run("backward_twice", {**inputs, **replay}, forward=forward)
     changed = got["cache_changed"]
+    # Only a backward that is right pays: identical wrong (or zero) gradients twice earn nothing.
+    compared = {name: value for name, value in expected.items()
+                if not name.startswith("variant_") and "first." + name in got}
+    wrong = [name for name, value in compared.items() if mismatch(got["first." + name], value)]
+    if wrong:
+        name = wrong[0]
+        raise _failure(
+            f"{backward} (first of two calls on the same cache), output {name}"
+            f"{' (also wrong: ' + ', '.join(wrong[1:]) + ')' if len(wrong) > 1 else ''}\n  ({_inputs_line(inputs)})",
+            mismatch(got["first." + name], compared[name]), got["first." + name], compared[name],
+            ["This check pays for a backward pass that can be called twice and gives the right gradients: "
+             "make them right first (the other checks of this function say how)."])
     if got["second_failure"]:
         problem = f"the second call failed: {got['second_failure']}"
     else:
