@@ -5,8 +5,10 @@ correct alternative implementations (which must keep full marks),
 ``hostile/library.toml`` hostile or broken submissions. An entry changes the solutions by one or more
 of: ``find``/``replace`` in ``file`` (the text must occur exactly once),
 ``also`` (more such replacements), ``inject`` (code run at import, put after
-``import numpy as np``), ``missing`` (leave ``file`` out) and ``folder`` (put
-every file in that sub-folder).
+``import numpy as np``), ``missing`` (leave ``file`` out), ``folder`` (put
+every file in that sub-folder), ``stubs`` (these files start from the release's
+stubs, not the solutions) and ``lookup_table`` (the stubs answer the public
+cases from a copy of the public fixtures).
 """
 import tomllib
 from pathlib import Path

@@ -193,7 +193,9 @@ def test_nothing_forges_a_result_even_later(graded):
     assert report["score"] == 100 and float(rows["forges_results_later"]["total"]) == 100
     for path in out.rglob("*"):
         if path.is_file():
-            assert FORGED_SCORE not in path.read_text(errors="replace") or path.name == "feedback.txt"
+            # the forged score as a number of its own, not digits inside a reference value such as 0.00999683
+            forged = re.search(rf"(?<![\d.]){FORGED_SCORE}(?![\d.])", path.read_text(errors="replace"))
+            assert not forged or path.name == "feedback.txt"
 
 
 @pytest.mark.skipif(not sandbox.is_root(), reason="privilege dropping needs root")

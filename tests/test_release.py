@@ -192,3 +192,35 @@ def test_pytest_in_the_assignment_folder_runs_the_public_checks(files_from, tmp_
         assert f"{public_cases} failed" in run.stdout
         assert "rnn_step is not implemented yet (it raised NotImplementedError)." in run.stdout
         assert "Traceback" not in run.stdout
+
+
+def test_hidden_cases_have_seeds_and_inputs_of_their_own():
+    """No hidden case's inputs can be derived from, or answered with, a public case's."""
+    from autograder.cases import inputs_of, seed_of
+
+    public = [name for name, (_, is_public, _) in CASES.items() if is_public]
+    hidden = [name for name in CASES if name not in public]
+    seeds = [seed_of(name) for name in hidden]
+    assert len(set(seeds)) == len(seeds) and not set(seeds) & {seed_of(name) for name in public}
+    def drawn(value):  # an array drawn from the generator, not a constant such as np.ones(2)
+        return np.size(value) > 1 and not np.all(np.asarray(value) == np.asarray(value).flat[0])
+
+    public_arrays = [np.asarray(v) for name in public for v in inputs_of(name).values() if drawn(v)]
+    for name in hidden:
+        for key, value in inputs_of(name).items():
+            if not drawn(value):
+                continue
+            if np.size(value) > 1:
+                assert not any(np.shape(value) == a.shape and np.array_equal(value, a) for a in public_arrays), (name, key)
+            # no array is a multiple of a public one either (as clip_by_value/mixed was of a public case, 2/3)
+            for a in public_arrays:
+                if np.shape(value) == a.shape and np.all(a != 0):
+                    ratio = np.asarray(value) / a
+                    assert not np.allclose(ratio, ratio.flat[0]), (name, key)
+
+
+def test_no_hidden_check_reads_a_public_case():
+    public = {name for name, (_, is_public, _) in CASES.items() if is_public}
+    for path, node, source in release.hidden_test_functions():
+        read = {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        assert not read & public, (path.name, node.name, sorted(read & public))

@@ -69,7 +69,7 @@ def test_bptt_empty_sequence_and_zero_steps():
         "np.concatenate([h0[None], Hs])[:-1] has T rows for every T, [h0[None], Hs[:-1]] has 1 at T = 0.")
     # Zeros are the right answer at T = 0 and steps = 0: the point needs right answers elsewhere too.
     expect_case("jacobian_power_norms/nonsymmetric", hint=NORMS_HINT, rtol=1e-9)
-    expect_case("rnn_backward/one_step", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
+    expect_case("rnn_backward/long", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
 
 
 @test_case(name="rnn_backward_twice_on_the_same_cache", points=1, hidden=True)

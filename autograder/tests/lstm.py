@@ -83,8 +83,8 @@ def test_lstm_empty_sequence():
             "not from the first step's cache.")
     expect_edge_case("lstm_forward/empty", hint=hint)
     expect_edge_case("lstm_backward/empty", hint=hint)
-    # Zeros are the right answer at T = 0: the point needs a right answer at T = 1 too.
-    expect_case("lstm_backward/one_step", hint=BACKWARD_HINT)
+    # Zeros are the right answer at T = 0: the point needs a right answer on a long sequence too.
+    expect_case("lstm_backward/long", hint=BACKWARD_HINT)
 
 
 @test_case(name="lstm_backward_twice_on_the_same_cache", points=1, hidden=True)

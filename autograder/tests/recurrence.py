@@ -53,10 +53,10 @@ def test_recurrence_does_not_modify_inputs():
 def test_recurrence_rejects_bad_shapes():
     # The errors pay only with the right outputs of the same functions (a stub keeping the provided
     # check_shapes call raises them too), on hidden cases.
-    expect_value_error("rnn_forward/one_step", "rnn_forward", "Wh")
-    expect_value_error("rnn_forward/one_step", "rnn_forward", "h0")
+    expect_value_error("rnn_forward/long", "rnn_forward", "Wh")
+    expect_value_error("rnn_forward/long", "rnn_forward", "h0")
     expect_value_error("rnn_step/wide", "rnn_step", "x")
-    expect_case("rnn_forward/one_step", hint=LOOP_HINT)
+    expect_case("rnn_forward/long", hint=LOOP_HINT)
     expect_case("rnn_step/wide", hint=STEP_HINT)
 
 
@@ -64,5 +64,5 @@ def test_recurrence_rejects_bad_shapes():
 def test_rnn_forward_empty_sequence():
     expect_edge_case("rnn_forward/empty", hint="T may be 0: an empty X (0, N, D) gives Hs of shape (0, N, H), "
                 "with no step run (np.stack needs at least one array; np.empty((T, N, H)) does not).")
-    # Zeros are the right answer at T = 0: the point needs a right answer at T = 1 too.
-    expect_case("rnn_forward/one_step", hint=LOOP_HINT)
+    # Zeros are the right answer at T = 0: the point needs a right answer on a long sequence too.
+    expect_case("rnn_forward/long", hint=LOOP_HINT)
