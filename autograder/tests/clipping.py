@@ -11,11 +11,6 @@ GLOBAL_HINT = ("As the docstring says: total_norm = global_norm(grads), and ever
                "coef = max_norm / (total_norm + eps) when coef < 1.")
 
 
-FLAGGED_HINT = ("With error_if_nonfinite=True and finite gradients, clip as usual: raise only when the total norm "
-                "is nan or inf (np.isfinite(total_norm); the arrays may have different shapes, so not "
-                "np.isfinite(list of arrays)).")
-
-
 @test_case(name="global_norm_of_a_dict", points=2, hidden=False)
 def test_global_norm_of_a_dict():
     expect_case("global_norm/dict", hint="sqrt of the sum of squares of every entry of every array.")
@@ -70,7 +65,9 @@ def test_nonfinite_norm_raises_when_asked():
             "Hint: check np.isfinite(total_norm) before scaling when error_if_nonfinite is set."
         )
     # Raising pays only from a function that clips right when it does not raise.
-    expect_edge_case("clip_by_global_norm/flagged", error_if_nonfinite=True, hint=FLAGGED_HINT)
+    expect_edge_case("clip_by_global_norm/flagged", error_if_nonfinite=True, hint=(
+        "With error_if_nonfinite=True and finite gradients, clip as usual: raise only when the total norm is nan "
+        "or inf (np.isfinite(total_norm); the arrays may have different shapes, so not np.isfinite(list of arrays))."))
 
 
 @test_case(name="nonfinite_norm_without_error", points=1, hidden=True)
@@ -138,4 +135,6 @@ def test_clipping_no_gradients():
 
 @test_case(name="error_if_nonfinite_with_finite_gradients", points=1, hidden=True)
 def test_error_if_nonfinite_with_finite_gradients():
-    expect_edge_case("clip_by_global_norm/mixed", error_if_nonfinite=True, hint=FLAGGED_HINT)
+    expect_edge_case("clip_by_global_norm/mixed", error_if_nonfinite=True, hint=(
+        "With error_if_nonfinite=True and finite gradients, clip as usual: raise only when the total norm is nan "
+        "or inf (np.isfinite(total_norm); the arrays may have different shapes, so not np.isfinite(list of arrays))."))

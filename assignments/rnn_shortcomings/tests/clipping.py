@@ -11,11 +11,6 @@ GLOBAL_HINT = ("As the docstring says: total_norm = global_norm(grads), and ever
                "coef = max_norm / (total_norm + eps) when coef < 1.")
 
 
-FLAGGED_HINT = ("With error_if_nonfinite=True and finite gradients, clip as usual: raise only when the total norm "
-                "is nan or inf (np.isfinite(total_norm); the arrays may have different shapes, so not "
-                "np.isfinite(list of arrays)).")
-
-
 @test_case(name="global_norm_of_a_dict", points=2, hidden=False)
 def test_global_norm_of_a_dict():
     expect_case("global_norm/dict", hint="sqrt of the sum of squares of every entry of every array.")
