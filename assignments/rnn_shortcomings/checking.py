@@ -106,12 +106,11 @@ def fixture(case):
 def mismatch(got, expected, rtol=1e-6, atol=None):
     """Why ``got`` is not close to ``expected`` (a real array or number of the same shape), or None.
 
-    ``atol`` defaults to 1e-9 times the largest expected magnitude, so arrays
-    of tiny values are still compared relative to their own scale.
+    ``atol`` defaults to ``procedures.default_atol(expected)``.
     """
     expected = np.asarray(expected, dtype=np.float64)
     if atol is None:
-        atol = 1e-9 * max(float(np.max(np.abs(expected), initial=0.0)), 1e-300)
+        atol = procedures.default_atol(expected)
     is_number = isinstance(got, (float, int, np.floating, np.integer)) and not isinstance(got, bool)
     if isinstance(got, Described) or not (isinstance(got, np.ndarray) or (is_number and expected.ndim == 0)):
         return "it is not a numpy array" if expected.ndim else "it is not a number"

@@ -238,12 +238,17 @@ def replayed_rnn_step(table, by_input_alone=False):
         recurrence.rnn_step = original
 
 
-def _close(got, want):
+def default_atol(expected):
+    """The checks' absolute tolerance: 1e-9 of the largest expected magnitude, so arrays
+    of tiny values are still compared relative to their own scale."""
+    return 1e-9 * max(float(np.max(np.abs(expected), initial=0.0)), 1e-300)
+
+
+def _close(got, want, rtol=1e-6):
     """Whether ``got`` is an array equal to ``want`` within the checks' tolerance (checking.mismatch)."""
     if not isinstance(got, np.ndarray) or got.shape != want.shape or got.dtype.kind not in "fiu":
         return False
-    atol = 1e-9 * max(float(np.max(np.abs(want), initial=0.0)), 1e-300)
-    return bool(np.all(np.abs(got - want) <= atol + 1e-6 * np.abs(want)))
+    return bool(np.all(np.abs(got - want) <= default_atol(want) + rtol * np.abs(want)))
 
 
 def rnn_backward(X, h0, Wx, Wh, b, dHs, Hs=None, forward_optional=False):
