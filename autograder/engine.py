@@ -25,13 +25,6 @@ from autograder.results import Outcome
 MAX_UNPACKED_BYTES = 50 * 2**20  # bytes actually written, all files together
 MAX_ENTRIES = 2_000  # files and folders
 MAX_DEPTH = 32  # folders inside folders
-ISOLATION_WARNING = (
-    "not running as root: student code runs as your own user, so while its calls run it can read "
-    "and change your files (solutions, hidden tests, --out) and reach beyond the grader's processes "
-    "(a crontab entry, say). "
-    "Grade as root (e.g. in a container) for full isolation."
-)
-
 
 class UnreadableSubmission(ValueError):
     """A submission this grader refuses to read, with a message for the student."""
@@ -146,14 +139,6 @@ def _unpack_zip(submission, target, budget):
                                            f"({error})") from None
 
 
-def hidden_paths(autograder_dir):
-    """What a worker must not see: the unpacked autograder and this repository's secrets."""
-    repo = paths.ROOT
-    inside_repo = Path(sys.prefix).resolve().is_relative_to(repo)  # a virtualenv inside the checkout
-    secrets_in_repo = [repo / n for n in ("solutions", "autograder", "dist", "tests", ".git")] if inside_repo else [repo]
-    return [p for p in [Path(autograder_dir), *secrets_in_repo] if p.is_dir()]
-
-
 def _otter_test_files():
     """Otter's ``otter.test_files``, without running ``otter/__init__.py``.
 
@@ -192,15 +177,19 @@ class Lane:
         self.provided = [files / name for name in paths.PROVIDED_FILES + ("procedures.py",)]
         self.workspace = Path(tempfile.mkdtemp(prefix="rnn-grading-"))
         os.chmod(self.workspace, 0o711)  # workers may enter their own folder, not list the others
-        self.zygote = sandbox.Zygote(files, hide=hidden_paths(self.autograder_dir) if sandbox.is_root() else ())
+        self.zygote = sandbox.Zygote(files)
 
     def close(self):
         self.zygote.close()
         shutil.rmtree(self.workspace, ignore_errors=True)
 
     def _sandbox_folder(self, files_dir):
-        """A root-owned, read-only copy of the graded files plus the trusted provided modules."""
-        folder = self.workspace / secrets.token_hex(8)
+        """A copy of the graded files plus the trusted provided modules (read-only to the
+        submission, owned by the grader), and an empty folder to mount its root file system on."""
+        place = self.workspace / secrets.token_hex(8)
+        place.mkdir(mode=0o755)
+        (place / "root").mkdir(mode=0o755)
+        folder = place / "files"
         folder.mkdir(mode=0o755)
         for name in paths.SUBMITTED_FILES:
             if (files_dir / name).is_file():
@@ -209,15 +198,21 @@ class Lane:
             shutil.copyfile(path, folder / path.name)
         for path in folder.iterdir():
             os.chmod(path, 0o644)
-        return folder
+        return place
 
     def grade_folder(self, name, files_dir, uid):
         """Grade the graded files found at the top of ``files_dir``."""
         outcome = Outcome(name)
         if not self.zygote.alive():  # killed from outside: start another rather than fail every submission
-            self.zygote = sandbox.Zygote(self.zygote.support_dir, self.zygote.hide)
-        folder = self._sandbox_folder(Path(files_dir))
-        backend = sandbox.SandboxBackend(self.zygote, folder, uid if sandbox.is_root() else None)
+            self.zygote = sandbox.Zygote(self.zygote.support_dir)
+        place = self._sandbox_folder(Path(files_dir))
+        try:
+            box = self.zygote.open(place / "files", place / "root", uid)
+        except sandbox.SandboxError as error:
+            shutil.rmtree(place, ignore_errors=True)
+            return Outcome(name, status="error", message=f"the grader failed: {error}")
+        outcome.sandbox_note = sandbox.describe_missing(box.missing)
+        backend = sandbox.SandboxBackend(box)
         self.checking.BACKEND = backend
         try:
             backend.preflight(name[:-3] for name in paths.SUBMITTED_FILES if name != "gradient_norms.py")
@@ -235,8 +230,10 @@ class Lane:
                 outcome.scores[question] = score
         finally:
             self.checking.BACKEND = self.checking.LocalBackend()
-            sandbox.kill_uid(backend.uid)
-            shutil.rmtree(folder, ignore_errors=True)
+            box.close()
+            if sandbox.is_root():
+                sandbox.kill_uid(uid)  # without namespaces, what escaped the sandbox's own sweep
+            shutil.rmtree(place, ignore_errors=True)
         if backend.timed_out:
             outcome.status = "timeout"
         return outcome
@@ -262,7 +259,8 @@ class Lane:
                 outcome = self.grade_folder(name, unpacked, uid)
             except Exception as error:  # a bug of the grader's own: report it, keep going
                 return Outcome(name, status="error", message=f"the grader failed: {type(error).__name__}: {error}")
-        outcome.message = "; ".join(notes + ([f"missing: {', '.join(missing)}"] if missing else []))
+        outcome.message = "; ".join(notes + ([f"missing: {', '.join(missing)}"] if missing else [])
+                                    + ([outcome.sandbox_note] if outcome.sandbox_note else []))
         return outcome
 
 

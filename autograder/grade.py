@@ -29,7 +29,6 @@ from pathlib import Path
 from tqdm import tqdm
 
 from autograder import paths, results, sandbox
-from autograder.engine import ISOLATION_WARNING
 
 _LANE = None
 
@@ -141,12 +140,10 @@ def grade(submissions, out_dir, autograder_zip=paths.DIST / "autograder.zip", jo
     out_dir = prepare_out_dir(out_dir)
     names = submission_names(submissions)
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(submissions)))
-    if not sandbox.is_root() and progress:
-        print(f"warning: {ISOLATION_WARNING}", file=sys.stderr)
     uid_base = sandbox.fresh_uid_base(len(submissions))
     work = [(os.path.abspath(s), n, uid_base + i) for i, (s, n) in enumerate(zip(submissions, names))]
     private = Path(tempfile.mkdtemp(prefix="autograder-"))
-    outcomes = {}
+    outcomes, warned = {}, set()
     with OutFolder(out_dir) as out:
         try:
             autograder_dir = unpack_autograder(autograder_zip, private)
@@ -161,6 +158,9 @@ def grade(submissions, out_dir, autograder_zip=paths.DIST / "autograder.zip", jo
                         break
                     for outcome in _grade_in_pool(left, autograder_dir, attempt_jobs):
                         outcomes[outcome.name] = outcome
+                        if outcome.sandbox_note and outcome.sandbox_note not in warned:
+                            warned.add(outcome.sandbox_note)  # said once per run, and in each row's message
+                            tqdm.write(f"warning: {outcome.name}: {outcome.sandbox_note}", file=sys.stderr)
                         _write_submission_files(out, outcome, points)  # as they come: a run cut short keeps them
                         bar.update()
             for _, name, _ in work:

@@ -48,7 +48,7 @@ if __name__ == "__main__":
     main(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
 '''
 # The grading engine, shipped inside the zip for Gradescope's run_otter.py.
-ENGINE_MODULES = ("__init__.py", "paths.py", "wire.py", "zygote.py", "sandbox.py", "engine.py",
+ENGINE_MODULES = ("__init__.py", "paths.py", "wire.py", "confine.py", "zygote.py", "sandbox.py", "engine.py",
                   "results.py", "gradescope.py")
 
 

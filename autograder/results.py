@@ -35,6 +35,7 @@ class Outcome:
     scores: dict = field(default_factory=dict)
     cases: list = field(default_factory=list)  # question, name, points, hidden, passed, message
     message: str = ""
+    sandbox_note: str = ""  # the isolation layers its sandbox lacked; also part of the message
 
     @property
     def total(self):

@@ -1,11 +1,12 @@
 """Run the checks' procedures in disposable, locked-down worker processes.
 
-``Zygote`` starts ``autograder.zygote`` and asks it for one worker per call;
-``SandboxBackend`` is what ``checking.BACKEND`` becomes while a submission is
-graded: it sends the inputs as plain data, waits at most ``call_timeout``
-seconds, turns every way a worker can fail (time-out, crash, exit, memory)
-into a message naming the call, and afterwards kills every process left
-running under the submission's uid.
+``Zygote`` starts ``autograder.zygote`` and opens one ``Sandbox`` per
+submission (its own namespaces, cgroup and uid: see ``confine``); the sandbox
+starts one worker per call. ``SandboxBackend`` is what ``checking.BACKEND``
+becomes while a submission is graded: it sends the inputs as plain data,
+waits at most ``call_timeout`` seconds for the whole reply, turns every way a
+worker can fail (time-out, crash, exit, memory) into a message naming the
+call, and has the sandbox kill whatever the call left running.
 """
 import json
 import os
@@ -15,14 +16,17 @@ import subprocess
 import sys
 import time
 
-from autograder import paths, wire
+from autograder import confine, paths, wire
 
 CALL_TIMEOUT_S = 5  # the reference answers any call in milliseconds
 SCRIPT_TIMEOUT_S = 15
 QUESTION_BUDGET_S = 20  # so a whole submission takes at most about 5 x 20 s
-MEMORY_BYTES = 1 << 30
+MEMORY_BYTES = 1 << 30  # address space of each process
+SUBMISSION_MEMORY_BYTES = 1 << 30  # all of a submission's processes together, where a cgroup can be had
 UID_BASE = 100_000  # submissions graded as root get uids from here up, one each (above nobody, 65534)
 UID_BLOCKS = 100_000
+LAYERS = ("namespaces", "landlock", "cgroup")
+WITHOUT_VARIABLE = "AUTOGRADER_SANDBOX_WITHOUT"  # e.g. "namespaces,cgroup": to try the fallbacks
 
 
 def fresh_uid_base(count):
@@ -37,16 +41,35 @@ def is_root():
     return os.geteuid() == 0
 
 
-class Zygote:
-    """The clean process that forks workers; one per grading process."""
+def wanted_layers():
+    """The isolation layers to try: all of them, less those named in $AUTOGRADER_SANDBOX_WITHOUT."""
+    off = {word.strip() for word in os.environ.get(WITHOUT_VARIABLE, "").split(",")}
+    return [layer for layer in LAYERS if layer not in off]
 
-    def __init__(self, support_dir, hide=()):
-        self.support_dir, self.hide = support_dir, [str(p) for p in hide]
+
+def describe_missing(missing):
+    """One line for the gradebook and the console: the layers a submission's sandbox lacked, and why."""
+    if not missing:
+        return ""
+    return "sandbox without " + "; ".join(f"{layer} ({why})" for layer, why in sorted(missing.items()))
+
+
+class SandboxError(Exception):
+    """The sandbox of a submission could not be started or has ended."""
+
+
+class Zygote:
+    """The clean process that starts the submissions' sandboxes; one per grading process."""
+
+    def __init__(self, support_dir):
+        self.support_dir = support_dir
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = paths.env_with_path(paths.ROOT)  # the folder holding the autograder package
+        # Nothing of the grader's environment (a TA's tokens, paths) reaches the zygote, so none
+        # of it is in the memory its workers are forked from.
+        env = {**confine.fixed_environment(home="/nonexistent"), "PYTHONPATH": str(paths.ROOT)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "autograder.zygote", str(theirs.fileno()), str(support_dir)],
-            pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL,
+            pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL, cwd="/",
         )
         theirs.close()
         self.control = ours
@@ -54,20 +77,33 @@ class Zygote:
     def alive(self):
         return self.process.poll() is None
 
-    def spawn(self, folder, uid, cpu_seconds):
-        """A new worker for one call in ``folder``: its pid and the socket to talk to it."""
-        mine, its = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-        request = {"op": "spawn", "folder": str(folder), "uid": uid, "hide": self.hide,
-                   "memory_bytes": MEMORY_BYTES, "cpu_seconds": int(cpu_seconds) + 1}
-        socket.send_fds(self.control, [json.dumps(request).encode()], [its.fileno()])
-        its.close()
-        pid = json.loads(self.control.recv(65536))["pid"]
-        return pid, mine
+    def _ask(self, request, fds=()):
+        try:
+            socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
+            answer = self.control.recv(65536)
+        except OSError as error:
+            raise SandboxError(f"the zygote is gone ({error})") from None
+        if not answer:
+            raise SandboxError("the zygote is gone")
+        return json.loads(answer)
 
-    def reap(self, pid):
-        """Wait for a finished (or killed) worker; its exit code, negative for a signal."""
-        self.control.send(json.dumps({"op": "reap", "pid": pid}).encode())
-        return json.loads(self.control.recv(65536))["exit"]
+    def open(self, folder, root, uid):
+        """A sandbox for one submission whose files are in ``folder``; ``root`` is an empty folder
+        its root file system is mounted on; ``uid`` is its own uid when grading as root."""
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        request = {"op": "open", "folder": str(folder), "root": str(root), "uid": uid if is_root() else None,
+                   "layers": wanted_layers(), "cgroup_memory_bytes": SUBMISSION_MEMORY_BYTES}
+        try:
+            answer = self._ask(request, [theirs.fileno()])
+        finally:
+            theirs.close()
+        if not answer.get("ready"):
+            mine.close()
+            raise SandboxError(f"its sandbox could not be started: {describe_missing(answer.get('missing'))}")
+        return Sandbox(self, mine, answer["keeper"], answer["missing"])
+
+    def close_sandbox(self, keeper):
+        self._ask({"op": "close", "keeper": keeper})
 
     def close(self):
         """Stop the zygote and wait until it has: it may still be importing ``procedures`` from
@@ -78,6 +114,46 @@ class Zygote:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+class Sandbox:
+    """One submission's sandbox as the grader holds it: the channel to the process that starts
+    its workers, and the layers it lacks (``missing``: layer -> why)."""
+
+    def __init__(self, zygote, channel, keeper, missing):
+        self.zygote, self.channel, self.keeper, self.missing = zygote, channel, keeper, missing
+
+    def _ask(self, request, fds=()):
+        try:
+            socket.send_fds(self.channel, [json.dumps(request).encode()], list(fds))
+            answer = self.channel.recv(65536)
+        except OSError as error:
+            raise SandboxError(f"the sandbox of this submission has ended ({error}); over its memory limit?") from None
+        if not answer:
+            raise SandboxError("the sandbox of this submission has ended; over its memory or process limit?")
+        return json.loads(answer)
+
+    def spawn(self, cpu_seconds):
+        """A new worker for one call: its pid (as the sandbox numbers it) and the socket to talk to it."""
+        mine, its = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            answer = self._ask({"op": "spawn", "memory_bytes": MEMORY_BYTES, "cpu_seconds": int(cpu_seconds) + 1},
+                               [its.fileno()])
+        except SandboxError:
+            mine.close()
+            raise
+        finally:
+            its.close()
+        return answer["pid"], mine
+
+    def reap(self, pid):
+        """Kill the worker and everything else the call left running; the worker's exit code,
+        negative for a signal, None if unknown."""
+        return self._ask({"op": "reap", "pid": pid})["exit"]
+
+    def close(self):
+        self.channel.close()
+        self.zygote.close_sandbox(self.keeper)
 
 
 def kill_uid(uid):
@@ -121,8 +197,8 @@ class SandboxBackend:
     budget, so a hang in one question costs that question only.
     """
 
-    def __init__(self, zygote, folder, uid, call_timeout_s=CALL_TIMEOUT_S, question_budget_s=QUESTION_BUDGET_S):
-        self.zygote, self.folder, self.uid = zygote, folder, uid
+    def __init__(self, sandbox, call_timeout_s=CALL_TIMEOUT_S, question_budget_s=QUESTION_BUDGET_S):
+        self.sandbox = sandbox
         self.call_timeout_s, self.question_budget_s = call_timeout_s, question_budget_s
         self.deadline = None
         self.timed_out = False
@@ -170,7 +246,10 @@ class SandboxBackend:
             raise CheckFailed(f"not run: this question used up its time budget of {self.question_budget_s:g} s.")
         limit = min(SCRIPT_TIMEOUT_S if kind == "run_script" else self.call_timeout_s, left)
         deadline = time.monotonic() + limit  # once per call: the request and the whole reply within it
-        pid, channel = self.zygote.spawn(self.folder, self.uid, limit)
+        try:
+            pid, channel = self.sandbox.spawn(limit)
+        except SandboxError as error:
+            raise CheckFailed(f"not run {where}: {error}") from None
         try:
             wire.send(channel, {"kind": kind, "inputs": inputs, "options": options}, deadline=deadline)
             reply = wire.recv(channel, described=Described, deadline=deadline)
@@ -178,8 +257,7 @@ class SandboxBackend:
             self.timed_out = True
             raise CheckFailed(f"timed out after {limit:g} s {where} (an endless loop, or far too slow).") from None
         except (EOFError, ConnectionError, wire.WireError) as error:
-            _kill(pid)
-            exit_code = self.zygote.reap(pid)
+            exit_code = self._reap(pid)
             pid = None
             raise CheckFailed(
                 f"the process running your code {where} {_ended(exit_code)} before answering "
@@ -188,17 +266,13 @@ class SandboxBackend:
         finally:
             channel.close()
             if pid is not None:
-                _kill(pid)
-                self.zygote.reap(pid)
-            kill_uid(self.uid)
+                self._reap(pid)
         if "error" in reply:
             raise CheckFailed(reply["error"])
         return reply["outputs"], reply["after"]
 
-
-def _kill(pid):
-    for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
+    def _reap(self, pid):
         try:
-            target()
-        except (ProcessLookupError, PermissionError):
-            pass
+            return self.sandbox.reap(pid)
+        except SandboxError:
+            return None

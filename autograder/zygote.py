@@ -1,32 +1,38 @@
-"""The zygote: a clean process that forks one short-lived worker per call into student code.
+"""The zygote: a clean process that sets up one sandbox per submission and one worker per call.
 
 Started by the grading process (``python -m autograder.zygote FD SUPPORT_DIR``)
-with numpy and ``procedures`` already imported, and nothing secret in its
-memory: no fixtures, no tests. For every procedure call the grader sends a
-socket over the control channel; the zygote forks a worker that
+with numpy and ``procedures`` already imported, a fixed environment, and
+nothing secret in its memory: no fixtures, no tests. Three kinds of process
+descend from it, all forked (numpy is never loaded twice):
 
-- starts a new session (so its whole process group can be killed),
-- closes every other file descriptor (no way back to the zygote) and sends
-  its own output to /dev/null,
-- limits its memory, CPU time, file writes and process count,
-- when started as root: hides the given paths behind empty mounts (best
-  effort) and drops to an unprivileged uid of the grader's choosing,
-- runs exactly one procedure in the submission's folder, replies with plain
-  data (``wire``) and exits.
+- **the keeper** of a submission (``open``): enters new user, mount, pid,
+  IPC, network and UTS namespaces (``confine``); the zygote maps its ids
+  (as root: the submission's own unprivileged uid) and puts it in the
+  submission's cgroup. It forks
+- **the submission's init** (pid 1 of its pid namespace): builds the
+  submission's root file system (the Python installation and the system
+  libraries read-only, its files at /submission), then serves that
+  submission's calls. For each call it forks
+- **a worker**: a fresh /tmp and IPC namespace, resource limits, the inside
+  uid, no capabilities, Landlock, a fixed environment; it runs exactly one
+  procedure, replies with plain data (``wire``) and exits. Once the grader
+  has the reply, the init kills every other process in the namespace, so
+  every call starts from the same clean state.
 
-The zygote is a child subreaper (``PR_SET_CHILD_SUBREAPER``): whatever a
-worker starts, however detached (a new session, a double fork), stays below
-the zygote, which kills it all once the worker is reaped, and when it stops.
-As root, the grader also kills every process of the submission's uid; run as
-a normal user, this is what ends a submission's background processes.
+``close`` kills the keeper; the kernel then kills everything in the pid
+namespace and frees its IPC objects and files, under any init. The zygote
+also is a child subreaper and kills what reaches it.
 
-Every call so starts from the same clean state, whatever earlier calls did
-(patched numpy, global variables, files, background processes).
+Where namespaces are refused (e.g. Docker without CAP_SYS_ADMIN), the keeper
+serves the calls itself (a subreaper, killing its workers' leftovers), and
+Landlock, the cgroup and, as root, the submission's uid remain. The layers
+that could not be had are reported with each submission.
 """
 import ctypes
 import json
 import os
 import resource
+import secrets
 import signal
 import socket
 import sys
@@ -36,74 +42,80 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_variable] = "1"
 sys.dont_write_bytecode = True
 
-# Modules a submission may import, loaded before privileges are dropped: an
+# Modules a submission may import, loaded before privileges are dropped: without namespaces, an
 # unprivileged worker may be unable to read the Python installation (/root).
 import abc, array, bisect, collections, contextlib, copy, csv, dataclasses, datetime, decimal, enum  # noqa: E401,E402,F401
 import fnmatch, fractions, functools, glob, heapq, inspect, io, itertools, logging, math, numbers  # noqa: E401,E402,F401
 import operator, pathlib, pickle, pkgutil, random, re, runpy, statistics, string, struct, textwrap  # noqa: E401,E402,F401
 import time, traceback, types, typing, warnings  # noqa: E401,E402,F401
 import importlib.machinery, importlib.util  # noqa: E401,E402,F401  (runpy needs them)
+import encodings.cp437  # noqa: E402,F401  (zipfile, so np.load of an .npz)
 
 import numpy  # noqa: E402
 # numpy 2 loads these submodules lazily, on first use: a worker could not.
 import numpy.fft, numpy.linalg, numpy.polynomial, numpy.random, numpy.testing, numpy.typing  # noqa: E401,E402,F401
 
-from autograder import wire  # noqa: E402
+from autograder import confine, wire  # noqa: E402
 
-_CLONE_NEWNS = 0x00020000
-_PR_SET_CHILD_SUBREAPER = 36
-_MS_RDONLY, _MS_REC, _MS_PRIVATE = 1, 16384, 1 << 18
-
-
-def _hide(paths):
-    """Mount an empty read-only tmpfs over each path, in a private mount namespace. Best effort."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.unshare(_CLONE_NEWNS) != 0:
-        return False
-    if libc.mount(None, b"/", None, _MS_REC | _MS_PRIVATE, None) != 0:
-        return False
-    hidden = True
-    for path in paths:
-        if os.path.isdir(path) and libc.mount(b"tmpfs", path.encode(), b"tmpfs", _MS_RDONLY, b"size=4k") != 0:
-            hidden = False
-    return hidden
+LAYERS = ("namespaces", "landlock", "cgroup")
+MAX_PROCESSES = 16  # per submission: its init, one worker, what the worker starts
+NOBODY = 65534
 
 
-def _limit(memory_bytes, cpu_seconds, drop_to_uid):
+def _limit(memory_bytes, cpu_seconds, file_bytes, max_processes):
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # no file writes: nothing carries over to later calls
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
-    if drop_to_uid is not None:  # the uid is this submission's own, so counting its processes is fair
-        resource.setrlimit(resource.RLIMIT_NPROC, (16, 16))
+    if max_processes:
+        resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write then fails with an error instead of a kill
 
 
-def _worker(channel, params):
+def _keep_only(*fds):
+    """Close every file descriptor but ``fds``."""
+    last = 2
+    for fd in sorted(fds):
+        os.closerange(last + 1, fd)
+        last = fd
+    os.closerange(last + 1, 65536)
+
+
+def _worker(channel, sandbox, request):
     """Runs in the forked child: lock down, answer one request, exit."""
     os.setsid()
-    keep = channel.fileno()
-    os.closerange(3, keep)
-    os.closerange(keep + 1, 4096)
+    _keep_only(channel.fileno())
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
-    uid = params["uid"] if os.geteuid() == 0 else None
-    if uid is not None and params["hide"]:
-        _hide(params["hide"])
-    _limit(params["memory_bytes"], params["cpu_seconds"], uid)
-    if uid is not None:
+    os.close(null)
+    namespaced, folder = sandbox["namespaced"], sandbox["folder"]
+    if namespaced:
+        confine.unshare(confine.CALL_NAMESPACES)
+        confine.private_tmp()
+        confine.become_inside_user()
+    elif sandbox["uid"] is not None:
         os.setgroups([])
-        os.setgid(uid)
-        os.setuid(uid)
-    os.chdir(params["folder"])
-    sys.path.insert(0, params["folder"])
+        os.setgid(sandbox["uid"])
+        os.setuid(sandbox["uid"])
+    counted = namespaced or sandbox["uid"] is not None  # the submission's own uid: counting its processes is fair
+    _limit(request["memory_bytes"], request["cpu_seconds"], confine.PRIVATE_TMP_BYTES if namespaced else 0,
+           MAX_PROCESSES if counted else 0)
+    confine.drop_privileges()
+    if sandbox["landlock"]:  # promised to the grader: never run the student's code without it
+        writable = ["/tmp", "/dev/shm"] if namespaced else []
+        readable = [*sandbox["readable"], folder] + (["/proc"] if namespaced else [])
+        confine.landlock(readable, writable + [f"/dev/{d}" for d in confine.DEVICES])
+    os.environ.clear()
+    os.environ.update(confine.fixed_environment(home="/tmp" if namespaced else "/nonexistent"))
+    os.chdir(folder)
+    sys.path.insert(0, folder)
     import procedures
 
-    request = wire.recv(channel)
+    message = wire.recv(channel)
     try:
-        outputs, after = procedures.run(request["kind"], request["inputs"], request["options"])
+        outputs, after = procedures.run(message["kind"], message["inputs"], message["options"])
         reply = {"outputs": outputs, "after": after}
     except procedures.StudentCodeError as error:
         reply = {"error": str(error)}
@@ -115,6 +127,8 @@ def _worker(channel, params):
         wire.send(channel, {"error": f"your code returned something that cannot be sent back: {error}"})
     os._exit(0)
 
+
+# --- cleaning up ---------------------------------------------------------------------------------
 
 def _children():
     """The pids of this process's children (workers, and orphans of theirs adopted as subreaper)."""
@@ -139,7 +153,7 @@ def _children():
 
 def kill_children(rounds=100):
     """Kill and reap every child: what workers left behind. Each round's kills hand the killed
-    processes' own children to this process (the subreaper), and the next round finds them."""
+    processes' own children to this process (a subreaper), and the next round finds them."""
     for _ in range(rounds):
         children = _children()
         if not children:
@@ -156,48 +170,228 @@ def kill_children(rounds=100):
                 pass
 
 
-def serve(control):
-    """Answer the grader's requests on ``control`` until it closes the channel."""
-    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+def _kill_namespace():
+    """As pid 1 of the submission's pid namespace: kill every other process in it, reap them all."""
     try:
-        _serve(control)
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+
+
+# --- the submission's init: one worker per call -----------------------------------------------
+
+def _serve_calls(channel, sandbox):
+    """Answer spawn and reap requests for one submission until the grader closes ``channel``."""
+    clean_up = _kill_namespace if sandbox["namespaced"] else kill_children
+    try:
+        while True:
+            try:
+                message, fds, _, _ = socket.recv_fds(channel, 65536, 1)
+            except OSError:
+                return
+            if not message:
+                return
+            request = json.loads(message)
+            if request["op"] == "spawn":
+                worker_channel = socket.socket(fileno=fds[0])
+                pid = os.fork()
+                if pid == 0:
+                    try:
+                        channel.close()
+                        _worker(worker_channel, sandbox, request)
+                    finally:
+                        os._exit(70)
+                worker_channel.close()
+                channel.send(json.dumps({"pid": pid}).encode())
+            elif request["op"] == "reap":  # the grader has the reply, or has given up on it
+                try:
+                    os.kill(request["pid"], signal.SIGKILL)
+                    _, status = os.waitpid(request["pid"], 0)
+                    answer = {"exit": os.waitstatus_to_exitcode(status)}
+                except ChildProcessError:
+                    answer = {"exit": None}
+                except ProcessLookupError:
+                    answer = {"exit": None}
+                clean_up()  # one call at a time: any other process is left over from this one
+                channel.send(json.dumps(answer).encode())
     finally:
+        clean_up()
+
+
+def _say(fd, message):
+    os.write(fd, json.dumps(message).encode() + b"\n")
+
+
+def _hear(fd):
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            return None
+        data += chunk
+    return json.loads(data)
+
+
+def _keeper(channel, up, down, sandbox, use_namespaces):
+    """The submission's first process: enters the namespaces, or serves the calls itself."""
+    os.setsid()
+    _keep_only(channel.fileno(), up, down)
+    if os.geteuid() == 0:
+        os.setgroups([])  # the root's groups must not reach the submission's processes
+    reason = None
+    if use_namespaces:
+        try:
+            confine.unshare(confine.SUBMISSION_NAMESPACES)
+        except confine.Unavailable as error:
+            use_namespaces, reason = False, str(error)
+    _say(up, {"unshared": use_namespaces, "reason": reason})
+    if os.read(down, 1) != b"g":  # the zygote has mapped our ids and put us in the cgroup
+        os._exit(1)
+    os.close(down)
+    sandbox["namespaced"] = use_namespaces
+    if not use_namespaces:
+        confine.prctl(confine.PR_SET_CHILD_SUBREAPER, 1)
+        _say(up, {"ready": True})
+        os.close(up)
+        _serve_calls(channel, sandbox)
+        os._exit(0)
+    init = os.fork()
+    if init:
+        channel.close()
+        os.close(up)
+        os.waitpid(init, 0)
+        os._exit(0)
+    confine.prctl(confine.PR_SET_PDEATHSIG, signal.SIGKILL)
+    try:
+        confine.build_root(sandbox["root"], sandbox["readable"], sandbox["folder"])
+    except Exception as error:  # noqa: BLE001 - reported; the zygote then tries without namespaces
+        _say(up, {"ready": False, "reason": f"{type(error).__name__}: {error}"})
+        os._exit(1)
+    confine.prctl(confine.PR_SET_DUMPABLE, 0)
+    sandbox["folder"] = confine.SUBMISSION_DIR
+    sandbox["readable"] = [*sandbox["readable"], "/dev"]
+    _say(up, {"ready": True})
+    os.close(up)
+    _serve_calls(channel, sandbox)
+    os._exit(0)
+
+
+class Zygote:
+    """The zygote's own state: the keepers it started and their cgroups."""
+
+    def __init__(self, readable):
+        self.readable = readable
+        self.keepers = {}  # pid -> its cgroup, or None
+
+    def open(self, request, channel_fd):
+        """Start a submission's sandbox with the layers asked for; what was had and what was not."""
+        wanted = set(request["layers"])
+        missing = {layer: "turned off" for layer in LAYERS if layer not in wanted}
+        landlock = "landlock" in wanted and confine.landlock_abi() > 0
+        if "landlock" in wanted and not landlock:
+            missing["landlock"] = "this kernel does not offer it"
+        sandbox = {"folder": request["folder"], "root": request["root"], "uid": request["uid"],
+                   "readable": self.readable, "landlock": landlock}
+        use_namespaces = "namespaces" in wanted
+        while True:
+            pid, ready, why_not = self._start_keeper(channel_fd, sandbox, use_namespaces, request, missing)
+            if ready or not use_namespaces:
+                break
+            missing["namespaces"] = why_not  # refused at some step: the same submission, without them
+            use_namespaces = False
+        os.close(channel_fd)
+        return {"keeper": pid, "ready": ready, "missing": missing}
+
+    def _start_keeper(self, channel_fd, sandbox, use_namespaces, request, missing):
+        up_read, up_write = os.pipe()
+        down_read, down_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(up_read)
+                os.close(down_write)
+                _keeper(socket.socket(fileno=channel_fd), up_write, down_read, dict(sandbox), use_namespaces)
+            finally:
+                os._exit(70)
+        os.close(up_write)
+        os.close(down_read)
+        try:
+            unshared = _hear(up_read) or {"unshared": False, "reason": "the keeper ended"}
+            if use_namespaces and not unshared["unshared"]:
+                missing["namespaces"] = unshared["reason"]
+            if unshared["unshared"]:
+                confine.write_id_maps(pid, request["uid"])
+            cgroup = None
+            if "cgroup" not in missing:
+                try:
+                    cgroup = confine.Cgroup(f"autograder-{secrets.token_hex(6)}", request["cgroup_memory_bytes"],
+                                            MAX_PROCESSES)
+                    cgroup.add(pid)
+                except confine.Unavailable as error:
+                    missing["cgroup"] = str(error)
+            self.keepers[pid] = cgroup
+            os.write(down_write, b"g")
+            ready = _hear(up_read) or {"ready": False, "reason": "the keeper ended"}
+        except OSError as error:
+            ready = {"ready": False, "reason": f"{type(error).__name__}: {error}"}
+        finally:
+            os.close(up_read)
+            os.close(down_write)
+        if not ready["ready"]:
+            self.close(pid)
+            return pid, False, ready.get("reason")
+        return pid, True, None
+
+    def close(self, pid):
+        """End a submission's sandbox: its keeper, so its namespace, and anything that reached us."""
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        kill_children()
+        cgroup = self.keepers.pop(pid, None)
+        if cgroup is not None:
+            cgroup.remove()
+
+
+def serve(control, readable):
+    """Answer the grader's open and close requests on ``control`` until it closes the channel."""
+    confine.prctl(confine.PR_SET_CHILD_SUBREAPER, 1)
+    zygote = Zygote(readable)
+    try:
+        while True:
+            try:
+                message, fds, _, _ = socket.recv_fds(control, 65536, 1)
+            except OSError:
+                return
+            if not message:
+                return
+            request = json.loads(message)
+            if request["op"] == "open":
+                answer = zygote.open(request, fds[0])
+            elif request["op"] == "close":
+                zygote.close(request["keeper"])
+                answer = {}
+            else:
+                answer = {"error": f"unknown request {request['op']!r}"}
+            control.send(json.dumps(answer).encode())
+    finally:
+        for pid in list(zygote.keepers):
+            zygote.close(pid)
         kill_children()
 
 
-def _serve(control):
-    while True:
-        try:
-            message, fds, _, _ = socket.recv_fds(control, 65536, 1)
-        except OSError:
-            return
-        if not message:
-            return
-        request = json.loads(message)
-        if request["op"] == "spawn":
-            channel = socket.socket(fileno=fds[0])
-            pid = os.fork()
-            if pid == 0:
-                control.close()
-                try:
-                    _worker(channel, request)
-                finally:
-                    os._exit(70)
-            channel.close()
-            control.send(json.dumps({"pid": pid}).encode())
-        elif request["op"] == "reap":
-            try:
-                _, status = os.waitpid(request["pid"], 0)
-                answer = {"exit": os.waitstatus_to_exitcode(status)}
-            except ChildProcessError:
-                answer = {"exit": None}
-            kill_children()  # one call at a time: any other child is left over from this one
-            control.send(json.dumps(answer).encode())
-
-
 if __name__ == "__main__":
+    sys.path.pop(0)  # the working folder, where ``python -m`` started: nothing to import from
     sys.path.insert(0, sys.argv[2])  # the trusted support folder, for ``import procedures``
     import procedures  # noqa: F401 - loaded here, before any fork
 
     sys.path.remove(sys.argv[2])
-    serve(socket.socket(fileno=int(sys.argv[1])))
+    project = pathlib.Path(confine.__file__).resolve().parent.parent  # the checkout: never readable
+    serve(socket.socket(fileno=int(sys.argv[1])), confine.python_paths(project))

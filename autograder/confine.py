@@ -1,0 +1,317 @@
+"""The Linux isolation layers a submission's processes run under, each used where the machine allows it.
+
+Kernel features, called directly (``ctypes``), because the zygote forks its
+workers from a Python process with numpy already loaded: a sandbox tool that
+starts a new program (bubblewrap, ``unshare(1)``) would reload numpy for
+every call.
+
+- ``namespaces`` (user, mount, pid, IPC, network, UTS): the submission's
+  processes see a root file system holding the Python installation and the
+  system libraries read-only, the submission's files read-only at
+  ``/submission`` and, per call, an empty private ``/tmp``; no other process,
+  no network, no System V IPC but their own. When the namespace's first
+  process ends, the kernel kills every process in it and frees its IPC
+  objects and files, whatever the host's init does.
+- ``landlock``: file access limited to that same list of paths (the only
+  file-system layer where namespaces are refused, e.g. in Docker without
+  CAP_SYS_ADMIN), TCP connect and bind refused, signals and abstract UNIX
+  sockets kept inside the submission.
+- ``cgroup``: memory and process count bounded for the submission as a whole
+  (needs a writable cgroup file system, in practice root).
+- Always: resource limits, no capabilities, ``no_new_privs``, a fixed
+  environment, and as root an unprivileged uid of the submission's own.
+"""
+import ctypes
+import errno
+import os
+import struct
+import sys
+from pathlib import Path
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+SUBMISSION_NAMESPACES = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS
+CALL_NAMESPACES = CLONE_NEWNS | CLONE_NEWIPC  # a fresh /tmp and fresh IPC for every call
+
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
+MNT_DETACH = 2
+
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP = 1, 4, 24
+PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 47, 4
+PR_SET_CHILD_SUBREAPER = 36
+
+SYS_PIVOT_ROOT, SYS_CAPSET = 155, 126
+SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
+
+INSIDE_ID = 1000  # the uid and gid a submission has inside its user namespace
+SUBMISSION_DIR = "/submission"
+PRIVATE_TMP_BYTES = 16 * 2**20
+DEVICES = ("null", "zero", "full", "random", "urandom")
+
+
+class Unavailable(Exception):
+    """A layer the kernel, the container or our privileges refuse; the message says which and why."""
+
+
+def _check(result, what):
+    if result == -1:
+        raise Unavailable(f"{what}: {os.strerror(ctypes.get_errno())}")
+    return result
+
+
+def unshare(flags):
+    _check(_libc.unshare(ctypes.c_int(flags)), "unshare")
+
+
+def mount(source, target, fstype, flags, data=None):
+    enc = lambda s: None if s is None else os.fsencode(s)  # noqa: E731
+    _check(_libc.mount(enc(source), enc(target), enc(fstype), ctypes.c_ulong(flags), enc(data)), f"mount {target}")
+
+
+def prctl(option, value=0):
+    return _check(_libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0), f"prctl {option}")
+
+
+# --- user namespace ---------------------------------------------------------------------------
+
+def write_id_maps(pid, submission_uid):
+    """Map the ids of the user namespace of ``pid`` (run by its parent, outside it).
+
+    As root: inside uid 0 is outside root, so that the namespace's init can build the root
+    file system from folders only root may enter (a Python under /root), and ``INSIDE_ID``
+    is ``submission_uid``, which the workers become. Otherwise only the grader's own ids can
+    be mapped: ``INSIDE_ID`` is the grader, and the workers differ from it by their lack of
+    capabilities and by what their namespaces let them see.
+    """
+    if os.geteuid() == 0:
+        uid_map = gid_map = f"0 0 1\n{INSIDE_ID} {submission_uid} 1"
+    else:
+        uid_map, gid_map = f"{INSIDE_ID} {os.geteuid()} 1", f"{INSIDE_ID} {os.getegid()} 1"
+    Path(f"/proc/{pid}/setgroups").write_text("deny")
+    Path(f"/proc/{pid}/uid_map").write_text(uid_map)
+    Path(f"/proc/{pid}/gid_map").write_text(gid_map)
+
+
+def become_inside_user():
+    os.setresgid(INSIDE_ID, INSIDE_ID, INSIDE_ID)
+    os.setresuid(INSIDE_ID, INSIDE_ID, INSIDE_ID)
+
+
+def drop_privileges():
+    """No capability left, in any set, and none to be gained by running a program."""
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    prctl(PR_SET_DUMPABLE, 0)  # no ptrace, no /proc/PID/mem of this process by its own children
+    for capability in range(64):
+        if _libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0 and ctypes.get_errno() == errno.EINVAL:
+            break  # past the last capability this kernel knows
+    _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+    header = struct.pack("Ii", 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = ctypes.create_string_buffer(24)  # two empty {effective, permitted, inheritable}
+    _check(_libc.syscall(SYS_CAPSET, ctypes.c_char_p(header), data), "capset")
+
+
+# --- the submission's root file system -------------------------------------------------------
+
+def build_root(new_root, readable, submission_folder):
+    """Make ``new_root`` (an empty folder) the root of this mount namespace: ``readable`` paths
+    bound read-only at their own place, the submission at /submission, a few devices, /proc,
+    and empty mount points for the per-call /tmp and /dev/shm. The old root is detached."""
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    mount("tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
+    root = Path(new_root)
+    for path in readable:
+        _bind(path, root / path.lstrip("/"))
+    _bind(submission_folder, root / SUBMISSION_DIR.lstrip("/"))
+    (root / "dev").mkdir()
+    for device in DEVICES:
+        _bind(f"/dev/{device}", root / "dev" / device, read_only=False)
+    for folder in ("tmp", "dev/shm", "proc"):
+        (root / folder).mkdir(mode=0o755, exist_ok=True)
+    try:  # a process table of the namespace's own; refused where the host masks parts of /proc
+        mount("proc", root / "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+    except Unavailable:
+        pass
+    os.chdir(root)
+    _check(_libc.syscall(SYS_PIVOT_ROOT, b".", b"."), "pivot_root")
+    _check(_libc.umount2(b".", MNT_DETACH), "umount old root")  # the old root was stacked under the new one
+    os.chdir("/")
+    mount(None, "/", None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+
+
+def _bind(source, target, read_only=True):
+    source = Path(source)
+    if source.is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.touch()
+    mount(source, target, None, MS_BIND | MS_REC)
+    flags = MS_REMOUNT | MS_BIND | MS_NOSUID | (MS_RDONLY | MS_NODEV if read_only else 0)
+    mount(None, target, None, flags)
+
+
+def private_tmp():
+    """A fresh, small, empty /tmp and /dev/shm for one call (in a mount namespace of the call's own)."""
+    mount(None, "/", None, MS_REC | MS_PRIVATE)
+    for folder in ("/tmp", "/dev/shm"):
+        mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={PRIVATE_TMP_BYTES},mode=1777")
+
+
+# --- Landlock ----------------------------------------------------------------------------------
+
+_FS_RIGHTS_BY_ABI = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1, 5: (1 << 16) - 1}
+_READ = 1 | 4 | 8  # execute, read file, read dir
+_FILE_RIGHTS = 1 | 2 | 4 | (1 << 14) | (1 << 15)  # the rights a rule on a file (not a folder) may hold
+_NET_TCP = 1 | 2  # bind, connect
+_SCOPES = 1 | 2  # abstract UNIX sockets, signals
+
+
+def landlock_abi():
+    """The Landlock ABI version the kernel offers, 0 without Landlock."""
+    version = _libc.syscall(SYS_LANDLOCK_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+    return max(int(version), 0)
+
+
+def landlock(readable, writable=()):
+    """From now on, this process and its children may read only below ``readable``, write only
+    below ``writable``; from ABI 4, no TCP; from ABI 6, no signal or abstract socket beyond
+    their own domain. Raises Unavailable without Landlock."""
+    abi = landlock_abi()
+    if abi < 1:
+        raise Unavailable("Landlock is not available")
+    fs_rights = _FS_RIGHTS_BY_ABI[max(v for v in _FS_RIGHTS_BY_ABI if v <= abi)]
+    attr = struct.pack("QQQ", fs_rights, _NET_TCP if abi >= 4 else 0, _SCOPES if abi >= 6 else 0)
+    size = 8 if abi < 4 else (16 if abi < 6 else 24)
+    ruleset = _check(_libc.syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.c_char_p(attr), ctypes.c_size_t(size),
+                                   ctypes.c_uint32(0)), "landlock_create_ruleset")
+    try:
+        for paths, rights in ((readable, _READ), (writable, fs_rights)):
+            for path in paths:
+                _allow(ruleset, path, rights)
+        prctl(PR_SET_NO_NEW_PRIVS, 1)
+        _check(_libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)),
+               "landlock_restrict_self")
+    finally:
+        os.close(ruleset)
+    return abi
+
+
+def _allow(ruleset, path, rights):
+    try:
+        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    except OSError:
+        return  # a path this machine does not have
+    try:
+        if not os.path.isdir(f"/proc/self/fd/{fd}") and not Path(path).is_dir():
+            rights &= _FILE_RIGHTS
+        rule = struct.pack("=Qi", rights, fd)
+        _check(_libc.syscall(SYS_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.c_char_p(rule),
+                             ctypes.c_uint32(0)), f"landlock_add_rule {path}")
+    finally:
+        os.close(fd)
+
+
+# --- what a submission may read ----------------------------------------------------------------
+
+SYSTEM_LIBRARIES = ("/lib", "/lib64", "/lib32", "/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/local/lib",
+                    "/etc/ld.so.cache")
+
+
+def python_paths(project_root):
+    """The folders the running Python imports from (standard library, extension modules, site
+    packages), the system libraries, and nothing of the project's checkout unless it holds the
+    virtual environment itself. Absolute, real, existing, and none inside another."""
+    project_root = Path(project_root).resolve()
+    prefix = Path(sys.prefix).resolve()
+    candidates = [Path(sys.base_prefix) / "lib", *map(Path, filter(None, sys.path)), *map(Path, SYSTEM_LIBRARIES)]
+    chosen = []
+    for path in candidates:
+        try:
+            real = path.resolve(strict=True)
+        except OSError:
+            continue
+        inside_project = real.is_relative_to(project_root) and not real.is_relative_to(prefix)
+        if not inside_project and len(real.parts) > 1 and (real.is_dir() or real.is_file()):  # never all of /
+            chosen.append(real)
+    chosen = sorted(set(chosen), key=lambda p: len(p.parts))
+    kept = [p for i, p in enumerate(chosen) if not any(p.is_relative_to(q) for q in chosen[:i])]
+    return [str(p) for p in sorted(kept)]
+
+
+def fixed_environment(home):
+    """The only environment student code sees: nothing of the grader's (tokens, paths)."""
+    environment = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": "/tmp", "LANG": "C.UTF-8",
+        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg",
+    }
+    if "OPENBLAS_CORETYPE" in os.environ:  # the grader's choice of kernels holds for the student's code too
+        environment["OPENBLAS_CORETYPE"] = os.environ["OPENBLAS_CORETYPE"]
+    return environment
+
+
+# --- cgroup ------------------------------------------------------------------------------------
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+
+
+class Cgroup:
+    """Memory and process-count bounds on all of one submission's processes together.
+
+    cgroup v2 where the unified hierarchy is mounted, else v1's ``memory`` and ``pids``
+    hierarchies. Shared memory and files in a tmpfs count against the memory of the cgroup
+    that wrote them. Raises Unavailable where the hierarchy is missing or not writable.
+    """
+
+    def __init__(self, name, memory_bytes, max_processes):
+        unified = (CGROUP_ROOT / "cgroup.controllers").is_file()
+        if unified:
+            self.folders = [CGROUP_ROOT / name]
+            limits = {"memory.max": memory_bytes, "memory.swap.max": 0, "pids.max": max_processes}
+        else:
+            self.folders = [CGROUP_ROOT / "memory" / name, CGROUP_ROOT / "pids" / name]
+            limits = {"memory.limit_in_bytes": memory_bytes, "memory.memsw.limit_in_bytes": memory_bytes,
+                      "pids.max": max_processes}
+        try:
+            for folder in self.folders:
+                folder.mkdir()
+            for file, value in limits.items():
+                targets = [f / file for f in self.folders if (f / file).exists()]
+                if not targets and file != "memory.memsw.limit_in_bytes" and file != "memory.swap.max":
+                    raise FileNotFoundError(errno.ENOENT, "no such control file", file)
+                for target in targets:
+                    target.write_text(str(value))
+        except OSError as error:
+            self.remove()
+            raise Unavailable(f"no writable cgroup hierarchy under {CGROUP_ROOT} ({error.strerror or error})") from None
+
+    def add(self, pid):
+        for folder in self.folders:
+            (folder / "cgroup.procs").write_text(str(pid))
+
+    def remove(self):
+        """Kill whatever is left in it and remove it (it must be empty to go)."""
+        import signal
+        import time
+
+        for folder in self.folders:
+            for _ in range(100):
+                try:
+                    pids = (folder / "cgroup.procs").read_text().split()
+                except OSError:
+                    break
+                if not pids:
+                    break
+                for pid in pids:
+                    try:
+                        os.kill(int(pid), signal.SIGKILL)
+                    except OSError:
+                        pass
+                time.sleep(0.01)
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
