@@ -90,6 +90,29 @@ def _worker(channel, sandbox, request):
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
+    try:
+        _lock_down(sandbox, request)
+    except Exception as error:  # noqa: BLE001 - the grader's own failure: say so, never run unconfined
+        wire.send(channel, {"error": f"the grader could not set up the sandbox: {type(error).__name__}: {error}"})
+        os._exit(71)
+    import procedures
+
+    message = wire.recv(channel)
+    try:
+        outputs, after = procedures.run(message["kind"], message["inputs"], message["options"])
+        reply = {"outputs": outputs, "after": after}
+    except procedures.StudentCodeError as error:
+        reply = {"error": str(error)}
+    except BaseException as error:  # noqa: BLE001 - anything the student's code throws ends here
+        reply = {"error": f"{type(error).__name__} escaped from your code: {str(error)[:300]}"}
+    try:
+        wire.send(channel, reply)
+    except (TypeError, ValueError, OverflowError) as error:
+        wire.send(channel, {"error": f"your code returned something that cannot be sent back: {error}"})
+    os._exit(0)
+
+
+def _lock_down(sandbox, request):
     namespaced, folder = sandbox["namespaced"], sandbox["folder"]
     if namespaced:
         confine.unshare(confine.CALL_NAMESPACES)
@@ -111,21 +134,6 @@ def _worker(channel, sandbox, request):
     os.environ.update(confine.fixed_environment(home="/tmp" if namespaced else "/nonexistent"))
     os.chdir(folder)
     sys.path.insert(0, folder)
-    import procedures
-
-    message = wire.recv(channel)
-    try:
-        outputs, after = procedures.run(message["kind"], message["inputs"], message["options"])
-        reply = {"outputs": outputs, "after": after}
-    except procedures.StudentCodeError as error:
-        reply = {"error": str(error)}
-    except BaseException as error:  # noqa: BLE001 - anything the student's code throws ends here
-        reply = {"error": f"{type(error).__name__} escaped from your code: {str(error)[:300]}"}
-    try:
-        wire.send(channel, reply)
-    except (TypeError, ValueError, OverflowError) as error:
-        wire.send(channel, {"error": f"your code returned something that cannot be sent back: {error}"})
-    os._exit(0)
 
 
 # --- cleaning up ---------------------------------------------------------------------------------
