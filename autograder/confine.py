@@ -16,6 +16,8 @@ every call.
   file-system layer where namespaces are refused, e.g. in Docker without
   CAP_SYS_ADMIN), TCP connect and bind refused, signals and abstract UNIX
   sockets kept inside the submission.
+- ``seccomp``: no socket but a UNIX one (the network layer where there is
+  no network namespace, and a second one where there is).
 - ``cgroup``: memory and process count bounded for the submission as a whole
   (needs a writable cgroup file system, in practice root).
 - Always: resource limits, no capabilities, ``no_new_privs``, a fixed
@@ -47,6 +49,7 @@ PR_SET_CHILD_SUBREAPER = 36
 SYS_PIVOT_ROOT, SYS_CAPSET = 155, 126
 SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
 
+LAYERS = ("namespaces", "landlock", "seccomp", "cgroup")  # the ones that can be missing; see the docstring
 INSIDE_ID = 1000  # the uid and gid a submission has inside its user namespace
 SUBMISSION_DIR = "/submission"
 PRIVATE_TMP_BYTES = 16 * 2**20
@@ -215,6 +218,50 @@ def _allow(ruleset, path, rights):
         os.close(fd)
 
 
+# --- seccomp -------------------------------------------------------------------------------------
+
+_AUDIT_ARCH_X86_64 = 0xC000003E
+_SYS_SOCKET, _SYS_IO_URING_SETUP, _X32_SYSCALL_BIT = 41, 425, 0x40000000
+_AF_UNIX, _EAFNOSUPPORT, _ENOSYS = 1, 97, 38
+_LD_W_ABS, _JEQ, _JGE, _RET = 0x20, 0x15, 0x35, 0x06
+_ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
+
+
+def seccomp_available():
+    import platform
+
+    return platform.machine() == "x86_64" and _libc.prctl(21, 0, 0, 0, 0) >= 0  # PR_GET_SECCOMP
+
+
+def forbid_network_sockets():
+    """From now on, ``socket()`` of any family but AF_UNIX fails (EAFNOSUPPORT) for this process and
+    its children, and so does setting up io_uring (it can open sockets too); so do 32-bit and x32
+    system calls, which would bypass the check. No privilege needed (``no_new_privs``), allowed in
+    containers: the network layer where there is no network namespace, and a second one where there is."""
+    def op(code, k, jt=0, jf=0):
+        return struct.pack("HBBI", code, jt, jf, k)
+
+    program = b"".join([
+        op(_LD_W_ABS, 4),  # arch
+        op(_JEQ, _AUDIT_ARCH_X86_64, 1, 0),
+        op(_RET, _ERRNO | _ENOSYS),
+        op(_LD_W_ABS, 0),  # system call number
+        op(_JGE, _X32_SYSCALL_BIT, 0, 1),
+        op(_RET, _ERRNO | _ENOSYS),
+        op(_JEQ, _SYS_IO_URING_SETUP, 0, 1),
+        op(_RET, _ERRNO | _ENOSYS),
+        op(_JEQ, _SYS_SOCKET, 0, 3),
+        op(_LD_W_ABS, 16),  # first argument (low half): the address family
+        op(_JEQ, _AF_UNIX, 1, 0),
+        op(_RET, _ERRNO | _EAFNOSUPPORT),
+        op(_RET, _ALLOW),
+    ])
+    filters = ctypes.create_string_buffer(program)
+    fprog = struct.pack("HxxxxxxQ", len(program) // 8, ctypes.addressof(filters))
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    _check(_libc.prctl(22, 2, ctypes.c_char_p(fprog), 0, 0), "seccomp")  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+
+
 # --- what a submission may read ----------------------------------------------------------------
 
 SYSTEM_LIBRARIES = ("/lib", "/lib64", "/lib32", "/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/local/lib",
@@ -315,3 +362,22 @@ class Cgroup:
                 folder.rmdir()
             except OSError:
                 pass
+
+
+# --- System V IPC left by a uid (without an IPC namespace) -----------------------------------
+
+def remove_ipc_of(uid):
+    """Remove every System V shared-memory segment, message queue and semaphore set that ``uid``
+    created or owns: without namespaces, they would outlive the submission (root only)."""
+    removers = {"shm": lambda i: _libc.shmctl(i, 0, None), "msg": lambda i: _libc.msgctl(i, 0, None),
+                "sem": lambda i: _libc.semctl(i, 0, 0)}  # IPC_RMID = 0
+    for kind, remove in removers.items():
+        try:
+            header, *rows = Path(f"/proc/sysvipc/{kind}").read_text().splitlines()
+        except OSError:
+            continue
+        columns = header.split()
+        for row in rows:
+            fields = dict(zip(columns, row.split()))
+            if str(uid) in (fields.get("uid"), fields.get("cuid")):
+                remove(int(row.split()[1]))

@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from autograder import paths, sandbox
+from autograder import confine, paths, sandbox
 from autograder.results import Outcome
 
 # What unpacking one submission may cost. The five files are a few kB; a notebook export adds a
@@ -231,8 +231,9 @@ class Lane:
         finally:
             self.checking.BACKEND = self.checking.LocalBackend()
             box.close()
-            if sandbox.is_root():
-                sandbox.kill_uid(uid)  # without namespaces, what escaped the sandbox's own sweep
+            if sandbox.is_root():  # without namespaces, what escaped the sandbox's own sweep
+                sandbox.kill_uid(uid)
+                confine.remove_ipc_of(uid)
             shutil.rmtree(place, ignore_errors=True)
         if backend.timed_out:
             outcome.status = "timeout"

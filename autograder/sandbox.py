@@ -25,7 +25,6 @@ MEMORY_BYTES = 1 << 30  # address space of each process
 SUBMISSION_MEMORY_BYTES = 1 << 30  # all of a submission's processes together, where a cgroup can be had
 UID_BASE = 100_000  # submissions graded as root get uids from here up, one each (above nobody, 65534)
 UID_BLOCKS = 100_000
-LAYERS = ("namespaces", "landlock", "cgroup")
 WITHOUT_VARIABLE = "AUTOGRADER_SANDBOX_WITHOUT"  # e.g. "namespaces,cgroup": to try the fallbacks
 
 
@@ -44,7 +43,7 @@ def is_root():
 def wanted_layers():
     """The isolation layers to try: all of them, less those named in $AUTOGRADER_SANDBOX_WITHOUT."""
     off = {word.strip() for word in os.environ.get(WITHOUT_VARIABLE, "").split(",")}
-    return [layer for layer in LAYERS if layer not in off]
+    return [layer for layer in confine.LAYERS if layer not in off]
 
 
 def describe_missing(missing):

@@ -57,9 +57,20 @@ import numpy.fft, numpy.linalg, numpy.polynomial, numpy.random, numpy.testing, n
 
 from autograder import confine, wire  # noqa: E402
 
-LAYERS = ("namespaces", "landlock", "cgroup")
 MAX_PROCESSES = 16  # per submission: its init, one worker, what the worker starts
 NOBODY = 65534
+
+
+def _processes_of(uid):
+    """How many processes ``uid`` runs now (RLIMIT_NPROC counts them all, not only the submission's)."""
+    count = 0
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and os.stat(f"/proc/{entry}").st_uid == uid:
+                count += 1
+        except OSError:
+            pass
+    return count
 
 
 def _limit(memory_bytes, cpu_seconds, file_bytes, max_processes):
@@ -68,8 +79,7 @@ def _limit(memory_bytes, cpu_seconds, file_bytes, max_processes):
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_bytes, file_bytes))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
-    if max_processes:
-        resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
+    resource.setrlimit(resource.RLIMIT_NPROC, (max_processes, max_processes))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write then fails with an error instead of a kill
 
 
@@ -122,14 +132,17 @@ def _lock_down(sandbox, request):
         os.setgroups([])
         os.setgid(sandbox["uid"])
         os.setuid(sandbox["uid"])
-    counted = namespaced or sandbox["uid"] is not None  # the submission's own uid: counting its processes is fair
+    own_uid = namespaced or sandbox["uid"] is not None  # the submission's processes are the only ones of its uid
+    max_processes = MAX_PROCESSES if own_uid else _processes_of(os.getuid()) + MAX_PROCESSES
     _limit(request["memory_bytes"], request["cpu_seconds"], confine.PRIVATE_TMP_BYTES if namespaced else 0,
-           MAX_PROCESSES if counted else 0)
+           max_processes)
     confine.drop_privileges()
     if sandbox["landlock"]:  # promised to the grader: never run the student's code without it
         writable = ["/tmp", "/dev/shm"] if namespaced else []
         readable = [*sandbox["readable"], folder] + (["/proc"] if namespaced else [])
         confine.landlock(readable, writable + [f"/dev/{d}" for d in confine.DEVICES])
+    if sandbox["seccomp"]:
+        confine.forbid_network_sockets()
     os.environ.clear()
     os.environ.update(confine.fixed_environment(home="/tmp" if namespaced else "/nonexistent"))
     os.chdir(folder)
@@ -299,12 +312,15 @@ class Zygote:
     def open(self, request, channel_fd):
         """Start a submission's sandbox with the layers asked for; what was had and what was not."""
         wanted = set(request["layers"])
-        missing = {layer: "turned off" for layer in LAYERS if layer not in wanted}
+        missing = {layer: "turned off" for layer in confine.LAYERS if layer not in wanted}
         landlock = "landlock" in wanted and confine.landlock_abi() > 0
         if "landlock" in wanted and not landlock:
             missing["landlock"] = "this kernel does not offer it"
+        seccomp = "seccomp" in wanted and confine.seccomp_available()
+        if "seccomp" in wanted and not seccomp:
+            missing["seccomp"] = "not offered here (x86-64 Linux only)"
         sandbox = {"folder": request["folder"], "root": request["root"], "uid": request["uid"],
-                   "readable": self.readable, "landlock": landlock}
+                   "readable": self.readable, "landlock": landlock, "seccomp": seccomp}
         use_namespaces = "namespaces" in wanted
         while True:
             pid, ready, why_not = self._start_keeper(channel_fd, sandbox, use_namespaces, request, missing)

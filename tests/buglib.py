@@ -8,7 +8,9 @@ of: ``find``/``replace`` in ``file`` (the text must occur exactly once),
 ``import numpy as np``), ``missing`` (leave ``file`` out), ``folder`` (put
 every file in that sub-folder), ``stubs`` (these files start from the release's
 stubs, not the solutions) and ``lookup_table`` (the stubs answer the public
-cases from a copy of the public fixtures).
+cases from a copy of the public fixtures). Hostile entries may hold
+placeholders such as ``{{OUT}}``, filled in by ``values`` when written (what
+an attacker would know or guess: where the grades go, a port to try).
 """
 import tomllib
 from pathlib import Path
@@ -33,8 +35,9 @@ def _replace_once(text, find, replace, where):
     return text.replace(find, replace)
 
 
-def write_submission(entry, target):
-    """Write the solutions, changed as ``entry`` says, into the folder ``target``."""
+def write_submission(entry, target, values=None):
+    """Write the solutions, changed as ``entry`` says, into the folder ``target``; every
+    ``{{NAME}}`` in the result is replaced by ``values[NAME]``."""
     folder = Path(target) / entry.get("folder", "")
     folder.mkdir(parents=True, exist_ok=True)
     stubs = set(entry.get("stubs", []))
@@ -51,6 +54,8 @@ def write_submission(entry, target):
     if entry.get("missing"):
         del texts[entry["file"]]
     for name, text in texts.items():
+        for key, value in (values or {}).items():
+            text = text.replace("{{" + key + "}}", str(value))
         (folder / name).write_text(text)
     return Path(target)
 

@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import struct
@@ -96,14 +97,14 @@ def remove_deep(folder):
         shutil.rmtree(level)
 
 
-def write_shaped(name, entry, root):
+def write_shaped(name, entry, root, values):
     """The submission of library entry ``name``, shaped as the entry says (see the library's header)."""
     path = Path(root) / entry.get("path", name + (".zip" if entry.get("zip") else ""))
     path.parent.mkdir(parents=True, exist_ok=True)
     if entry.get("zip"):
-        staging = buglib.write_submission(entry, Path(root) / ".staging" / name)
+        staging = buglib.write_submission(entry, Path(root) / ".staging" / name, values)
         return craft_zip(staging, path, entry.get("zip_damage"))
-    buglib.write_submission(entry, path)
+    buglib.write_submission(entry, path, values)
     if "nest" in entry:
         nest(path, entry["nest"])
     if "link" in entry:
@@ -127,33 +128,93 @@ def autograder_zip(tmp_path_factory):
     return package.build_autograder(tmp_path_factory.mktemp("dist") / "autograder.zip")
 
 
-def hostile_env(out):
-    return {**os.environ, "REPO_ROOT": str(paths.ROOT),
-            "FORGE_TARGET": str(out / "forges_results_later" / "results.json")}
+SECRET_VARIABLE = "TA_API_TOKEN"  # set in the grader's environment: no submission may see it
+IPC_KEYS = {"shm": 0x524E4E01, "msg": 0x524E4E02}  # what leaves_ipc_and_files_behind creates
+
+
+class Listener:
+    """TCP and UDP on 127.0.0.1 and an abstract UNIX socket, recording whatever reaches them."""
+
+    def __init__(self):
+        self.tcp = socket.create_server(("127.0.0.1", 0))
+        self.port = self.tcp.getsockname()[1]
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", self.port))
+        self.abstract_name = f"rnn-grader-test-{os.getpid()}-{self.port}"
+        self.unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.unix.bind("\0" + self.abstract_name)
+        self.unix.listen()
+        self.received, self.stop = [], threading.Event()
+        self.threads = [threading.Thread(target=self._serve, args=(s,), daemon=True)
+                        for s in (self.tcp, self.udp, self.unix)]
+        for thread in self.threads:
+            thread.start()
+
+    def _serve(self, sock):
+        sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                if sock.type == socket.SOCK_DGRAM:
+                    self.received.append(sock.recv(100))
+                else:
+                    connection, _ = sock.accept()
+                    self.received.append(b"connection")
+                    connection.close()
+            except OSError:
+                pass
+
+    def close(self):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+        for sock in (self.tcp, self.udp, self.unix):
+            sock.close()
+
+
+def hostile_values(root, out, listener, marker):
+    """What the library's placeholders stand for (see its header)."""
+    return {"LIBRARY": root / "library", "REPO_ROOT": paths.ROOT, "OUT": out, "PORT": listener.port,
+            "ABSTRACT": listener.abstract_name, "MARKER": marker, "FORGE_TARGET": out / "forges_results_later" / "results.json"}
+
+
+def grade_library(names, root, autograder_zip, as_user=(), without=""):
+    """Grade library entries ``names`` in one ``python -m autograder grade`` run, the command
+    prefixed by ``as_user`` (e.g. setpriv), with $AUTOGRADER_SANDBOX_WITHOUT = ``without``.
+    Returns (out, rows by entry name, the run, what reached the listener, the marker)."""
+    out = root / "grades"  # beside the library: nothing may be written next to it
+    marker = f"rnnleft{secrets.token_hex(3)}"
+    listener = Listener()
+    values = hostile_values(root, out, listener, marker)
+    submissions = {name: write_shaped(name, LIBRARY[name], root / "library", values) for name in names}
+    env = {**os.environ, SECRET_VARIABLE: "tok-do-not-show", sandbox.WITHOUT_VARIABLE: without}
+    started = time.monotonic()
+    try:
+        run = subprocess.run(
+            [*as_user, sys.executable, "-m", "autograder", "grade", *map(str, submissions.values()), "--out", str(out),
+             "--autograder", str(autograder_zip)],
+            capture_output=True, text=True, env=env, timeout=900, cwd=root,
+        )
+        run.seconds = time.monotonic() - started
+        assert run.returncode == 0, run.stderr[-3000:]
+        time.sleep(4)  # give anything left running the time to try its forgery
+    finally:
+        listener.close()
+    with open(out / GRADEBOOK, newline="") as f:
+        by_row = {row["submission"]: row for row in csv.DictReader(f)}
+    rows = {name: by_row.get(row_name(name, LIBRARY[name], path)) for name, path in submissions.items()}
+    for name in names:
+        if "nest" in LIBRARY[name]:
+            remove_deep(submissions[name])
+    return out, rows, run, listener.received, marker
 
 
 @pytest.fixture(scope="session")
 def graded_run(tmp_path_factory, autograder_zip):
     """The whole library graded in one run: (root of the submissions, out, rows by entry name, the run)."""
     root = tmp_path_factory.mktemp("hostile")
-    submissions = {name: write_shaped(name, entry, root / "library") for name, entry in LIBRARY.items()}
-    out = root / "grades"  # beside the library: nothing may be written next to it
-    started = time.monotonic()
-    run = subprocess.run(
-        [sys.executable, "-m", "autograder", "grade", *map(str, submissions.values()), "--out", str(out),
-         "--autograder", str(autograder_zip)],
-        capture_output=True, text=True, env=hostile_env(out), timeout=600,
-    )
-    run.seconds = time.monotonic() - started
-    assert run.returncode == 0, run.stderr[-3000:]
-    time.sleep(4)  # give anything left running the time to try its forgery
-    with open(out / GRADEBOOK, newline="") as f:
-        by_row = {row["submission"]: row for row in csv.DictReader(f)}
-    rows = {name: by_row.get(row_name(name, LIBRARY[name], path)) for name, path in submissions.items()}
-    yield root, out, rows, run
-    for name, entry in LIBRARY.items():
-        if "nest" in entry:
-            remove_deep(submissions[name])
+    out, rows, run, received, marker = grade_library(sorted(LIBRARY), root, autograder_zip)
+    run.received, run.marker = received, marker
+    return root, out, rows, run
 
 
 @pytest.fixture(scope="session")
@@ -257,9 +318,14 @@ def run_gradescope(autograder_zip, submission_folder, root, env=None):
                                   "forges_results_later", "monkeypatches_numpy_and_the_checks"])
 def test_gradescope_entry_grades_hostile_submissions_the_same(graded, autograder_zip, tmp_path, name):
     _, rows = graded
-    submission = buglib.write_submission(LIBRARY[name], tmp_path / "work")
-    results_json = run_gradescope(autograder_zip, submission, tmp_path / "autograder",
-                                  env={**hostile_env(tmp_path), "FORGE_TARGET": str(tmp_path / "autograder" / "results" / "results.json")})
+    listener = Listener()
+    try:
+        values = {**hostile_values(tmp_path, tmp_path / "autograder" / "results", listener, "unused"),
+                  "FORGE_TARGET": tmp_path / "autograder" / "results" / "results.json"}
+        submission = buglib.write_submission(LIBRARY[name], tmp_path / "work", values)
+        results_json = run_gradescope(autograder_zip, submission, tmp_path / "autograder")
+    finally:
+        listener.close()
     time.sleep(4 if name == "forges_results_later" else 0)
     report = json.loads(results_json.read_text())
     scored = {t["name"]: t["score"] for t in report["tests"] if "score" in t}
@@ -422,3 +488,110 @@ def test_what_a_worker_leaves_running_is_killed_before_the_call_returns(monkeypa
     finally:
         zygote.close()
         shutil.rmtree(tmp_path)
+
+
+# The sandbox's attacks (entries with `sandbox = true`) in every mode this machine offers.
+
+SANDBOX_ENTRIES = sorted(n for n in LIBRARY if LIBRARY[n].get("sandbox")) + ["named_like_a_numbered_duplicate"]
+NOBODY = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
+# mode: (command prefix, $AUTOGRADER_SANDBOX_WITHOUT, needs root to set up, the layers it lacks on this machine)
+MODES = {
+    "root": ((), "", True, set()),
+    "root without CAP_SYS_ADMIN": (("setpriv", "--bounding-set", "-sys_admin", "--inh-caps", "-sys_admin"), "", True,
+                                   set()),
+    "normal user": (NOBODY, "", True, {"cgroup"}),
+    "no namespaces (as in Docker)": ((), "namespaces", False, {"namespaces"}),
+}
+
+
+def _mode_or_skip(mode):
+    prefix, without, needs_root, missing = MODES[mode]
+    if needs_root and not sandbox.is_root():
+        if mode != "normal user":
+            pytest.skip(f"{mode}: needs root to set up")
+        prefix, missing = (), missing  # already a normal user
+    if prefix and not shutil.which(prefix[0]):
+        pytest.skip(f"{mode}: no {prefix[0]} here")
+    if prefix == NOBODY:
+        probe = subprocess.run([*NOBODY, sys.executable, "-c", "import numpy, autograder"], capture_output=True,
+                               text=True, cwd="/", env={**os.environ, "PYTHONPATH": str(paths.ROOT)})
+        if probe.returncode:
+            pytest.skip(f"{mode}: uid 65534 cannot run this Python ({probe.stderr.strip()[-200:]})")
+    return prefix, without, missing
+
+
+@pytest.fixture(scope="module", params=list(MODES))
+def sandbox_run(request, autograder_zip):
+    """The sandbox entries graded in one run in a mode: (mode, the layers it lacks, out, rows, run)."""
+    prefix, without, missing = _mode_or_skip(request.param)
+    root = Path(tempfile.mkdtemp(prefix="hostile-modes-"))  # not below pytest's private folder: 65534 works here
+    try:
+        grader_zip = root / "autograder.zip"
+        shutil.copyfile(autograder_zip, grader_zip)
+        if prefix == NOBODY:
+            os.chown(root, 65534, 65534)
+        root.chmod(0o755)
+        out, rows, run, received, marker = grade_library(SANDBOX_ENTRIES, root, grader_zip, prefix, without)
+        run.received, run.marker = received, marker
+        yield request.param, missing, out, rows, run
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _said(rows, name):
+    return rows[name]["message"]
+
+
+def test_sandbox_attacks_get_the_honest_score_in_every_mode(sandbox_run):
+    mode, _, out, rows, _ = sandbox_run
+    for name in SANDBOX_ENTRIES:
+        assert rows[name] is not None, (mode, name)
+        assert {q: float(rows[name][q]) for q in paths.QUESTIONS} == expected_scores(name), (mode, name)
+        assert rows[name]["status"] == LIBRARY[name]["status"], (mode, name)
+        if "says" in LIBRARY[name]:
+            question = next(iter(LIBRARY[name]["scores"]))
+            report = json.loads((folder(out, rows, name) / "results.json").read_text())
+            output = next(t["output"] for t in report["tests"] if t["name"] == question)
+            assert LIBRARY[name]["says"] in output, (mode, name, output[:500])
+
+
+def test_each_mode_reports_exactly_the_layers_it_lacks(sandbox_run):
+    mode, missing, _, rows, run = sandbox_run
+    for name in SANDBOX_ENTRIES:
+        lacking = set(re.findall(r"(namespaces|landlock|seccomp|cgroup) \(", _said(rows, name)))
+        assert lacking == missing, (mode, name, _said(rows, name))
+    for layer in missing:
+        assert f"sandbox without" in run.stderr and layer in run.stderr  # said on the console too
+
+
+def _reported_number(out, rows, name, word):
+    report = (folder(out, rows, name) / "results.json").read_text()
+    return int(re.search(rf"{word} (\d+)", report).group(1))
+
+
+def test_a_submission_is_bounded_as_a_whole_where_a_cgroup_can_be_had(sandbox_run):
+    mode, missing, out, rows, _ = sandbox_run
+    held = _reported_number(out, rows, "holds_memory_in_many_processes", "HELD")
+    assert held <= (6 if "cgroup" in missing else 3), (mode, held)  # 6 x 300 MB; 1 GiB for all of them
+    assert _reported_number(out, rows, "forks_without_end", "FORKED") < 16, mode
+
+
+def test_nothing_a_submission_started_or_created_outlives_its_grading(sandbox_run):
+    mode, _, out, _, run = sandbox_run
+    assert not processes_named(run.marker), mode
+    left = [p for pattern in (f"/tmp/{run.marker}*", f"/dev/shm/{run.marker}*", f"{out}/{run.marker}*")
+            for p in Path("/").glob(pattern.lstrip("/"))]
+    assert not left, (mode, left)
+    for kind, key in IPC_KEYS.items():
+        table = Path(f"/proc/sysvipc/{kind}").read_text().split("\n")[1:]
+        assert str(key) not in [row.split()[0] for row in table if row.strip()], (mode, kind)
+    assert not (out / GRADEBOOK).is_symlink() and "999" not in (out / GRADEBOOK).read_text(), mode
+
+
+def test_nothing_reaches_the_network_or_the_graders_secrets(sandbox_run):
+    mode, _, out, _, run = sandbox_run
+    assert run.received == [], mode
+    for path in out.rglob("*"):
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            assert "tok-do-not-show" not in text and SECRET_VARIABLE not in text, (mode, path)
