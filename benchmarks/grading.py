@@ -150,7 +150,7 @@ def main():
             zips.append(zipped)
         loop = ["bash", "-c", f"printf '%s\\n' {' '.join(z.stem for z in zips)} | xargs -P{args.jobs} -I{{}} "
                 f"otter run --no-logo -a {autograder_zip} {work}/zips/{{}}.zip -o {work}/otter/{{}}"]
-        otter_s, otter_memory = timed(loop, classify_otter)
+        otter_s, otter_memory = timed(loop, classify_otter) if zips else (0.0, {})
 
         with open(work / "batch" / "grades.csv") as f:
             ours = {row["submission"]: row for row in csv.DictReader(f)}
@@ -166,7 +166,7 @@ def main():
         print(f"{'':34}{'sandboxed engine':>20}{'otter run loop':>18}")
         print(f"{'submissions graded':34}{len(submissions):>20}{len(zips):>18}")
         print(f"{'wall clock (s)':34}{batch_s:>20.1f}{otter_s:>18.1f}")
-        print(f"{'seconds per submission, effective':34}{batch_s / len(submissions):>20.3f}{otter_s / len(zips):>18.3f}")
+        print(f"{'seconds per submission, effective':34}{batch_s / len(submissions):>20.3f}{otter_s / max(len(zips), 1):>18.3f}")
         print(f"{'one cold submission (s)':34}{cold_s:>20.2f}{'':>18}")
         print("peak resident memory (MB):")
         for kind, peak in sorted(engine_memory.items()):
