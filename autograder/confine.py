@@ -121,13 +121,16 @@ def drop_privileges():
 
 def build_root(new_root, readable, submission_folder):
     """Make ``new_root`` (an empty folder) the root of this mount namespace: ``readable`` paths
-    bound read-only at their own place, the submission at /submission, a few devices, /proc,
-    and empty mount points for the per-call /tmp and /dev/shm. The old root is detached."""
+    bound read-only at their own place (an installed copy of the grader inside them emptied),
+    the submission at /submission, a few devices, /proc, and empty mount points for the
+    per-call /tmp and /dev/shm. The old root is detached."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     mount("tmpfs", new_root, "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0755")
     root = Path(new_root)
     for path in readable:
         _bind(path, root / path.lstrip("/"))
+    for path in installed_copies(readable):
+        mount("tmpfs", root / path.lstrip("/"), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV, "size=4k")
     _bind(submission_folder, root / SUBMISSION_DIR.lstrip("/"))
     (root / "dev").mkdir()
     for device in DEVICES:
@@ -287,6 +290,12 @@ def python_paths(project_root):
     chosen = sorted(set(chosen), key=lambda p: len(p.parts))
     kept = [p for i, p in enumerate(chosen) if not any(p.is_relative_to(q) for q in chosen[:i])]
     return [str(p) for p in sorted(kept)]
+
+
+def installed_copies(readable):
+    """This package, installed into a site-packages folder by ``pip install .`` (not ``-e``):
+    its hidden checks must not be readable (Landlock alone cannot carve them out)."""
+    return [str(Path(p) / "autograder") for p in readable if (Path(p) / "autograder" / "confine.py").is_file()]
 
 
 def fixed_environment(home):

@@ -1,0 +1,94 @@
+"""The isolation layers one by one, each in a forked child (they cannot be undone in this process)."""
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder import confine, paths
+
+
+def in_child(function):
+    """Run ``function`` in a forked child; what it returns (a short string), or the error it raised."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read)
+        try:
+            answer = str(function())
+        except BaseException as error:  # noqa: BLE001 - reported to the parent
+            answer = f"raised {type(error).__name__}: {error}"
+        os.write(write, answer.encode()[:4000])
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as f:
+        answer = f.read().decode()
+    os.waitpid(pid, 0)
+    return answer
+
+
+@pytest.mark.skipif(not confine.seccomp_available(), reason="seccomp filters need x86-64 Linux")
+def test_seccomp_leaves_unix_sockets_and_refuses_every_other_family():
+    def attempt():
+        confine.forbid_network_sockets()
+        for end in socket.socketpair():  # UNIX sockets still work
+            end.close()
+        outcomes = []
+        for family in (socket.AF_INET, socket.AF_INET6, socket.AF_NETLINK, socket.AF_PACKET):
+            try:
+                socket.socket(family, socket.SOCK_DGRAM).close()
+                outcomes.append("opened")
+            except OSError as error:
+                outcomes.append(error.errno)
+        return outcomes
+
+    assert in_child(attempt) == str([97, 97, 97, 97])  # EAFNOSUPPORT
+
+
+@pytest.mark.skipif(confine.landlock_abi() < 1, reason="this kernel has no Landlock")
+def test_landlock_allows_reading_the_given_paths_only(tmp_path):
+    allowed, other = tmp_path / "allowed", tmp_path / "other"
+    for folder in (allowed, other):
+        folder.mkdir()
+        (folder / "file").write_text(folder.name)
+
+    def attempt():
+        confine.landlock([str(allowed)])
+        outcomes = [(allowed / "file").read_text()]
+        for action in (lambda: (other / "file").read_text(), lambda: (allowed / "new").write_text("x")):
+            try:
+                action()
+                outcomes.append("done")
+            except PermissionError:
+                outcomes.append("refused")
+        return outcomes
+
+    assert in_child(attempt) == str(["allowed", "refused", "refused"])
+
+
+def test_the_python_paths_hold_numpy_and_nothing_of_the_checkout():
+    readable = [Path(p) for p in confine.python_paths(paths.ROOT)]
+    import numpy
+
+    assert any(Path(numpy.__file__).resolve().is_relative_to(p) for p in readable)
+    prefix = Path(sys.prefix).resolve()
+    assert not [p for p in readable if p.is_relative_to(paths.ROOT) and not p.is_relative_to(prefix)]
+    assert Path("/") not in readable
+    assert not [p for p in readable for q in readable if p != q and p.is_relative_to(q)]  # none inside another
+
+
+def test_an_installed_copy_of_the_grader_is_found_to_be_hidden(tmp_path):
+    site = tmp_path / "site-packages"
+    (site / "autograder").mkdir(parents=True)
+    (site / "autograder" / "confine.py").write_text("")
+    (site / "numpy").mkdir()
+    assert confine.installed_copies([str(site), str(tmp_path / "elsewhere")]) == [str(site / "autograder")]
+
+
+def test_the_environment_holds_nothing_of_the_graders(monkeypatch):
+    monkeypatch.setenv("TA_API_TOKEN", "secret")
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    environment = confine.fixed_environment(home="/tmp")
+    assert "TA_API_TOKEN" not in environment and environment["OPENBLAS_CORETYPE"] == "Haswell"
+    assert len(environment) == 9
