@@ -557,7 +557,7 @@ def test_sandbox_attacks_get_the_honest_score_in_every_mode(sandbox_run):
 
 def test_each_mode_reports_exactly_the_layers_it_lacks(sandbox_run):
     mode, missing, _, rows, run = sandbox_run
-    for name in SANDBOX_ENTRIES:
+    for name in (n for n in SANDBOX_ENTRIES if LIBRARY[n]["status"] != "error"):  # graded, so in a sandbox
         lacking = set(re.findall(r"(namespaces|landlock|seccomp|cgroup) \(", _said(rows, name)))
         assert lacking == missing, (mode, name, _said(rows, name))
     for layer in missing:
