@@ -57,6 +57,18 @@ class SandboxError(Exception):
     """The sandbox of a submission could not be started or has ended."""
 
 
+def _ask(channel, request, fds, gone):
+    """Send ``request`` (and ``fds``) on ``channel``; the answer, or SandboxError saying ``gone``."""
+    try:
+        socket.send_fds(channel, [json.dumps(request).encode()], list(fds))
+        answer = channel.recv(65536)
+    except OSError as error:
+        raise SandboxError(f"{gone}: {error}") from None
+    if not answer:
+        raise SandboxError(gone)
+    return json.loads(answer)
+
+
 class Zygote:
     """The clean process that starts the submissions' sandboxes; one per grading process."""
 
@@ -77,14 +89,7 @@ class Zygote:
         return self.process.poll() is None
 
     def _ask(self, request, fds=()):
-        try:
-            socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
-            answer = self.control.recv(65536)
-        except OSError as error:
-            raise SandboxError(f"the zygote is gone ({error})") from None
-        if not answer:
-            raise SandboxError("the zygote is gone")
-        return json.loads(answer)
+        return _ask(self.control, request, fds, "the zygote is gone")
 
     def open(self, folder, root, uid):
         """A sandbox for one submission whose files are in ``folder``; ``root`` is an empty folder
@@ -123,14 +128,7 @@ class Sandbox:
         self.zygote, self.channel, self.keeper, self.missing = zygote, channel, keeper, missing
 
     def _ask(self, request, fds=()):
-        try:
-            socket.send_fds(self.channel, [json.dumps(request).encode()], list(fds))
-            answer = self.channel.recv(65536)
-        except OSError as error:
-            raise SandboxError(f"the sandbox of this submission has ended ({error}); over its memory limit?") from None
-        if not answer:
-            raise SandboxError("the sandbox of this submission has ended; over its memory or process limit?")
-        return json.loads(answer)
+        return _ask(self.channel, request, fds, "the sandbox of this submission has ended (over its memory limit?)")
 
     def spawn(self, cpu_seconds):
         """A new worker for one call: its pid (as the sandbox numbers it) and the socket to talk to it."""

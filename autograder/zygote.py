@@ -206,18 +206,23 @@ def _kill_namespace():
 
 # --- the submission's init: one worker per call -----------------------------------------------
 
+def _requests(channel):
+    """The requests arriving on ``channel`` (each with the file descriptors it carries) until it closes."""
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(channel, 65536, 1)
+        except OSError:
+            return
+        if not message:
+            return
+        yield json.loads(message), fds
+
+
 def _serve_calls(channel, sandbox):
     """Answer spawn and reap requests for one submission until the grader closes ``channel``."""
     clean_up = _kill_namespace if sandbox["namespaced"] else kill_children
     try:
-        while True:
-            try:
-                message, fds, _, _ = socket.recv_fds(channel, 65536, 1)
-            except OSError:
-                return
-            if not message:
-                return
-            request = json.loads(message)
+        for request, fds in _requests(channel):
             if request["op"] == "spawn":
                 worker_channel = socket.socket(fileno=fds[0])
                 pid = os.fork()
@@ -389,14 +394,7 @@ def serve(control, readable):
     confine.prctl(confine.PR_SET_CHILD_SUBREAPER, 1)
     zygote = Zygote(readable)
     try:
-        while True:
-            try:
-                message, fds, _, _ = socket.recv_fds(control, 65536, 1)
-            except OSError:
-                return
-            if not message:
-                return
-            request = json.loads(message)
+        for request, fds in _requests(control):
             if request["op"] == "open":
                 answer = zygote.open(request, fds[0])
             elif request["op"] == "close":
