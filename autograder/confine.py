@@ -164,7 +164,7 @@ def private_tmp():
     """A fresh, small, empty /tmp and /dev/shm for one call (in a mount namespace of the call's own)."""
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     for folder in ("/tmp", "/dev/shm"):
-        mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={PRIVATE_TMP_BYTES},mode=1777")
+        mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={PRIVATE_TMP_BYTES},nr_inodes=4096,mode=1777")
 
 
 # --- Landlock ----------------------------------------------------------------------------------
@@ -224,7 +224,12 @@ def _allow(ruleset, path, rights):
 # --- seccomp -------------------------------------------------------------------------------------
 
 _AUDIT_ARCH_X86_64 = 0xC000003E
-_SYS_SOCKET, _SYS_IO_URING_SETUP, _X32_SYSCALL_BIT = 41, 425, 0x40000000
+_SYS_SOCKET, _X32_SYSCALL_BIT = 41, 0x40000000
+# Kernel interfaces numerical code never needs, refused as if absent: io_uring (it opens sockets
+# too), the key rings (shared by every process of a uid), ptrace, bpf, perf_event_open, userfaultfd.
+_REFUSED_SYSCALLS = {"io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427, "add_key": 248,
+                     "request_key": 249, "keyctl": 250, "ptrace": 101, "bpf": 321, "perf_event_open": 298,
+                     "userfaultfd": 323}
 _AF_UNIX, _EAFNOSUPPORT, _ENOSYS = 1, 97, 38
 _LD_W_ABS, _JEQ, _JGE, _RET = 0x20, 0x15, 0x35, 0x06
 _ALLOW, _ERRNO = 0x7FFF0000, 0x00050000
@@ -238,27 +243,32 @@ def seccomp_available():
 
 def forbid_network_sockets():
     """From now on, ``socket()`` of any family but AF_UNIX fails (EAFNOSUPPORT) for this process and
-    its children, and so does setting up io_uring (it can open sockets too); so do 32-bit and x32
-    system calls, which would bypass the check. No privilege needed (``no_new_privs``), allowed in
+    its children; the calls in ``_REFUSED_SYSCALLS`` fail with ENOSYS, and so do 32-bit and x32
+    system calls, which would bypass the filter. No privilege needed (``no_new_privs``), allowed in
     containers: the network layer where there is no network namespace, and a second one where there is."""
     def op(code, k, jt=0, jf=0):
         return struct.pack("HBBI", code, jt, jf, k)
 
-    program = b"".join([
+    refused = sorted(_REFUSED_SYSCALLS.values())
+    program = [
         op(_LD_W_ABS, 4),  # arch
         op(_JEQ, _AUDIT_ARCH_X86_64, 1, 0),
         op(_RET, _ERRNO | _ENOSYS),
         op(_LD_W_ABS, 0),  # system call number
-        op(_JGE, _X32_SYSCALL_BIT, 0, 1),
-        op(_RET, _ERRNO | _ENOSYS),
-        op(_JEQ, _SYS_IO_URING_SETUP, 0, 1),
-        op(_RET, _ERRNO | _ENOSYS),
-        op(_JEQ, _SYS_SOCKET, 0, 3),
-        op(_LD_W_ABS, 16),  # first argument (low half): the address family
-        op(_JEQ, _AF_UNIX, 1, 0),
-        op(_RET, _ERRNO | _EAFNOSUPPORT),
+        op(_JGE, _X32_SYSCALL_BIT, len(refused) + 6, 0),  # to the ENOSYS at the end
+    ]
+    for i, number in enumerate(refused):
+        program.append(op(_JEQ, number, len(refused) - i + 5, 0))
+    program += [
+        op(_JEQ, _SYS_SOCKET, 1, 0),
         op(_RET, _ALLOW),
-    ])
+        op(_LD_W_ABS, 16),  # socket's first argument (low half): the address family
+        op(_JEQ, _AF_UNIX, 0, 1),
+        op(_RET, _ALLOW),
+        op(_RET, _ERRNO | _EAFNOSUPPORT),
+        op(_RET, _ERRNO | _ENOSYS),
+    ]
+    program = b"".join(program)
     filters = ctypes.create_string_buffer(program)
     fprog = struct.pack("HxxxxxxQ", len(program) // 8, ctypes.addressof(filters))
     prctl(PR_SET_NO_NEW_PRIVS, 1)

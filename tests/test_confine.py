@@ -46,6 +46,28 @@ def test_seccomp_leaves_unix_sockets_and_refuses_every_other_family():
     assert in_child(attempt) == str([97, 97, 97, 97])  # EAFNOSUPPORT
 
 
+@pytest.mark.skipif(not confine.seccomp_available(), reason="seccomp filters need x86-64 Linux")
+def test_seccomp_refuses_the_listed_calls_and_nothing_else(tmp_path):
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def attempt():
+        confine.forbid_network_sockets()
+        refused = {}
+        for name, number in confine._REFUSED_SYSCALLS.items():
+            libc.syscall(number, 0, 0, 0, 0, 0)
+            refused[name] = ctypes.get_errno()
+        (tmp_path / "still").write_text("files, pipes and processes work")
+        pid = os.fork()
+        if pid == 0:
+            os._exit(3)
+        return refused, (tmp_path / "still").read_text(), os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+    assert in_child(attempt) == str(({name: 38 for name in confine._REFUSED_SYSCALLS},
+                                     "files, pipes and processes work", 3))  # ENOSYS
+
+
 @pytest.mark.skipif(confine.landlock_abi() < 1, reason="this kernel has no Landlock")
 def test_landlock_allows_reading_the_given_paths_only(tmp_path):
     allowed, other = tmp_path / "allowed", tmp_path / "other"
