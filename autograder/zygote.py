@@ -42,8 +42,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_variable] = "1"
 sys.dont_write_bytecode = True
 
-# Modules a submission may import, loaded before privileges are dropped: without namespaces, an
-# unprivileged worker may be unable to read the Python installation (/root).
+# Modules a submission may import, loaded once here rather than by every worker.
 import abc, array, bisect, collections, contextlib, copy, csv, dataclasses, datetime, decimal, enum  # noqa: E401,E402,F401
 import fnmatch, fractions, functools, glob, heapq, inspect, io, itertools, logging, math, numbers  # noqa: E401,E402,F401
 import operator, pathlib, pickle, pkgutil, random, re, runpy, statistics, string, struct, textwrap  # noqa: E401,E402,F401
@@ -122,25 +121,42 @@ def _worker(channel, sandbox, request):
     os._exit(0)
 
 
+def _through_descriptors(entries):
+    """``entries`` (sys.path) as /proc/self/fd/N paths to folders opened now: the unprivileged uid a
+    worker becomes without namespaces then still imports from a Python installed where only root
+    may enter (say /root/.pyenv). A process may always follow its own descriptors."""
+    reachable = []
+    for entry in entries:
+        try:
+            reachable.append(f"/proc/self/fd/{os.open(entry, os.O_PATH | os.O_DIRECTORY)}")
+        except OSError:
+            reachable.append(entry)
+    return reachable
+
+
 def _lock_down(sandbox, request):
     namespaced, folder = sandbox["namespaced"], sandbox["folder"]
     if namespaced:
         confine.unshare(confine.CALL_NAMESPACES)
         confine.private_tmp()
+    if sandbox["landlock"]:  # promised to the grader: never run the student's code without it
+        # Before the uid changes: the rules open their paths, some of which only root may enter.
+        writable = ["/tmp", "/dev/shm"] if namespaced else []
+        readable = [*sandbox["readable"], folder] + (["/proc"] if namespaced else [])
+        confine.landlock(readable, writable + [f"/dev/{d}" for d in confine.DEVICES])
+    if namespaced:
         confine.become_inside_user()
     elif sandbox["uid"] is not None:
+        reachable = _through_descriptors(sys.path)  # opened while still root
         os.setgroups([])
         os.setgid(sandbox["uid"])
         os.setuid(sandbox["uid"])
+        sys.path[:] = reachable
     own_uid = namespaced or sandbox["uid"] is not None  # the submission's processes are the only ones of its uid
     max_processes = MAX_PROCESSES if own_uid else _processes_of(os.getuid()) + MAX_PROCESSES
     _limit(request["memory_bytes"], request["cpu_seconds"], confine.PRIVATE_TMP_BYTES if namespaced else 0,
            max_processes)
     confine.drop_privileges()
-    if sandbox["landlock"]:  # promised to the grader: never run the student's code without it
-        writable = ["/tmp", "/dev/shm"] if namespaced else []
-        readable = [*sandbox["readable"], folder] + (["/proc"] if namespaced else [])
-        confine.landlock(readable, writable + [f"/dev/{d}" for d in confine.DEVICES])
     if sandbox["seccomp"]:
         confine.forbid_network_sockets()
     os.environ.clear()

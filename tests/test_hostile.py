@@ -199,12 +199,12 @@ def grade_library(names, root, autograder_zip, as_user=(), without=""):
         time.sleep(4)  # give anything left running the time to try its forgery
     finally:
         listener.close()
+        for name in names:
+            if "nest" in LIBRARY[name]:
+                remove_deep(submissions[name])  # deeper than shutil.rmtree can go
     with open(out / GRADEBOOK, newline="") as f:
         by_row = {row["submission"]: row for row in csv.DictReader(f)}
     rows = {name: by_row.get(row_name(name, LIBRARY[name], path)) for name, path in submissions.items()}
-    for name in names:
-        if "nest" in LIBRARY[name]:
-            remove_deep(submissions[name])
     return out, rows, run, listener.received, marker
 
 
@@ -513,10 +513,11 @@ def _mode_or_skip(mode):
     if prefix and not shutil.which(prefix[0]):
         pytest.skip(f"{mode}: no {prefix[0]} here")
     if prefix == NOBODY:
-        probe = subprocess.run([*NOBODY, sys.executable, "-c", "import numpy, autograder"], capture_output=True,
-                               text=True, cwd="/", env={**os.environ, "PYTHONPATH": str(paths.ROOT)})
-        if probe.returncode:
-            pytest.skip(f"{mode}: uid 65534 cannot run this Python ({probe.stderr.strip()[-200:]})")
+        probe = subprocess.run([*NOBODY, sys.executable, "-c", "import sys, numpy, autograder; print(sys.base_prefix)"],
+                               capture_output=True, text=True, cwd="/", env={**os.environ, "PYTHONPATH": str(paths.ROOT)})
+        if probe.returncode or probe.stdout.strip() != sys.base_prefix:  # e.g. a Python under /root (mode 700)
+            got = (probe.stderr.strip()[-200:] if probe.returncode else f"a Python from {probe.stdout.strip()}")
+            pytest.skip(f"{mode}: uid 65534 cannot run this Python from {sys.base_prefix} (it got {got})")
     return prefix, without, missing
 
 
