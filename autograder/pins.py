@@ -26,6 +26,11 @@ def extra(name):
     return list(_project()["optional-dependencies"][name])
 
 
+def everything():
+    """Every pin: the dependencies, then each extra's."""
+    return dependencies() + [pin for extra_pins in _project()["optional-dependencies"].values() for pin in extra_pins]
+
+
 def student():
     """The student kit: the runtime pins a student needs, then the `student` extra."""
     return [pin for pin in dependencies() if name_of(pin) in STUDENT_PACKAGES] + extra("student")
