@@ -53,6 +53,7 @@ LAYERS = ("namespaces", "landlock", "seccomp", "cgroup")  # the ones that can be
 INSIDE_ID = 1000  # the uid and gid a submission has inside its user namespace
 SUBMISSION_DIR = "/submission"
 PRIVATE_TMP_BYTES = 16 * 2**20
+MAX_PROCESSES = 16  # per submission: its init, one worker, what the worker starts
 DEVICES = ("null", "zero", "full", "random", "urandom")
 
 

@@ -56,7 +56,6 @@ import numpy.fft, numpy.linalg, numpy.polynomial, numpy.random, numpy.testing, n
 
 from autograder import confine, wire  # noqa: E402
 
-MAX_PROCESSES = 16  # per submission: its init, one worker, what the worker starts
 NOBODY = 65534
 
 
@@ -153,7 +152,7 @@ def _lock_down(sandbox, request):
         os.setuid(sandbox["uid"])
         sys.path[:] = reachable
     own_uid = namespaced or sandbox["uid"] is not None  # the submission's processes are the only ones of its uid
-    max_processes = MAX_PROCESSES if own_uid else _processes_of(os.getuid()) + MAX_PROCESSES
+    max_processes = confine.MAX_PROCESSES if own_uid else _processes_of(os.getuid()) + confine.MAX_PROCESSES
     _limit(request["memory_bytes"], request["cpu_seconds"], confine.PRIVATE_TMP_BYTES if namespaced else 0,
            max_processes)
     confine.drop_privileges()
@@ -375,7 +374,7 @@ class Zygote:
             if "cgroup" not in missing:
                 try:
                     cgroup = confine.Cgroup(f"autograder-{secrets.token_hex(6)}", request["cgroup_memory_bytes"],
-                                            MAX_PROCESSES)
+                                            confine.MAX_PROCESSES)
                     cgroup.add(pid)
                 except confine.Unavailable as error:
                     missing["cgroup"] = str(error)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder import confine, paths
+from autograder import confine, paths, sandbox
 
 
 def in_child(function):
@@ -114,3 +114,15 @@ def test_the_environment_holds_nothing_of_the_graders(monkeypatch):
     environment = confine.fixed_environment(home="/tmp")
     assert "TA_API_TOKEN" not in environment and environment["OPENBLAS_CORETYPE"] == "Haswell"
     assert len(environment) == 9
+
+
+def test_the_readme_gives_the_sandbox_limits_the_code_sets():
+    readme = " ".join((paths.ROOT / "README.md").read_text().split())
+    assert confine.PRIVATE_TMP_BYTES == 16 * 2**20 and "empty 16 MB `/tmp` per call" in readme
+    assert sandbox.SUBMISSION_MEMORY_BYTES == sandbox.MEMORY_BYTES == 2**30 and confine.MAX_PROCESSES == 16
+    assert "1 GiB of memory and 16 processes for the whole submission" in readme
+    assert "1 GiB of address space a process, 16 processes" in readme
+    assert (sandbox.CALL_TIMEOUT_S, sandbox.SCRIPT_TIMEOUT_S, sandbox.QUESTION_BUDGET_S) == (5, 15, 20)
+    assert "5 s a call, 15 s the script, 20 s a question" in readme
+    assert len(confine.fixed_environment(home="/tmp")) - ("OPENBLAS_CORETYPE" in os.environ) == 8
+    assert "eight fixed environment variables" in readme
