@@ -120,6 +120,11 @@ def _worker(channel, sandbox, request):
     os._exit(0)
 
 
+def _inside(entry, folders):
+    real = os.path.realpath(entry)
+    return any(real == folder or real.startswith(folder.rstrip("/") + "/") for folder in folders)
+
+
 def _through_descriptors(entries):
     """``entries`` (sys.path) as /proc/self/fd/N paths to folders opened now: the unprivileged uid a
     worker becomes without namespaces then still imports from a Python installed where only root
@@ -135,6 +140,8 @@ def _through_descriptors(entries):
 
 def _lock_down(sandbox, request):
     namespaced, folder = sandbox["namespaced"], sandbox["folder"]
+    # Imports come from the Python installation only: never from the checkout on the zygote's path.
+    sys.path[:] = [entry for entry in sys.path if _inside(entry, sandbox["readable"])]
     if namespaced:
         confine.unshare(confine.CALL_NAMESPACES)
         confine.private_tmp()
