@@ -183,6 +183,13 @@ def landlock_abi():
     return max(int(version), 0)
 
 
+def landlock_shortfall(abi):
+    """What Landlock of ABI ``abi`` leaves open that only namespaces would otherwise close, or None."""
+    if abi < 6:
+        return f"only ABI {abi} here: signals and abstract sockets beyond the sandbox are not refused"
+    return None
+
+
 def landlock(readable, writable=()):
     """From now on, this process and its children may read only below ``readable``, write only
     below ``writable``; from ABI 4, no TCP; from ABI 6, no signal or abstract socket beyond

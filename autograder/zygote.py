@@ -355,6 +355,8 @@ class Zygote:
                 break
             missing["namespaces"] = why_not  # refused at some step: the same submission, without them
             use_namespaces = False
+        if landlock and "namespaces" in missing and confine.landlock_shortfall(confine.landlock_abi()):
+            missing["landlock"] = confine.landlock_shortfall(confine.landlock_abi())  # nothing else covers it
         os.close(channel_fd)
         return {"keeper": pid, "ready": ready, "missing": missing}
 

@@ -126,3 +126,7 @@ def test_the_readme_gives_the_sandbox_limits_the_code_sets():
     assert "5 s a call, 15 s the script, 20 s a question" in readme
     assert len(confine.fixed_environment(home="/tmp")) - ("OPENBLAS_CORETYPE" in os.environ) == 8
     assert "eight fixed environment variables" in readme
+
+
+def test_an_old_landlock_is_reported_for_what_it_leaves_open():
+    assert "signals" in confine.landlock_shortfall(5) and confine.landlock_shortfall(6) is None
