@@ -26,6 +26,7 @@ every call.
 import ctypes
 import errno
 import os
+import stat
 import struct
 import sys
 from pathlib import Path
@@ -220,7 +221,7 @@ def _allow(ruleset, path, rights):
     except OSError:
         return  # a path this machine does not have
     try:
-        if not os.path.isdir(f"/proc/self/fd/{fd}") and not Path(path).is_dir():
+        if not stat.S_ISDIR(os.fstat(fd).st_mode):
             rights &= _FILE_RIGHTS
         rule = struct.pack("=Qi", rights, fd)
         _check(_libc.syscall(SYS_LANDLOCK_ADD_RULE, ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.c_char_p(rule),
@@ -342,6 +343,7 @@ class Cgroup:
 
     def __init__(self, name, memory_bytes, max_processes):
         unified = (CGROUP_ROOT / "cgroup.controllers").is_file()
+        optional = {"memory.memsw.limit_in_bytes", "memory.swap.max"}  # only where swap is accounted
         if unified:
             self.folders = [CGROUP_ROOT / name]
             limits = {"memory.max": memory_bytes, "memory.swap.max": 0, "pids.max": max_processes}
@@ -354,7 +356,7 @@ class Cgroup:
                 folder.mkdir()
             for file, value in limits.items():
                 targets = [f / file for f in self.folders if (f / file).exists()]
-                if not targets and file != "memory.memsw.limit_in_bytes" and file != "memory.swap.max":
+                if not targets and file not in optional:
                     raise FileNotFoundError(errno.ENOENT, "no such control file", file)
                 for target in targets:
                     target.write_text(str(value))

@@ -261,9 +261,7 @@ def _serve_calls(channel, sandbox):
                     os.kill(request["pid"], signal.SIGKILL)
                     _, status = os.waitpid(request["pid"], 0)
                     answer = {"exit": os.waitstatus_to_exitcode(status)}
-                except ChildProcessError:
-                    answer = {"exit": None}
-                except ProcessLookupError:
+                except (ChildProcessError, ProcessLookupError):  # already gone and reaped
                     answer = {"exit": None}
                 clean_up()  # one call at a time: any other process is left over from this one
                 channel.send(json.dumps(answer).encode())
