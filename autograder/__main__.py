@@ -1,40 +1,46 @@
-"""Command line: python -m autograder build, grade, figures, crosscheck or mutants."""
+"""Command line: python -m autograder build, grade, figures, crosscheck or mutants [--assignment NAME]."""
 import argparse
 import sys
 
-from autograder import paths
+from autograder import assignment as course
 
-DESCRIPTION = "The RNN exercise's tools: build its zips, grade submissions, save the notebook's figures, " \
-              "compare the solutions with PyTorch, measure the checks by mutation testing. " \
-              "Run a command with --help for more."
+DESCRIPTION = "The course's tools: build each assignment's zips, grade submissions, save a notebook's figures, " \
+              "compare the solutions with PyTorch, measure the checks by mutation testing. Every command takes " \
+              f"--assignment NAME (one of: {', '.join(course.names())}); build, figures, crosscheck and mutants " \
+              "do every assignment without it. Run a command with --help for more."
 
 
-def _command(commands, name, summary, details):
-    """A subcommand; its --help opens with the summary shown in the list of commands."""
-    return commands.add_parser(name, help=summary, description=f"{summary[0].upper()}{summary[1:]}. {details}")
+def _command(commands, name, summary, details, every=True):
+    """A subcommand with --assignment; its --help opens with the summary shown in the list of commands."""
+    command = commands.add_parser(name, help=summary, description=f"{summary[0].upper()}{summary[1:]}. {details}")
+    command.add_argument("--assignment", action="append", choices=course.names(), dest="assignments",
+                         help="the assignment (repeatable)" + ("; default: every one" if every else ""))
+    return command
 
 
 def _parser():
     parser = argparse.ArgumentParser(prog="python -m autograder", description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True)
     _command(commands, "build",
-             f"regenerate the student release and write {paths.DIST.relative_to(paths.ROOT)}/autograder.zip "
+             "regenerate each assignment's student release and write dist/<assignment>/autograder.zip "
              "and student.zip",
-             f"The release ({paths.RELEASE.relative_to(paths.ROOT)}) is made from the solutions; autograder.zip "
-             "is for Gradescope, student.zip for students.")
+             "The release (assignments/<assignment>) is made from the solutions (solutions/<assignment>); "
+             "autograder.zip is for Gradescope, student.zip for students.")
     figures = _command(
-        commands, "figures", "run the student notebook with the reference solutions and save its figures as PNG",
-        "Writes figure-N.png and the executed notebook into --out.")
-    figures.add_argument("--out", default="figures", help="folder for figure-N.png (default: %(default)s)")
+        commands, "figures", "run each student notebook with the reference solutions and save its figures as PNG",
+        "Writes OUT/<assignment>/figure-N.png and the executed notebook.")
+    figures.add_argument("--out", default="figures", help="folder for the figures (default: %(default)s)")
     grade = _command(
-        commands, "grade", "grade submissions (folders or zips) into a gradebook",
+        commands, "grade", "grade submissions (folders or zips) of one assignment into a gradebook",
         "Writes OUT/grades.csv (one row per submission) and, per submission, OUT/<name>/results.json "
         "(Gradescope's format) and OUT/<name>/feedback.txt (for the student). Student code runs in "
-        "sandboxed workers. A submission that cannot be graded gets status error; it never stops the run.")
+        "sandboxed workers. A submission that cannot be graded gets status error; it never stops the run. "
+        "Give --assignment, or --autograder with a built zip (the zip says which assignment it grades).",
+        every=False)
     grade.add_argument("submissions", nargs="+", help="submission folders or .zip files")
     grade.add_argument("--out", required=True, help="folder for grades.csv and per-submission results")
-    grade.add_argument("--autograder", default=str(paths.DIST / "autograder.zip"),
-                       help="the autograder zip (default: %(default)s; built if missing)")
+    grade.add_argument("--autograder",
+                       help="the autograder zip (default: dist/<assignment>/autograder.zip, built if missing)")
     grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
     _command(commands, "crosscheck",
              "compare every graded function of the solutions with PyTorch in float64 (needs the torch extra)",
@@ -43,15 +49,16 @@ def _parser():
     mutants = _command(
         commands, "mutants",
         "mutation-test the checks: grade every small change of the solutions' student blocks and list "
-        "the ones that keep 100 points",
+        "the ones that keep full marks",
         "Cosmic Ray's operators (needs the mutation extra: pip install -e '.[mutation]') change one thing at "
-        "a time inside BEGIN/END SOLUTION in the five submitted files; every distinct mutant is graded in one "
-        "run of python -m autograder grade. A mutant is killed when it scores below 100 or its status is not "
-        "ok. Prints the mutants, killed and survivors per file, the mutation score (killed / (mutants - "
+        "a time inside BEGIN/END SOLUTION in the submitted files; every distinct mutant is graded in one "
+        "run of python -m autograder grade. A mutant is killed when it scores below full marks or its status "
+        "is not ok. Prints the mutants, killed and survivors per file, the mutation score (killed / (mutants - "
         "equivalent)) and every survivor with its line. Survivors that no check can kill are listed with a "
-        "reason in tests/mutation/equivalent.toml and reported apart. Takes 5 to 7 minutes on 2 cores.")
-    mutants.add_argument("--file", action="append", choices=paths.SUBMITTED_FILES, dest="files",
-                         help="mutate only this file (repeatable; default: all five)")
+        "reason in the assignment's library/equivalent_mutants.toml and reported apart. Takes 5 to 7 minutes "
+        "an assignment on 2 cores.")
+    mutants.add_argument("--file", action="append", dest="files",
+                         help="mutate only this submitted file (repeatable; default: all)")
     mutants.add_argument("--out", help="also write every mutant and its verdict to this JSON file")
     mutants.add_argument("--autograder", help="the autograder zip to grade with (default: a fresh build)")
     mutants.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
@@ -61,42 +68,53 @@ def _parser():
 
 
 def main(argv=None):
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    chosen = [course.load(name) for name in (args.assignments or course.names())]
 
+    if args.command == "grade":
+        return _grade(parser, args)
     if args.command == "crosscheck":
-        from autograder import crosscheck
-
-        try:
-            all_ok = crosscheck.report()
-        except ImportError as error:
-            print(error, file=sys.stderr)
-            return 2
-        if not all_ok:
-            print(f"some outputs differ from PyTorch's by more than {crosscheck.RTOL:g}", file=sys.stderr)
-        return 0 if all_ok else 1
-
+        return _crosscheck(chosen)
     if args.command == "mutants":
-        return _mutants(args)
+        return _mutants(parser, args, chosen)
 
     if args.command == "build":
         from autograder import package
 
-        for path in package.build_all():
-            print(f"wrote {path}")
-        print(f"student release regenerated in {paths.RELEASE}")
+        for assignment in chosen:
+            for path in package.build_all(assignment):
+                print(f"wrote {path}")
+            print(f"student release regenerated in {assignment.release}")
         return 0
 
-    if args.command == "figures":
-        from autograder import notebook
+    from pathlib import Path
 
-        for path in notebook.save_figures(args.out):
+    from autograder import notebook
+
+    for assignment in chosen:
+        for path in notebook.save_figures(assignment, Path(args.out) / assignment.name):
             print(f"wrote {path}")
-        return 0
-
-    return _grade(args)
+    return 0
 
 
-def _mutants(args):
+def _crosscheck(chosen):
+    from autograder import crosscheck
+
+    all_ok = True
+    for assignment in chosen:
+        try:
+            all_ok &= crosscheck.report(assignment)
+        except ImportError as error:
+            print(error, file=sys.stderr)
+            return 2
+        print()
+    if not all_ok:
+        print(f"some outputs differ from PyTorch's by more than {crosscheck.RTOL:g}", file=sys.stderr)
+    return 0 if all_ok else 1
+
+
+def _mutants(parser, args, chosen):
     from autograder import mutants
 
     try:
@@ -104,38 +122,55 @@ def _mutants(args):
     except ImportError as error:
         print(error, file=sys.stderr)
         return 2
-    try:
-        found, stale, text = mutants.run(tuple(args.files or paths.SUBMITTED_FILES), args.autograder,
-                                         args.jobs, args.out)
-    except RuntimeError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(text)
-    if args.out:
-        print(f"every mutant and its verdict: {args.out}")
-    return 1 if args.strict and (mutants.survivors(found) or stale) else 0
+    if args.files and len(chosen) != 1:
+        parser.error("--file needs one --assignment")
+    status = 0
+    for assignment in chosen:
+        unknown = [f for f in args.files or () if f not in assignment.submitted_files]
+        if unknown:
+            parser.error(f"--file {unknown[0]}: choose from {', '.join(assignment.submitted_files)}")
+        try:
+            found, stale, text = mutants.run(assignment, args.files, args.autograder, args.jobs, args.out)
+        except RuntimeError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        print(text)
+        if args.out:
+            print(f"every mutant and its verdict: {args.out}")
+        if args.strict and (mutants.survivors(found) or stale):
+            status = 1
+    return status
 
 
-def _grade(args):
+def _grade(parser, args):
     from pathlib import Path
 
     from autograder import grade as grading, package
     from autograder.results import clean_text, format_score
 
+    if args.assignments and len(args.assignments) > 1:
+        parser.error("grade takes one --assignment")
+    if not args.assignments and not args.autograder:
+        parser.error(f"grade needs --assignment (one of: {', '.join(course.names())}) or --autograder")
     try:
         grading.prepare_out_dir(args.out)  # before the build and the grading it would waste
     except OSError as error:
         print(f"error: cannot write to --out {args.out}: {error.strerror or error}", file=sys.stderr)
         return 2
-    autograder_zip = Path(args.autograder)
-    if not autograder_zip.exists():
-        print(f"{autograder_zip} is missing: building it first", file=sys.stderr)
-        package.build_autograder(autograder_zip)
+    if args.autograder:
+        autograder_zip = Path(args.autograder)
+    else:
+        assignment = course.load(args.assignments[0])
+        autograder_zip = assignment.dist / "autograder.zip"
+        if not autograder_zip.exists():
+            print(f"{autograder_zip} is missing: building it first", file=sys.stderr)
+            package.build_autograder(assignment, autograder_zip)
+    questions = grading.questions_of(autograder_zip)
     outcomes = grading.grade(args.submissions, args.out, autograder_zip, jobs=args.jobs)
     width = max(len(o.name) for o in outcomes)
-    print(f"{'submission':<{width}}  " + "  ".join(f"{q:>13}" for q in paths.QUESTIONS) + "    total  status")
+    print(f"{'submission':<{width}}  " + "  ".join(f"{q:>13}" for q in questions) + "    total  status")
     for o in outcomes:
-        scores = "  ".join(f"{format_score(o.scores.get(q, 0)):>13}" for q in paths.QUESTIONS)
+        scores = "  ".join(f"{format_score(o.scores.get(q, 0)):>13}" for q in questions)
         print(clean_text(f"{o.name:<{width}}  {scores}  {format_score(o.total):>7}  {o.status:<7} {o.message}").rstrip())
     print(f"gradebook: {Path(args.out) / grading.GRADEBOOK}")
     return 0

@@ -17,7 +17,8 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from autograder import confine, paths, sandbox
+from autograder import assignment as course
+from autograder import confine, sandbox
 from autograder.results import Outcome
 
 # What unpacking one submission may cost. The five files are a few kB; a notebook export adds a
@@ -170,12 +171,14 @@ class Lane:
         ExceptionTestFile = _otter_test_files().ExceptionTestFile
         checking.show_check_messages_only()  # checking came first: install it now that Otter is loaded
         self.checking = checking
+        self.assignment = course.Assignment.from_manifest(files / course.MANIFEST)
         self.test_files = [
-            (q, ExceptionTestFile.from_file(str(self.autograder_dir / "tests" / f"{q}.py"))) for q in paths.QUESTIONS
+            (q, ExceptionTestFile.from_file(str(self.autograder_dir / "tests" / f"{q}.py")))
+            for q in self.assignment.question_names
         ]
         self.points = {q: sum(tc.points for tc in tf.test_cases) for q, tf in self.test_files}
-        self.provided = [files / name for name in paths.PROVIDED_FILES + ("procedures.py",)]
-        self.workspace = Path(tempfile.mkdtemp(prefix="rnn-grading-"))
+        self.provided = [files / name for name in self.assignment.provided_files + ("procedures.py", course.CALLS)]
+        self.workspace = Path(tempfile.mkdtemp(prefix="grading-"))
         os.chmod(self.workspace, 0o711)  # workers may enter their own folder, not list the others
         self.zygote = sandbox.Zygote(files)
 
@@ -191,7 +194,7 @@ class Lane:
         (place / "root").mkdir(mode=0o755)
         folder = place / "files"
         folder.mkdir(mode=0o755)
-        for name in paths.SUBMITTED_FILES:
+        for name in self.assignment.submitted_files:
             if (files_dir / name).is_file():
                 shutil.copyfile(files_dir / name, folder / name)
         for path in self.provided:
@@ -212,10 +215,10 @@ class Lane:
             shutil.rmtree(place, ignore_errors=True)
             return Outcome(name, status="error", message=f"the grader failed: {error}")
         outcome.sandbox_note = sandbox.describe_missing(box.missing)
-        backend = sandbox.SandboxBackend(box)
+        backend = sandbox.SandboxBackend(box, self.assignment)
         self.checking.BACKEND = backend
         try:
-            backend.preflight(name[:-3] for name in paths.SUBMITTED_FILES if name != "gradient_norms.py")
+            backend.preflight(self.assignment.modules)
             for question, test_file in self.test_files:
                 backend.start_question(question)
                 test_file.run({})
@@ -252,8 +255,8 @@ class Lane:
                 notes = read_submission(submission, unpacked)
             except Exception as error:  # noqa: BLE001 - whatever the input does, it is this submission's
                 return Outcome(name, status="error", message=f"could not read the submission: {_describe(error)}")
-            missing = [f for f in paths.SUBMITTED_FILES if not (unpacked / f).is_file()]
-            if len(missing) == len(paths.SUBMITTED_FILES):  # zero points, but not for wrong answers
+            missing = [f for f in self.assignment.submitted_files if not (unpacked / f).is_file()]
+            if len(missing) == len(self.assignment.submitted_files):  # zero points, but not for wrong answers
                 return Outcome(name, status="error",
                                message=f"no submission files found (expected {', '.join(missing)})")
             try:

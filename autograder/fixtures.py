@@ -1,8 +1,11 @@
 """Compute ``fixtures.npz``: every case's inputs and the reference solutions' outputs.
 
-Runs as a subprocess inside the solutions folder (``python -m autograder.fixtures
-OUT [--public]``) so that the reference modules are imported under the same
-names the students use, without ever sharing a process with a submission.
+Runs as a subprocess inside the assignment's solutions folder (``python -m
+autograder.fixtures OUT [--public]``) so that the reference modules are
+imported under the same names the students use, without ever sharing a process
+with a submission. The assignment's ``grading/`` folder is on its path: its
+``cases.py`` says what to run (``CASES``, and ``PRINTED`` for the printed
+script) and its ``mistakes.py``, if any, which known mistakes to run too.
 """
 import contextlib
 import io
@@ -16,9 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import paths
-from autograder.cases import CASES, LECTURE_W, LECTURE_W_EXPLODE, LECTURE_W_VANISH, inputs_of
-from autograder.mistakes import MISTAKES
+from autograder import assignment as course
 
 
 # Reference values computed on another CPU differ in the last bits (OpenBLAS picks its
@@ -27,15 +28,16 @@ from autograder.mistakes import MISTAKES
 SAME_RTOL = 1e-12
 
 
-def build(out_path, public_only, previous=None):
-    """Write the fixtures (all cases, or only the public ones) to ``out_path``.
+def build(assignment, out_path, public_only, previous=None):
+    """Write the fixtures of ``assignment`` (all cases, or only the public ones) to ``out_path``.
 
     ``previous``: the bytes of an earlier build; they are written back unchanged when
     the new values equal them to ``SAME_RTOL``, so a rebuild on another CPU does not churn.
     """
     subprocess.run(
         [sys.executable, "-m", "autograder.fixtures", str(out_path)] + (["--public"] if public_only else []),
-        cwd=paths.SOLUTIONS, check=True, env=paths.env_with_path(paths.ROOT, paths.SUPPORT),
+        cwd=assignment.source, check=True,
+        env=course.env_with_path(course.ROOT, course.SUPPORT, assignment.grading),
     )
     if previous is not None:
         with np.load(io.BytesIO(previous)) as old, np.load(out_path) as new:
@@ -95,12 +97,20 @@ def _solutions_with(mistake):
             procedures.forget_student_modules()
 
 
+def _known_mistakes():
+    try:
+        from mistakes import MISTAKES  # the assignment's grading/mistakes.py
+    except ModuleNotFoundError:
+        return {}
+    return MISTAKES
+
+
 def _variants(cases):
     """What every known mistake gives on the ``cases`` of its kinds, with its hint (see mistakes.py)."""
     import procedures
 
     arrays = {}
-    for name, mistake in MISTAKES.items():
+    for name, mistake in _known_mistakes().items():
         with _solutions_with(mistake):
             for case, (procedure, inputs) in cases.items():
                 if procedure not in mistake.kinds:
@@ -116,6 +126,7 @@ def _variants(cases):
 
 def _compute(public_only):
     import procedures  # the support module, through PYTHONPATH; it imports from the working directory
+    from cases import CASES, PRINTED, inputs_of  # the assignment's, through PYTHONPATH
 
     arrays, graded = {}, {}
     for name, (procedure, public, _) in CASES.items():
@@ -127,13 +138,13 @@ def _compute(public_only):
         arrays.update({f"{name}/out/{k}": np.asarray(v) for k, v in outputs.items()})
         graded[name] = (procedure, inputs)
     arrays.update(_variants(graded))
+    # The printed script's lines, and the inputs its checks call the student's functions with.
+    case, inputs = PRINTED
     lines = subprocess.run(
-        [sys.executable, "gradient_norms.py"], capture_output=True, text=True, check=True
+        [sys.executable, procedures.assignment().SCRIPT], capture_output=True, text=True, check=True
     ).stdout.splitlines()
-    arrays["printed_norms/lecture/out/lines"] = np.array(lines)
-    arrays["printed_norms/lecture/in/W"] = LECTURE_W
-    arrays["printed_norms/lecture/in/W_vanish"] = LECTURE_W_VANISH
-    arrays["printed_norms/lecture/in/W_explode"] = LECTURE_W_EXPLODE
+    arrays[f"{case}/out/lines"] = np.array(lines)
+    arrays.update({f"{case}/in/{k}": np.asarray(v) for k, v in inputs.items()})
     return arrays
 
 

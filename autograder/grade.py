@@ -28,7 +28,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from autograder import paths, results, sandbox
+from autograder import assignment as course
+from autograder import results, sandbox
 
 _LANE = None
 
@@ -108,15 +109,27 @@ def _grade_in_lane(submission, name, uid):
     return _LANE.grade(submission, name, uid)
 
 
-def question_points(autograder_dir):
-    """Points per question, from the Otter test files (without importing Otter)."""
-    import re
-
+def question_points(tests_dir, questions):
+    """Points per question, from the Otter test files ``tests_dir/<question>.py`` (without importing Otter)."""
     points = {}
-    for question in paths.QUESTIONS:
-        text = (Path(autograder_dir) / "tests" / f"{question}.py").read_text()
+    for question in questions:
+        text = (Path(tests_dir) / f"{question}.py").read_text()
         points[question] = sum(int(p) for p in re.findall(r"@test_case\([^)]*points=(\d+)", text))
     return points
+
+
+def shipped_assignment(autograder_dir):
+    """The assignment of an unpacked autograder, from the manifest shipped beside its checks."""
+    return course.Assignment.from_manifest(Path(autograder_dir) / "files" / course.MANIFEST)
+
+
+def questions_of(autograder_zip):
+    """The question names of an autograder zip, in the gradebook's order (read without unpacking it)."""
+    import tomllib
+
+    with zipfile.ZipFile(autograder_zip) as archive:
+        manifest = tomllib.loads(archive.read(f"files/{course.MANIFEST}").decode())
+    return tuple(q["name"] for q in manifest["questions"])
 
 
 def prepare_out_dir(out_dir):
@@ -135,7 +148,7 @@ def prepare_out_dir(out_dir):
     return out_dir
 
 
-def grade(submissions, out_dir, autograder_zip=paths.DIST / "autograder.zip", jobs=None, progress=True):
+def grade(submissions, out_dir, autograder_zip, jobs=None, progress=True):
     """Grade every submission; write the per-submission files and grades.csv; return the outcomes."""
     out_dir = prepare_out_dir(out_dir)
     names = submission_names(submissions)
@@ -147,7 +160,8 @@ def grade(submissions, out_dir, autograder_zip=paths.DIST / "autograder.zip", jo
     with OutFolder(out_dir) as out:
         try:
             autograder_dir = unpack_autograder(autograder_zip, private)
-            points = question_points(autograder_dir)
+            questions = shipped_assignment(autograder_dir).question_names
+            points = question_points(autograder_dir / "tests", questions)
             with tqdm(total=len(work), desc="grading", unit="submission", disable=not progress,
                       file=sys.stderr) as bar:
                 # A grading process that dies (it should not) takes the pool with it: the submissions
@@ -173,7 +187,7 @@ def grade(submissions, out_dir, autograder_zip=paths.DIST / "autograder.zip", jo
         ordered = [outcomes[n] for n in names]
         for outcome in ordered:
             _write_submission_files(out, outcome, points)
-        out.write(None, GRADEBOOK, results.gradebook_text(ordered), sync=True)
+        out.write(None, GRADEBOOK, results.gradebook_text(ordered, questions), sync=True)
     return ordered
 
 

@@ -11,7 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-from autograder import paths, results, sandbox
+from autograder import assignment as course
+from autograder import results, sandbox
 
 ROOT = Path("/autograder")
 
@@ -34,9 +35,17 @@ def main(root=ROOT):
             lane.close()
     except Exception as error:  # the grader's own failure: still a results.json, and a clear one
         outcome = results.Outcome("submission", status="error", message=f"the autograder failed: {error!r}")
-    report = results.gradescope_results(outcome, points or {q: 0 for q in paths.QUESTIONS})
+    report = results.gradescope_results(outcome, points or _no_points(source))
     (results_dir / "results.json").write_text(json.dumps(report, indent=2))
     print(f"score {outcome.total:g}, status {outcome.status}. {outcome.message}")
+
+
+def _no_points(source):
+    """Every question at 0 points, for a results.json written when the lane could not start."""
+    try:
+        return {q: 0 for q in course.Assignment.from_manifest(source / "files" / course.MANIFEST).question_names}
+    except Exception:  # noqa: BLE001 - the manifest itself is what failed: the overall score still goes out
+        return {}
 
 
 if __name__ == "__main__":

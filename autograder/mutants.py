@@ -1,21 +1,21 @@
-"""Mutation testing of the graded solutions: ``python -m autograder mutants``.
+"""Mutation testing of an assignment's graded solutions: ``python -m autograder mutants --assignment NAME``.
 
 How strict is the grader? Cosmic Ray's mutation operators (``cosmic-ray``, the
 optional ``mutation`` extra) make every small change they know to the
 reference solutions (``+`` to ``-``, ``<`` to ``<=``, a number plus or minus
 one, a loop that runs zero times, ...), one change per mutant. Only mutants
 whose changed lines all sit inside a student block (between ``# BEGIN
-SOLUTION`` and ``# END SOLUTION``) of the five submitted files count, and
+SOLUTION`` and ``# END SOLUTION``) of the submitted files count, and
 mutants that make the same source are counted once. Every mutant becomes a
-submission (its file changed, the other four the solutions), and all of them
+submission (its file changed, the others the solutions), and all of them
 are graded in one run of ``python -m autograder grade``, beside the
 unchanged solutions as a control. A mutant is *killed* when it scores below
-100 or its status is not ``ok``; it *survives* at 100.
+full marks or its status is not ``ok``; it *survives* at full marks.
 
 Some survivors cannot be killed by any grader, since they compute the same
 thing (``coef < 1`` against ``coef <= 1`` when ``g * 1.0`` equals
 ``g.copy()``). They are listed, each with a one-line reason, in
-``tests/mutation/equivalent.toml``; an entry names the file, the function,
+the assignment's ``library/equivalent_mutants.toml``; an entry names the file, the function,
 the operator, and the changed line before and after (stripped), and matches
 every mutant with that text there. The score leaves them out:
 ``killed / (mutants - equivalent)``. An entry that matches no mutant, or
@@ -32,12 +32,15 @@ import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from autograder import paths
+from autograder import assignment as course
 from autograder.stubs import BEGIN, END
 
-EQUIVALENT = paths.ROOT / "tests" / "mutation" / "equivalent.toml"
+EQUIVALENT = "equivalent_mutants.toml"  # in the assignment's library folder
 CONTROL = "unmutated-solutions"
-FULL_MARKS = 100.0
+
+
+def equivalents_file(assignment):
+    return assignment.library / EQUIVALENT
 
 
 def cosmic_ray_version():
@@ -52,7 +55,7 @@ def cosmic_ray_version():
 
 @dataclass
 class Mutant:
-    file: str  # one of paths.SUBMITTED_FILES
+    file: str  # one of the assignment's submitted files
     line: int  # first changed line, 1-based, in the solution file
     function: str  # the enclosing def (or "" at module level)
     operator: str  # Cosmic Ray's operator name, without "core/"
@@ -63,11 +66,12 @@ class Mutant:
     name: str = ""  # the submission's folder name
     status: str = ""  # ok, timeout or error, from grades.csv
     total: float | None = None
-    equivalent: str | None = None  # the reason, when tests/mutation/equivalent.toml lists it
+    equivalent: str | None = None  # the reason, when the equivalents file lists it
+    full_marks: float = 0.0  # the assignment's, set when graded
 
     @property
     def killed(self):
-        return self.status != "ok" or self.total < FULL_MARKS
+        return self.status != "ok" or self.total < self.full_marks
 
     @property
     def operators(self):
@@ -123,7 +127,7 @@ def operators():
             yield name.split("/", 1)[1], operator_class()
 
 
-def generate(files=paths.SUBMITTED_FILES, solutions=paths.SOLUTIONS, only=None):
+def generate(assignment, files=None, solutions=None, only=None):
     """Every distinct mutant of the student blocks of ``files``, in file, operator, position order.
 
     ``only``: a predicate on the operator name, to keep a subset of the operators.
@@ -133,8 +137,8 @@ def generate(files=paths.SUBMITTED_FILES, solutions=paths.SOLUTIONS, only=None):
     from cosmic_ray.mutating import mutate_code
 
     mutants = []
-    for file in files:
-        source = (Path(solutions) / file).read_text()
+    for file in files or assignment.submitted_files:
+        source = (Path(solutions or assignment.source) / file).read_text()
         inside, functions = student_lines(source), _functions(source)
         by_source = {source: None}
         tree = get_ast(source)
@@ -163,10 +167,10 @@ def generate(files=paths.SUBMITTED_FILES, solutions=paths.SOLUTIONS, only=None):
     return mutants
 
 
-def write_submissions(mutants, folder, solutions=paths.SOLUTIONS):
-    """One folder per mutant, holding the five files, plus the control; return the folders."""
+def write_submissions(assignment, mutants, folder, solutions=None):
+    """One folder per mutant, holding the submitted files, plus the control; return the folders."""
     folder = Path(folder)
-    originals = {name: (Path(solutions) / name).read_text() for name in paths.SUBMITTED_FILES}
+    originals = {name: (Path(solutions or assignment.source) / name).read_text() for name in assignment.submitted_files}
     written = []
     for name, changed in [(CONTROL, {}), *((m.name, {m.file: m.source}) for m in mutants)]:
         target = folder / name
@@ -177,7 +181,7 @@ def write_submissions(mutants, folder, solutions=paths.SOLUTIONS):
     return written
 
 
-def grade(mutants, work, autograder_zip=None, jobs=None, quiet=False):
+def grade(assignment, mutants, work, autograder_zip=None, jobs=None, quiet=False):
     """Grade the mutants and the control in one ``python -m autograder grade`` run; fill in their verdicts.
 
     Raises RuntimeError if the run fails or the unchanged solutions do not get full marks.
@@ -186,8 +190,8 @@ def grade(mutants, work, autograder_zip=None, jobs=None, quiet=False):
     if autograder_zip is None:
         from autograder import package
 
-        autograder_zip = package.build_autograder(work / "autograder.zip")
-    folders = write_submissions(mutants, work / "submissions")
+        autograder_zip = package.build_autograder(assignment, work / "autograder.zip")
+    folders = write_submissions(assignment, mutants, work / "submissions")
     command = [sys.executable, "-m", "autograder", "grade", *map(str, folders), "--out", str(work / "grades"),
                "--autograder", str(autograder_zip)]
     if jobs:
@@ -198,17 +202,20 @@ def grade(mutants, work, autograder_zip=None, jobs=None, quiet=False):
     with open(work / "grades" / "grades.csv", newline="") as f:
         rows = {row["submission"]: row for row in csv.DictReader(f)}
     control = rows[CONTROL]
-    if control["status"] != "ok" or float(control["total"]) != FULL_MARKS:
+    full_marks = float(sum(assignment.points.values()))
+    if control["status"] != "ok" or float(control["total"]) != full_marks:
         raise RuntimeError(f"the unmutated solutions scored {control['total']} ({control['status']}: "
                            f"{control['message']}): the mutants' verdicts would mean nothing")
     for mutant in mutants:
         row = rows[mutant.name]
-        mutant.status, mutant.total = row["status"], float(row["total"])
+        mutant.status, mutant.total, mutant.full_marks = row["status"], float(row["total"]), full_marks
     return mutants
 
 
-def load_equivalents(path=EQUIVALENT):
+def load_equivalents(path):
     """The entries of the equivalents file: dicts with file, function, operator, before, after, reason."""
+    if not Path(path).exists():  # no survivor has been found equivalent yet
+        return []
     with open(path, "rb") as f:
         entries = tomllib.load(f).get("equivalent", [])
     for number, entry in enumerate(entries, start=1):
@@ -262,7 +269,7 @@ class Tally:
             self.survived += 1
 
 
-def tallies(mutants, files=paths.SUBMITTED_FILES):
+def tallies(mutants, files):
     """Per file, and "total"."""
     table = {file: Tally() for file in files}
     table["total"] = Tally()
@@ -281,29 +288,30 @@ def _mutation_lines(mutant, indent="    "):
            [f"{indent}+ {line}" for line in mutant.after.splitlines()]
 
 
-def report(mutants, stale, seconds, version):
+def report(assignment, mutants, stale, seconds, version):
     """The text that the command prints."""
-    table = tallies(mutants, sorted({m.file for m in mutants}, key=paths.SUBMITTED_FILES.index))
-    lines = [f"Mutants of the student blocks in {paths.SOLUTIONS.relative_to(paths.ROOT)} "
+    table = tallies(mutants, sorted({m.file for m in mutants}, key=assignment.submitted_files.index))
+    equivalents = equivalents_file(assignment).relative_to(course.ROOT)
+    lines = [f"Mutants of the student blocks in {assignment.source.relative_to(course.ROOT)} "
              f"(cosmic-ray {version} operators), graded by python -m autograder grade: {seconds:.0f} s in all.",
-             "Killed: scored below 100 or status not ok. Score = killed / (mutants - equivalent).", "",
+             "Killed: scored below full marks or status not ok. Score = killed / (mutants - equivalent).", "",
              f"{'file':<20}{'mutants':>8}{'killed':>8}{'survived':>10}{'equivalent':>12}{'score':>8}"]
     for file, tally in table.items():
         lines.append(f"{file:<20}{tally.mutants:>8}{tally.killed:>8}{tally.survived:>10}{tally.equivalent:>12}"
                      f"{tally.score:>8.1%}")
     left = survivors(mutants)
     lines += ["", f"Survivors ({len(left)}): no check fails on them; kill each with a new check, or list it "
-                  f"as equivalent in {EQUIVALENT.relative_to(paths.ROOT)} with a one-line reason."]
+                  f"as equivalent in {equivalents} with a one-line reason."]
     for mutant in left:
         lines.append(f"  {mutant.where()}  {mutant.operator}")
         lines += _mutation_lines(mutant)
     equivalent = [m for m in mutants if m.equivalent is not None and not m.killed]
-    lines += ["", f"Equivalent ({len(equivalent)}), listed in {EQUIVALENT.relative_to(paths.ROOT)}:"]
+    lines += ["", f"Equivalent ({len(equivalent)}), listed in {equivalents}:"]
     for mutant in equivalent:
         lines.append(f"  {mutant.where()}  {mutant.operator}: {mutant.equivalent}")
         lines += _mutation_lines(mutant)
     if stale:
-        lines += ["", f"Stale entries of {EQUIVALENT.relative_to(paths.ROOT)} ({len(stale)}):"]
+        lines += ["", f"Stale entries of {equivalents} ({len(stale)}):"]
         for entry, why in stale:
             lines.append(f"  {entry['file']} {entry['operator']}: {why}")
             lines += [f"    - {entry['before']}", f"    + {entry['after']}"]
@@ -320,23 +328,24 @@ def write_json(mutants, path):
     Path(path).write_text(json.dumps(records, indent=1) + "\n")
 
 
-def run(files=paths.SUBMITTED_FILES, autograder_zip=None, jobs=None, out=None, equivalents=EQUIVALENT,
+def run(assignment, files=None, autograder_zip=None, jobs=None, out=None, equivalents=None,
         work=None, quiet=False):
     """Generate, grade and report; return (mutants, stale entries, report text)."""
     version = cosmic_ray_version()
     start = time.monotonic()
     if not quiet:
         print("making the mutants of the student blocks ...", file=sys.stderr)
-    mutants = generate(files)
+    files = tuple(files or assignment.submitted_files)
+    mutants = generate(assignment, files)
     if not quiet:
         print(f"{len(mutants)} mutants made in {time.monotonic() - start:.0f} s; grading them and the unchanged "
               "solutions", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="mutants-") as temporary:
-        grade(mutants, work or temporary, autograder_zip, jobs, quiet=quiet)
-    stale = apply_equivalents(mutants, load_equivalents(equivalents))
-    if tuple(files) != paths.SUBMITTED_FILES:  # entries of the files left out cannot match
+        grade(assignment, mutants, work or temporary, autograder_zip, jobs, quiet=quiet)
+    stale = apply_equivalents(mutants, load_equivalents(equivalents or equivalents_file(assignment)))
+    if files != assignment.submitted_files:  # entries of the files left out cannot match
         stale = [(e, why) for e, why in stale if e["file"] in files]
-    text = report(mutants, stale, time.monotonic() - start, version)
+    text = report(assignment, mutants, stale, time.monotonic() - start, version)
     if out:
         write_json(mutants, out)
     return mutants, stale, text

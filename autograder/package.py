@@ -1,4 +1,4 @@
-"""Build the two things an instructor uploads: the Gradescope autograder zip and the student zip.
+"""Build the two things an instructor uploads per assignment: the Gradescope autograder zip and the student zip.
 
 ``autograder.zip`` is made by ``otter generate`` from the full Otter tests, the
 fixtures of every case and the support files, with Python 3.11 and the
@@ -24,15 +24,11 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import fixtures, paths, pins, release
+from autograder import assignment as course
+from autograder import fixtures, pins, release
 
-# Named as the course's notebook: Otter copies its support files over the submission, so
-# `otter run` on an upload that holds the student's notebook (the export cell's zip) finds
-# one notebook, the driver, instead of stopping at "More than one .ipynb file found".
-DRIVER = f"{paths.ASSIGNMENT}.ipynb"
 GRADING_SUPPORT = ("checking.py", "procedures.py", "submission_layout.py")
 OTTER_CONFIG = {
-    "points_possible": 100,
     "show_stdout": False,
     "show_hidden": False,
     "print_summary": True,
@@ -48,14 +44,14 @@ if __name__ == "__main__":
     main(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
 '''
 # The grading engine, shipped inside the zip for Gradescope's run_otter.py.
-ENGINE_MODULES = ("__init__.py", "paths.py", "wire.py", "confine.py", "zygote.py", "sandbox.py", "engine.py",
+ENGINE_MODULES = ("__init__.py", "assignment.py", "wire.py", "confine.py", "zygote.py", "sandbox.py", "engine.py",
                   "results.py", "gradescope.py")
 
 
 def driver_notebook():
     source = (
         "# Grading driver, supplied by the autograder: the checks that follow import\n"
-        "# the student's modules (recurrence.py, ...) from this folder.\n"
+        "# the student's modules from this folder.\n"
         "import submission_layout\n"
         "submission_layout.normalize('.')"
     )
@@ -64,21 +60,41 @@ def driver_notebook():
     return nbformat.writes(notebook)
 
 
-def build_autograder(out_zip):
-    """Write the Gradescope autograder zip to ``out_zip``."""
+def check_points(assignment):
+    """The points of every question's checks, which must add up to the manifest's; ValueError if not."""
+    from autograder.grade import question_points
+
+    found = question_points(assignment.checks, assignment.question_names)
+    wrong = {q: (found[q], p) for q, p in assignment.points.items() if found[q] != p}
+    if wrong:
+        raise ValueError(f"{assignment.name}: the checks' points differ from {course.MANIFEST}'s: " + ", ".join(
+            f"{q} has {got} in {assignment.checks.name}/{q}.py, {want} in the manifest" for q, (got, want) in wrong.items()))
+    return found
+
+
+def build_autograder(assignment, out_zip):
+    """Write the Gradescope autograder zip of ``assignment`` to ``out_zip``."""
+    points = check_points(assignment)
+    # Named as the course's notebook: Otter copies its support files over the submission, so
+    # `otter run` on an upload that holds the student's notebook (the export cell's zip) finds
+    # one notebook, the driver, instead of stopping at "More than one .ipynb file found".
+    driver = assignment.notebook
     with tempfile.TemporaryDirectory() as staging:
         staging = Path(staging)
         (staging / "tests").mkdir()
-        for test_file in paths.OTTER_TESTS.glob("*.py"):
+        for test_file in assignment.checks.glob("*.py"):
             shutil.copyfile(test_file, staging / "tests" / test_file.name)
-        fixtures.build(staging / "fixtures.npz", public_only=False)
-        support = [*GRADING_SUPPORT, *paths.PROVIDED_FILES, DRIVER, "fixtures.npz"]
+        fixtures.build(assignment, staging / "fixtures.npz", public_only=False)
+        support = [*GRADING_SUPPORT, course.CALLS, course.MANIFEST, *assignment.provided_files, driver, "fixtures.npz"]
         for name in GRADING_SUPPORT:
-            shutil.copyfile(paths.SUPPORT / name, staging / name)
-        for name in paths.PROVIDED_FILES:
-            shutil.copyfile(paths.SOLUTIONS / name, staging / name)
-        (staging / DRIVER).write_text(driver_notebook())
-        (staging / "otter_config.json").write_text(json.dumps(OTTER_CONFIG, indent=2))
+            shutil.copyfile(course.SUPPORT / name, staging / name)
+        shutil.copyfile(assignment.grading / course.CALLS, staging / course.CALLS)
+        shutil.copyfile(assignment.manifest, staging / course.MANIFEST)
+        for name in assignment.provided_files:
+            shutil.copyfile(assignment.source / name, staging / name)
+        (staging / driver).write_text(driver_notebook())
+        config = {"points_possible": sum(points.values()), **OTTER_CONFIG}
+        (staging / "otter_config.json").write_text(json.dumps(config, indent=2))
         # Otter adds its own pin of otter-grader.
         (staging / "requirements.txt").write_text("\n".join(pins.dependencies(exclude=("otter-grader",))) + "\n")
         subprocess.run(
@@ -87,7 +103,7 @@ def build_autograder(out_zip):
              "--python-version", "3.11", *support],
             cwd=staging, check=True, capture_output=True, text=True,
         )
-        engine = {f"autograder/{name}": (paths.PACKAGE / name).read_bytes() for name in ENGINE_MODULES}
+        engine = {f"autograder/{name}": (course.PACKAGE / name).read_bytes() for name in ENGINE_MODULES}
         _rewrite_zip(staging / "autograder.zip", out_zip, {"run_otter.py": RUN_OTTER.encode(), **engine})
     return Path(out_zip)
 
@@ -116,17 +132,19 @@ def is_local_clutter(relative_path):
     return "__pycache__" in relative_path.parts or relative_path.name.startswith(".") or relative_path.suffix == ".zip"
 
 
-def build_student_zip(out_zip, folder=paths.RELEASE):
-    """Regenerate the release in ``folder`` and zip it as the students download it."""
-    folder = release.write_release(folder)
+def build_student_zip(assignment, out_zip, folder=None):
+    """Regenerate the release of ``assignment`` (in ``folder``, default its release folder) and zip it
+    as the students download it."""
+    folder = release.write_release(assignment, folder)
     Path(out_zip).parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out_zip, "w") as out:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and not is_local_clutter(path.relative_to(folder)):
-                out.writestr(_member(f"{paths.ASSIGNMENT}/{path.relative_to(folder).as_posix()}"), path.read_bytes())
+                out.writestr(_member(f"{assignment.name}/{path.relative_to(folder).as_posix()}"), path.read_bytes())
     return Path(out_zip)
 
 
-def build_all(dist=paths.DIST):
-    """Regenerate the release and write both zips into ``dist``; return their paths."""
-    return build_autograder(dist / "autograder.zip"), build_student_zip(dist / "student.zip")
+def build_all(assignment):
+    """Regenerate the release of ``assignment`` and write both its zips into its dist folder; return their paths."""
+    return (build_autograder(assignment, assignment.dist / "autograder.zip"),
+            build_student_zip(assignment, assignment.dist / "student.zip"))

@@ -2,14 +2,14 @@
 import re
 import tomllib
 
-from autograder import paths
+from autograder import assignment as course
 
 # What a student's own machine needs beside the `student` extra: no grading tools.
 STUDENT_PACKAGES = ("numpy", "matplotlib", "otter-grader")
 
 
 def _project():
-    with open(paths.ROOT / "pyproject.toml", "rb") as f:
+    with open(course.ROOT / "pyproject.toml", "rb") as f:
         return tomllib.load(f)["project"]
 
 

@@ -1,4 +1,4 @@
-"""Generate the student release folder ``assignments/rnn_shortcomings`` from the solutions.
+"""Generate an assignment's student release folder ``assignments/<name>`` from its solutions.
 
 Everything in the release is derived: stubs from the solution files, the
 provided modules copied, the public checks cut out of the Otter test files,
@@ -9,9 +9,11 @@ import ast
 import shutil
 from pathlib import Path
 
-from autograder import fixtures, notebook, paths, pins
+from autograder import assignment as course
+from autograder import fixtures, notebook, pins
 from autograder.stubs import make_stub
 
+# The course's checks library, shipped with every assignment (autograder/support).
 SUPPORT_FILES = ("checking.py", "procedures.py", "check.py", "conftest.py")
 STUDENT_README = "README.md"
 
@@ -20,17 +22,18 @@ def requirements_txt():
     return "".join(f"{pin}\n" for pin in pins.student())
 
 
-def environment_yml():
-    lines = ["# conda env create -f environment.yml && conda activate rnn-shortcomings",
-             "name: rnn-shortcomings", "channels:", "  - conda-forge", "dependencies:",
+def environment_yml(assignment):
+    env = assignment.name.replace("_", "-")
+    lines = [f"# conda env create -f environment.yml && conda activate {env}",
+             f"name: {env}", "channels:", "  - conda-forge", "dependencies:",
              "  - python=3.11", "  - pip", "  - pip:", *(f"      - {pin}" for pin in pins.student())]
     return "\n".join(lines) + "\n"
 
 
-def hidden_test_functions():
-    """(test file, function node, source text) of every hidden Otter test case."""
+def hidden_test_functions(assignment):
+    """(test file, function node, source text) of every hidden Otter test case of ``assignment``."""
     found = []
-    for path in sorted(paths.OTTER_TESTS.glob("*.py")):
+    for path in sorted(assignment.checks.glob("*.py")):
         source = path.read_text()
         for node in ast.parse(source).body:
             if isinstance(node, ast.FunctionDef) and any(_is_hidden(d) for d in node.decorator_list):
@@ -59,36 +62,39 @@ def _is_hidden(decorator):
     )
 
 
-def write_release(target=paths.RELEASE):
-    """(Re)write the whole student release into ``target``."""
+def write_release(assignment, target=None):
+    """(Re)write the whole student release of ``assignment`` into ``target`` (default: its release folder)."""
+    target = Path(target or assignment.release)
     old_fixtures = target / "fixtures.npz"
     previous = old_fixtures.read_bytes() if old_fixtures.is_file() else None
     if target.exists():
         shutil.rmtree(target)
     (target / "tests").mkdir(parents=True)
-    for name in paths.SUBMITTED_FILES:
-        (target / name).write_text(make_stub((paths.SOLUTIONS / name).read_text()))
-    for name in paths.PROVIDED_FILES:
-        shutil.copyfile(paths.SOLUTIONS / name, target / name)
+    for name in assignment.submitted_files:
+        (target / name).write_text(make_stub((assignment.source / name).read_text()))
+    for name in assignment.provided_files:
+        shutil.copyfile(assignment.source / name, target / name)
     for name in SUPPORT_FILES:
-        shutil.copyfile(paths.SUPPORT / name, target / name)
-    for test_file in sorted(paths.OTTER_TESTS.glob("*.py")):
+        shutil.copyfile(course.SUPPORT / name, target / name)
+    shutil.copyfile(assignment.grading / course.CALLS, target / course.CALLS)
+    shutil.copyfile(assignment.manifest, target / course.MANIFEST)
+    for test_file in sorted(assignment.checks.glob("*.py")):
         (target / "tests" / test_file.name).write_text(public_test_source(test_file.read_text()))
-    fixtures.build(target / "fixtures.npz", public_only=True, previous=previous)
-    shutil.copyfile(paths.SOLUTIONS / STUDENT_README, target / STUDENT_README)
+    fixtures.build(assignment, target / "fixtures.npz", public_only=True, previous=previous)
+    shutil.copyfile(assignment.source / STUDENT_README, target / STUDENT_README)
     (target / "requirements.txt").write_text(requirements_txt())
-    (target / "environment.yml").write_text(environment_yml())
-    notebook.write(target / f"{paths.ASSIGNMENT}.ipynb")
+    (target / "environment.yml").write_text(environment_yml(assignment))
+    notebook.write(assignment, target / assignment.notebook)
     # The folder is its own pytest project, whatever it sits in.
     (target / "pytest.ini").write_text("[pytest]\naddopts = -q -p no:cacheprovider\nfilterwarnings = ignore::DeprecationWarning\n")
     return target
 
 
-def student_copy(target, files_from=None):
+def student_copy(assignment, target, files_from=None):
     """A student's working folder at ``target``: the committed release, with the graded
     files taken from the folder ``files_from`` (e.g. the solutions) when given, else the stubs."""
-    shutil.copytree(paths.RELEASE, target)
+    shutil.copytree(assignment.release, target)
     if files_from is not None:
-        for name in paths.SUBMITTED_FILES:
+        for name in assignment.submitted_files:
             shutil.copyfile(Path(files_from) / name, Path(target) / name)
     return Path(target)

@@ -4,7 +4,6 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from autograder import paths
 
 MAX_OUTPUT_CHARS = 20_000  # per results.json entry: a runaway message cannot flood the page
 
@@ -58,7 +57,7 @@ def gradescope_results(outcome, points):
     """results.json: per question a visible entry with the public checks' feedback, and a scored
     entry with every check, shown to students once grades are published."""
     tests = []
-    for question in paths.QUESTIONS:
+    for question in points:  # in the manifest's order
         cases = [c for c in outcome.cases if c["question"] == question]
         public = [c for c in cases if not c["hidden"]]
         tests.append({
@@ -86,7 +85,7 @@ def feedback_text(outcome, points):
     if outcome.message:
         lines.append(f"Note: {outcome.message}")
     lines.append(f"Total: {outcome.total:g} / {sum(points.values()):g}\n")
-    for question in paths.QUESTIONS:
+    for question in points:
         lines.append(f"== {question}: {outcome.scores.get(question, 0):g} / {points[question]:g}")
         for case in (c for c in outcome.cases if c["question"] == question):
             verdict = "passed" if case["passed"] else "FAILED"
@@ -106,12 +105,12 @@ def format_score(score):
     return f"{score:.4f}".rstrip("0").rstrip(".")
 
 
-def gradebook_text(outcomes):
+def gradebook_text(outcomes, questions):
     """grades.csv: one row per outcome, every cell on one line, free of control characters."""
     f = io.StringIO(newline="")
     writer = csv.writer(f)
-    writer.writerow(["submission", *paths.QUESTIONS, "total", "status", "message"])
+    writer.writerow(["submission", *questions, "total", "status", "message"])
     for o in outcomes:
-        scores = [o.scores.get(q, 0) for q in paths.QUESTIONS] + [o.total]
+        scores = [o.scores.get(q, 0) for q in questions] + [o.total]
         writer.writerow(clean_text(cell) for cell in [o.name, *map(format_score, scores), o.status, o.message])
     return f.getvalue()

@@ -16,7 +16,8 @@ import subprocess
 import sys
 import time
 
-from autograder import confine, paths, wire
+from autograder import assignment as course
+from autograder import confine, wire
 
 CALL_TIMEOUT_S = 5  # the reference answers any call in milliseconds
 SCRIPT_TIMEOUT_S = 15
@@ -77,7 +78,7 @@ class Zygote:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # Nothing of the grader's environment (a TA's tokens, paths) reaches the zygote, so none
         # of it is in the memory its workers are forked from.
-        env = {**confine.fixed_environment(home="/nonexistent"), "PYTHONPATH": str(paths.ROOT)}
+        env = {**confine.fixed_environment(home="/nonexistent"), "PYTHONPATH": str(course.ROOT)}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "autograder.zygote", str(theirs.fileno()), str(support_dir)],
             pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL, cwd="/",
@@ -168,12 +169,6 @@ def kill_uid(uid):
                 pass
 
 
-def _label(kind, options):
-    if kind == "run_script":
-        return "python gradient_norms.py"
-    return options.get("function_name") or kind
-
-
 def _ended(exit_code):
     if exit_code is None:
         return "ended"
@@ -194,8 +189,9 @@ class SandboxBackend:
     budget, so a hang in one question costs that question only.
     """
 
-    def __init__(self, sandbox, call_timeout_s=CALL_TIMEOUT_S, question_budget_s=QUESTION_BUDGET_S):
+    def __init__(self, sandbox, assignment, call_timeout_s=CALL_TIMEOUT_S, question_budget_s=QUESTION_BUDGET_S):
         self.sandbox = sandbox
+        self.scripts = [q.file for q in assignment.questions if q.script]
         self.call_timeout_s, self.question_budget_s = call_timeout_s, question_budget_s
         self.deadline = None
         self.timed_out = False
@@ -210,6 +206,11 @@ class SandboxBackend:
             except Exception as error:  # noqa: BLE001 - CheckFailed, whatever its class here
                 self.broken_modules[module] = str(error)
 
+    def _label(self, kind, options):
+        if kind == "run_script":
+            return " and ".join(f"python {script}" for script in self.scripts)
+        return options.get("function_name") or kind
+
     def start_question(self, question):
         self.deadline = time.monotonic() + self.question_budget_s
 
@@ -222,11 +223,11 @@ class SandboxBackend:
             if module in self.broken_modules:
                 raise CheckFailed(self.broken_modules[module])
         if kind != "run_script":
-            return self._call(kind, inputs, options, f"in {_label(kind, options)}")
+            return self._call(kind, inputs, options, f"in {self._label(kind, options)}")
         key = repr(sorted(options.items()))
         if key not in self.script_outputs:
             try:
-                self.script_outputs[key] = self._call(kind, inputs, options, f"in {_label(kind, options)}")
+                self.script_outputs[key] = self._call(kind, inputs, options, f"in {self._label(kind, options)}")
             except CheckFailed as error:
                 self.script_outputs[key] = error
         if isinstance(self.script_outputs[key], CheckFailed):

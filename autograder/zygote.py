@@ -435,6 +435,7 @@ if __name__ == "__main__":
     sys.path.pop(0)  # the working folder, where ``python -m`` started: nothing to import from
     sys.path.insert(0, sys.argv[2])  # the trusted support folder, for ``import procedures``
     import procedures  # noqa: F401 - loaded here, before any fork
+    import calls  # noqa: F401 - the assignment's procedures, likewise
 
     sys.path.remove(sys.argv[2])
     project = pathlib.Path(confine.__file__).resolve().parent.parent  # the checkout: never readable

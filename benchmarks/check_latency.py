@@ -23,6 +23,8 @@ sys.path.insert(0, str(ROOT))
 from autograder import paths  # noqa: E402
 from autograder.release import student_copy  # noqa: E402
 
+RNN = course.load("rnn_shortcomings")
+
 TARGET_MS = 50
 
 
@@ -34,7 +36,7 @@ def measure(folder, repeats):
     sys.path.insert(0, str(folder))
     grader = otter.Notebook(tests_dir="tests")
     timings = {}
-    for question in paths.QUESTIONS:
+    for question in RNN.question_names:
         grader.check(question)  # warm-up: the first call imports the student's modules and reads fixtures
         calls = []
         for _ in range(repeats):
@@ -43,7 +45,7 @@ def measure(folder, repeats):
             calls.append(1000 * (time.perf_counter() - start))
         timings[question] = (calls, result.grade)
     sys.path.remove(str(folder))
-    for file in paths.SUBMITTED_FILES + paths.PROVIDED_FILES + ("checking.py", "procedures.py"):
+    for file in RNN.submitted_files + RNN.provided_files + ("checking.py", "procedures.py"):
         sys.modules.pop(file[:-3], None)
     return timings
 
@@ -58,8 +60,8 @@ def main(argv=None):
     print(f"{'code':<10}{'question':<15}{'grade':>6}{'median ms':>11}{'max ms':>9}")
     with tempfile.TemporaryDirectory() as tmp:
         for code in ("solutions", "stubs"):
-            folder = student_copy(Path(tmp) / code / paths.ASSIGNMENT,
-                                  paths.SOLUTIONS if code == "solutions" else None)
+            folder = student_copy(Path(tmp) / code / RNN.name,
+                                  RNN.source if code == "solutions" else None)
             for question, (calls, grade) in measure(folder, args.repeats).items():
                 print(f"{code:<10}{question:<15}{grade:>6.2f}{statistics.median(calls):>11.1f}{max(calls):>9.1f}")
         os.chdir(ROOT)

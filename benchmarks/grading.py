@@ -29,6 +29,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 import buglib  # noqa: E402
 from autograder import package, paths  # noqa: E402
 
+RNN = course.load("rnn_shortcomings")
+
 
 class PeakMemory:
     """Samples the peak resident memory (VmHWM) of every process below a root pid, by kind."""
@@ -121,11 +123,11 @@ def main():
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
-        autograder_zip = package.build_autograder(work / "autograder.zip")
+        autograder_zip = package.build_autograder(RNN, work / "autograder.zip")
         base = {name: buglib.write_submission(bug, work / "library" / name) for name, bug in buglib.load().items()}
         base["reference"] = buglib.write_submission({}, work / "library" / "reference")
         base["stubs"] = work / "library" / "stubs"
-        shutil.copytree(paths.RELEASE, base["stubs"])
+        shutil.copytree(RNN.release, base["stubs"])
         submissions = []
         for copy in range(args.copies):
             for name, folder in base.items():
@@ -144,7 +146,7 @@ def main():
             zipped = work / "zips" / f"{folder.name}.zip"
             zipped.parent.mkdir(exist_ok=True)
             with zipfile.ZipFile(zipped, "w") as archive:
-                for name in paths.SUBMITTED_FILES:
+                for name in RNN.submitted_files:
                     archive.write(folder / name, name)
             (work / "otter" / folder.name).mkdir(parents=True)
             zips.append(zipped)
@@ -157,8 +159,8 @@ def main():
         disagreements = []
         for z in zips:
             theirs = {t["name"]: t["score"] for t in json.loads((work / "otter" / z.stem / "results.json").read_text())["tests"]
-                      if t["name"] in paths.QUESTIONS}
-            mine = {q: float(ours[z.stem][q]) for q in paths.QUESTIONS}
+                      if t["name"] in RNN.question_names}
+            mine = {q: float(ours[z.stem][q]) for q in RNN.question_names}
             if theirs != mine:
                 disagreements.append((z.stem, mine, theirs))
 

@@ -20,12 +20,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import buglib  # noqa: E402
-from autograder import package, paths, sandbox  # noqa: E402
+from autograder import assignment as course
+from autograder import package, sandbox  # noqa: E402
 
 IMPORT_SLEEP_S = sandbox.CALL_TIMEOUT_S - 0.5
 SLEEP_EVERYWHERE = f'''
 
 import time as _time
+
+RNN = course.load("rnn_shortcomings")
 _time.sleep({IMPORT_SLEEP_S})  # importing takes almost the whole call limit
 
 
@@ -42,13 +45,13 @@ for _name, _value in list(globals().items()):
 def main():
     work = Path(tempfile.mkdtemp(prefix="slowest-"))
     submission = buglib.write_submission({}, work / "slowest")
-    for name in paths.SUBMITTED_FILES:
+    for name in RNN.submitted_files:
         path = submission / name
         if name == "gradient_norms.py":
             path.write_text(path.read_text().replace(buglib.IMPORT_LINE, buglib.IMPORT_LINE + "import time\ntime.sleep(3600)\n", 1))
         else:
             path.write_text(path.read_text() + SLEEP_EVERYWHERE)
-    autograder_zip = package.build_autograder(work / "autograder.zip")
+    autograder_zip = package.build_autograder(RNN, work / "autograder.zip")
     started = time.monotonic()
     subprocess.run([sys.executable, "-m", "autograder", "grade", str(submission), "--out", str(work / "out"),
                     "--autograder", str(autograder_zip), "--jobs", "1"], check=True, capture_output=True)
@@ -56,7 +59,7 @@ def main():
     with open(work / "out" / "grades.csv") as f:
         row = next(csv.DictReader(f))
     print(f"limits: {sandbox.CALL_TIMEOUT_S} s a call, {sandbox.SCRIPT_TIMEOUT_S} s the script, "
-          f"{sandbox.QUESTION_BUDGET_S} s a question; {len(paths.SUBMITTED_FILES) - 1} modules imported first")
+          f"{sandbox.QUESTION_BUDGET_S} s a question; {len(RNN.submitted_files) - 1} modules imported first")
     print(f"slowest submission: {seconds:.1f} s wall clock, status {row['status']}, total {row['total']}")
 
 

@@ -1,8 +1,8 @@
 """Submissions made from the reference solutions by the entries of a library file.
 
-``bugs/library.toml`` holds plausible student bugs, ``correct/library.toml``
-correct alternative implementations (which must keep full marks),
-``hostile/library.toml`` hostile or broken submissions. An entry changes the solutions by one or more
+An assignment's ``library/`` folder holds them: ``bugs.toml`` plausible student
+bugs, ``correct.toml`` correct alternative implementations (which must keep full
+marks), ``hostile.toml`` hostile or broken submissions. An entry changes the solutions by one or more
 of: ``find``/``replace`` in ``file`` (the text must occur exactly once),
 ``also`` (more such replacements), ``inject`` (code run at import, put after
 ``import numpy as np``), ``missing`` (leave ``file`` out), ``folder`` (put
@@ -15,17 +15,19 @@ an attacker would know or guess: where the grades go, a port to try).
 import tomllib
 from pathlib import Path
 
-from autograder import paths
+from autograder import assignment as course
 
-HERE = Path(__file__).parent
-BUGS = HERE / "bugs" / "library.toml"
-CORRECT = HERE / "correct" / "library.toml"
-HOSTILE = HERE / "hostile" / "library.toml"
+
+BUGS, CORRECT, HOSTILE = "bugs", "correct", "hostile"
 IMPORT_LINE = "import numpy as np\n"
 
 
-def load(library=BUGS):
-    with open(library, "rb") as f:
+def load(assignment, library=BUGS):
+    """The entries of one library of ``assignment`` (empty if it has none)."""
+    path = assignment.library / f"{library}.toml"
+    if not path.exists():
+        return {}
+    with open(path, "rb") as f:
         return tomllib.load(f)
 
 
@@ -35,14 +37,14 @@ def _replace_once(text, find, replace, where):
     return text.replace(find, replace)
 
 
-def write_submission(entry, target, values=None):
-    """Write the solutions, changed as ``entry`` says, into the folder ``target``; every
+def write_submission(assignment, entry, target, values=None):
+    """Write the solutions of ``assignment``, changed as ``entry`` says, into the folder ``target``; every
     ``{{NAME}}`` in the result is replaced by ``values[NAME]``."""
     folder = Path(target) / entry.get("folder", "")
     folder.mkdir(parents=True, exist_ok=True)
     stubs = set(entry.get("stubs", []))
-    texts = {name: ((paths.RELEASE if name in stubs else paths.SOLUTIONS) / name).read_text()
-             for name in paths.SUBMITTED_FILES}
+    texts = {name: ((assignment.release if name in stubs else assignment.source) / name).read_text()
+             for name in assignment.submitted_files}
     changes = ([entry] if "find" in entry else []) + entry.get("also", [])
     for change in changes:
         texts[change["file"]] = _replace_once(texts[change["file"]], change["find"], change["replace"], change["file"])
@@ -50,7 +52,7 @@ def write_submission(entry, target, values=None):
         texts[entry["file"]] = _replace_once(texts[entry["file"]], IMPORT_LINE, IMPORT_LINE + entry["inject"], entry["file"])
     if entry.get("lookup_table"):
         for name in stubs:
-            texts[name] += lookup_table_code(name)
+            texts[name] += lookup_table_code(assignment, name)
     if entry.get("missing"):
         del texts[entry["file"]]
     for name, text in texts.items():
@@ -60,7 +62,8 @@ def write_submission(entry, target, values=None):
     return Path(target)
 
 
-# What ``lookup_table = true`` appends to each stub file: the public cases' inputs and expected outputs,
+# What ``lookup_table = true`` appends to each stub file of the first assignment (the one entry using it):
+# the public cases' inputs and expected outputs,
 # copied from the released fixtures.npz, and wrappers answering from them when the inputs are a public
 # case's (else the function below, e.g. one returning zeros).
 LOOKUP_WRAPPERS = {
@@ -140,11 +143,11 @@ def _answering(function, names, outs, how):
 """
 
 
-def lookup_table_code(name):
+def lookup_table_code(assignment, name):
     """The code ``lookup_table = true`` appends to the stub file ``name``."""
     import numpy as np
 
-    with np.load(paths.RELEASE / "fixtures.npz") as data:
+    with np.load(assignment.release / "fixtures.npz") as data:
         stored = {key: (data[key].dtype.str, data[key].shape, data[key].tobytes()) for key in data.files
                   if "/variant_" not in key and data[key].dtype.kind in "fiub"}
     code = LOOKUP_CODE.format(data=repr(stored))
@@ -160,19 +163,22 @@ def files(entry):
     return list(dict.fromkeys(names))
 
 
-def table(library=BUGS):
+def table(assignment, library=BUGS):
     """The library as a Markdown table: bug, file, points left per broken question, feedback phrase."""
     rows = ["| bug | file | score of each question it breaks (the others keep full marks) | the feedback says |", "| --- | --- | --- | --- |"]
     if library == CORRECT:
         rows[0] = "| correct alternative | file | score of each question it breaks | what it does differently |"
-    for name, entry in load(library).items():
+    for name, entry in load(assignment, library).items():
         scores = ", ".join(f"{q} {p}" for q, p in entry.get("scores", {}).items()) or "none lost"
         rows.append(f"| `{name}` | {', '.join(files(entry))} | {scores} | {entry.get('hint', entry.get('says', ''))} |")
     return "\n".join(rows)
 
 
 if __name__ == "__main__":
-    import sys
+    import argparse
 
-    libraries = {"--hostile": HOSTILE, "--correct": CORRECT}
-    print(table(libraries.get(sys.argv[1], BUGS) if sys.argv[1:] else BUGS))
+    parser = argparse.ArgumentParser(description="Print an assignment's library of submissions as a Markdown table.")
+    parser.add_argument("assignment", choices=course.names())
+    parser.add_argument("library", nargs="?", default=BUGS, choices=(BUGS, CORRECT, HOSTILE))
+    args = parser.parse_args()
+    print(table(course.load(args.assignment), args.library))

@@ -7,14 +7,17 @@ import sys
 
 import pytest
 
-from autograder import package, paths
+from autograder import assignment as course
+from autograder import package
 from autograder.release import student_copy
 from autograder.results import format_score
+
+RNN = course.load("rnn_shortcomings")
 
 
 @pytest.fixture(scope="session")
 def autograder_zip(tmp_path_factory):
-    return package.build_autograder(tmp_path_factory.mktemp("dist") / "autograder.zip")
+    return package.build_autograder(RNN, tmp_path_factory.mktemp("dist") / "autograder.zip")
 
 
 def autograder(*args, **kwargs):
@@ -41,7 +44,7 @@ def graded_run(tmp_path_factory, autograder_zip):
     """A missing path, an empty folder and the reference solutions, graded in one run."""
     root = tmp_path_factory.mktemp("submissions")
     (root / "empty").mkdir()
-    reference = student_copy(root / "reference", paths.SOLUTIONS)
+    reference = student_copy(RNN, root / "reference", RNN.source)
     out = tmp_path_factory.mktemp("grades")
     # Links planted where the grader writes, as a process of the TA's own user could: written
     # through, they would replace a file and fill a folder outside --out.
@@ -88,7 +91,7 @@ def test_an_empty_folder_is_an_error_not_a_graded_submission(graded):
 def test_the_gradebook_writes_every_score_the_same_way(graded):
     _, rows = graded
     for row in rows.values():  # error rows included: "0", as for a submission that scored nothing
-        assert all(re.fullmatch(r"\d+", row[column]) for column in (*paths.QUESTIONS, "total")), row
+        assert all(re.fullmatch(r"\d+", row[column]) for column in (*RNN.question_names, "total")), row
     assert [format_score(s) for s in (0, 0.0, 25, 25.0, 12.5, 1 / 3, 99.999999)] == \
         ["0", "0", "25", "25", "12.5", "0.3333", "100"]
 

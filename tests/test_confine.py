@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder import confine, paths, sandbox
+from autograder import assignment as course
+from autograder import confine, sandbox
 
 
 def in_child(function):
@@ -90,12 +91,12 @@ def test_landlock_allows_reading_the_given_paths_only(tmp_path):
 
 
 def test_the_python_paths_hold_numpy_and_nothing_of_the_checkout():
-    readable = [Path(p) for p in confine.python_paths(paths.ROOT)]
+    readable = [Path(p) for p in confine.python_paths(course.ROOT)]
     import numpy
 
     assert any(Path(numpy.__file__).resolve().is_relative_to(p) for p in readable)
     prefix = Path(sys.prefix).resolve()
-    assert not [p for p in readable if p.is_relative_to(paths.ROOT) and not p.is_relative_to(prefix)]
+    assert not [p for p in readable if p.is_relative_to(course.ROOT) and not p.is_relative_to(prefix)]
     assert Path("/") not in readable
     assert not [p for p in readable for q in readable if p != q and p.is_relative_to(q)]  # none inside another
 
@@ -117,7 +118,7 @@ def test_the_environment_holds_nothing_of_the_graders(monkeypatch):
 
 
 def test_the_readme_gives_the_sandbox_limits_the_code_sets():
-    readme = " ".join((paths.ROOT / "README.md").read_text().split())
+    readme = " ".join((course.ROOT / "README.md").read_text().split())
     assert confine.PRIVATE_TMP_BYTES == 16 * 2**20 and "empty 16 MB `/tmp` per call" in readme
     assert sandbox.SUBMISSION_MEMORY_BYTES == sandbox.MEMORY_BYTES == 2**30 and confine.MAX_PROCESSES == 16
     assert "1 GiB of memory and 16 processes for the whole submission" in readme

@@ -4,12 +4,13 @@ import subprocess
 
 import yaml
 
-from autograder import paths, pins
+from autograder import assignment as course
+from autograder import pins
 
 
 def test_environment_yml_pins_what_the_readme_set_up_installs():
     """The dependencies and the dev extra: torch and the student kit stay out of the set-up."""
-    environment = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
+    environment = yaml.safe_load((course.ROOT / "environment.yml").read_text())
     pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
     assert set(p for p in pip if not p.startswith("-e")) == set(pins.dependencies() + pins.extra("dev"))
     assert "python=3.11" in environment["dependencies"]
@@ -22,14 +23,14 @@ def test_every_dependency_is_pinned():
 
 def readme_blocks():
     """The command blocks of the README that CI runs, in order."""
-    text = (paths.ROOT / "README.md").read_text()
+    text = (course.ROOT / "README.md").read_text()
     blocks = re.findall(r"<!-- ci: begin -->\s*```bash\n(.*?)```\s*<!-- ci: end -->", text, re.S)
     return [[line for line in block.splitlines() if line.strip()] for block in blocks]
 
 
 def test_readme_opens_with_the_two_setup_and_test_commands():
     assert readme_blocks()[0] == ['pip install -e ".[dev]"', "pytest"]
-    first_screen = "\n".join((paths.ROOT / "README.md").read_text().splitlines()[:40])
+    first_screen = "\n".join((course.ROOT / "README.md").read_text().splitlines()[:40])
     assert "<!-- ci: end -->" in first_screen
 
 
@@ -41,8 +42,8 @@ def test_the_set_up_leaves_torch_out_and_ci_still_runs_the_crosscheck():
 
 
 def test_ci_runs_the_readme_blocks():
-    script = (paths.ROOT / ".ci" / "run").read_text()
+    script = (course.ROOT / ".ci" / "run").read_text()
     assert "<!-- ci: begin -->" in script and "README.md" in script
-    listed = subprocess.run(["bash", str(paths.ROOT / ".ci" / "run"), "--print"], capture_output=True,
-                            text=True, check=True, cwd=paths.ROOT).stdout.splitlines()
+    listed = subprocess.run(["bash", str(course.ROOT / ".ci" / "run"), "--print"], capture_output=True,
+                            text=True, check=True, cwd=course.ROOT).stdout.splitlines()
     assert listed == [command for block in readme_blocks() for command in block]

@@ -17,40 +17,43 @@ from pathlib import Path
 import pytest
 
 import buglib
-from autograder import package, paths
+from autograder import assignment as course
+from autograder import package
 from autograder.grade import question_points
 from autograder.release import student_copy
 
-POINTS = question_points(paths.PACKAGE)
-LIBRARY = buglib.load()
-CORRECT = buglib.load(buglib.CORRECT)
+RNN = course.load("rnn_shortcomings")
+
+POINTS = question_points(RNN.checks, RNN.question_names)
+LIBRARY = buglib.load(RNN)
+CORRECT = buglib.load(RNN, buglib.CORRECT)
 
 
 @pytest.fixture(scope="session")
 def autograder_zip(tmp_path_factory):
-    return package.build_autograder(tmp_path_factory.mktemp("dist") / "autograder.zip")
+    return package.build_autograder(RNN, tmp_path_factory.mktemp("dist") / "autograder.zip")
 
 
 @pytest.fixture(scope="session")
 def submissions(tmp_path_factory, exported_submission):
     root = tmp_path_factory.mktemp("submissions")
     subs = {
-        "reference": student_copy(root / "reference", paths.SOLUTIONS),
-        "stubs": student_copy(root / "stubs"),
+        "reference": student_copy(RNN, root / "reference", RNN.source),
+        "stubs": student_copy(RNN, root / "stubs"),
     }
     # what the notebook's last cell packs (notebook, Otter's log, the five files), under a name the rows can use
     subs["exported"] = Path(shutil.copyfile(exported_submission, root / "exported.zip"))
     nested = root / "nested.zip"  # files inside one folder, next to a notebook, as students zip them
     with zipfile.ZipFile(nested, "w") as archive:
-        for name in paths.SUBMITTED_FILES:
-            archive.write(paths.SOLUTIONS / name, f"my work/{name}")
+        for name in RNN.submitted_files:
+            archive.write(RNN.source / name, f"my work/{name}")
         archive.writestr("my work/rnn_shortcomings.ipynb", "{}")
     subs["nested"] = nested
     broken = root / "broken.zip"
     broken.write_bytes(b"this is not a zip file")
     subs["broken"] = broken
     for name, entry in {**LIBRARY, **CORRECT}.items():
-        subs[name] = buglib.write_submission(entry, root / name)
+        subs[name] = buglib.write_submission(RNN, entry, root / name)
     return subs
 
 
@@ -69,7 +72,7 @@ def graded(tmp_path_factory, autograder_zip, submissions):
 
 
 def scores(row):
-    return {q: float(row[q]) for q in paths.QUESTIONS}
+    return {q: float(row[q]) for q in RNN.question_names}
 
 
 def results(out, name):
@@ -84,7 +87,7 @@ def test_reference_solutions_get_full_marks(graded):
 
 def test_untouched_stubs_get_zero(graded):
     _, rows = graded
-    assert scores(rows["stubs"]) == {q: 0.0 for q in paths.QUESTIONS}
+    assert scores(rows["stubs"]) == {q: 0.0 for q in RNN.question_names}
     assert rows["stubs"]["status"] == "ok"
 
 
@@ -104,7 +107,7 @@ def test_a_broken_submission_is_an_error_with_zero_and_the_rest_still_grades(gra
 @pytest.mark.parametrize("bug", sorted(LIBRARY))
 def test_each_bug_loses_its_own_questions_points_and_no_others(graded, bug):
     _, rows = graded
-    expected = {q: float(LIBRARY[bug]["scores"].get(q, POINTS[q])) for q in paths.QUESTIONS}
+    expected = {q: float(LIBRARY[bug]["scores"].get(q, POINTS[q])) for q in RNN.question_names}
     assert scores(rows[bug]) == expected
     for question, score in LIBRARY[bug]["scores"].items():
         assert score < POINTS[question], f"{bug} is listed as breaking {question} but keeps full marks"
@@ -200,9 +203,9 @@ def test_results_json_is_gradescope_format_with_question_named_tests(graded):
     for name in ("reference", "stubs", "missing_bias"):
         data = results(out, name)
         assert data["score"] == float(rows[name]["total"])
-        assert all(t["name"].split(" ")[0] in paths.QUESTIONS for t in data["tests"])
+        assert all(t["name"].split(" ")[0] in RNN.question_names for t in data["tests"])
         scored = [t for t in data["tests"] if "max_score" in t]
-        assert sorted(t["name"] for t in scored) == sorted(paths.QUESTIONS)
+        assert sorted(t["name"] for t in scored) == sorted(RNN.question_names)
         assert sum(t["score"] for t in scored) == data["score"]
         assert all(t["visibility"] in ("visible", "hidden", "after_published") for t in data["tests"])
 
@@ -234,10 +237,10 @@ def test_otter_run_on_the_built_zip_gives_the_same_scores(graded, submissions, a
         submission = submissions[name]  # as uploaded, the student's notebook inside
     else:
         with zipfile.ZipFile(submission, "w") as archive:
-            for file in paths.SUBMITTED_FILES:
+            for file in RNN.submitted_files:
                 archive.write(submissions[name] / file, file)
     subprocess.run(["otter", "run", "-a", str(autograder_zip), str(submission), "-o", str(tmp_path), "--no-logo"],
                    check=True, capture_output=True)
     otter_scores = {t["name"]: t["score"] for t in json.loads((tmp_path / "results.json").read_text())["tests"]
-                    if t["name"] in paths.QUESTIONS}
+                    if t["name"] in RNN.question_names}
     assert otter_scores == scores(rows[name])

@@ -27,12 +27,13 @@ import pytest
 from hypothesis import given, strategies as st
 
 import buglib
-from autograder import paths, sandbox, wire
+from autograder import assignment as course
+from autograder import sandbox, wire
 from autograder.grade import GRADEBOOK, question_points, submission_names
 from autograder.results import clean_text
 
-POINTS = question_points(paths.PACKAGE)
-LIBRARY = buglib.load(buglib.HOSTILE)
+POINTS = question_points(RNN.checks, RNN.question_names)
+LIBRARY = buglib.load(RNN, buglib.HOSTILE)
 FORGED_SCORE = "999"
 ENCRYPTED_FLAG = 0x1
 UNKNOWN_METHOD = 98  # PPMd: 7-Zip offers it, Python cannot read it
@@ -102,14 +103,14 @@ def write_shaped(name, entry, root, values):
     path = Path(root) / entry.get("path", name + (".zip" if entry.get("zip") else ""))
     path.parent.mkdir(parents=True, exist_ok=True)
     if entry.get("zip"):
-        staging = buglib.write_submission(entry, Path(root) / ".staging" / name, values)
+        staging = buglib.write_submission(RNN, entry, Path(root) / ".staging" / name, values)
         return craft_zip(staging, path, entry.get("zip_damage"))
-    buglib.write_submission(entry, path, values)
+    buglib.write_submission(RNN, entry, path, values)
     if "nest" in entry:
         nest(path, entry["nest"])
     if "link" in entry:
         (path / entry["link"]).unlink()
-        (path / entry["link"]).symlink_to(paths.SOLUTIONS / entry["link"])
+        (path / entry["link"]).symlink_to(RNN.source / entry["link"])
     return path
 
 
@@ -125,7 +126,7 @@ def row_name(name, entry, submission):
 def autograder_zip(tmp_path_factory):
     from autograder import package
 
-    return package.build_autograder(tmp_path_factory.mktemp("dist") / "autograder.zip")
+    return package.build_autograder(RNN, tmp_path_factory.mktemp("dist") / "autograder.zip")
 
 
 SECRET_VARIABLE = "TA_API_TOKEN"  # set in the grader's environment: no submission may see it
@@ -173,7 +174,7 @@ class Listener:
 
 def hostile_values(root, out, listener, marker):
     """What the library's placeholders stand for (see its header)."""
-    return {"LIBRARY": root / "library", "REPO_ROOT": paths.ROOT, "OUT": out, "PORT": listener.port,
+    return {"LIBRARY": root / "library", "REPO_ROOT": course.ROOT, "OUT": out, "PORT": listener.port,
             "ABSTRACT": listener.abstract_name, "MARKER": marker, "FORGE_TARGET": out / "forges_results_later" / "results.json"}
 
 
@@ -229,14 +230,14 @@ def folder(out, rows, name):
 
 
 def expected_scores(name):
-    return {q: float(LIBRARY[name]["scores"].get(q, POINTS[q])) for q in paths.QUESTIONS}
+    return {q: float(LIBRARY[name]["scores"].get(q, POINTS[q])) for q in RNN.question_names}
 
 
 @pytest.mark.parametrize("name", sorted(LIBRARY))
 def test_hostile_submission_gets_its_correct_score_and_status(graded, name):
     _, rows = graded
     assert rows[name] is not None, f"no gradebook row named {row_name(name, LIBRARY[name], '...')!r}"
-    assert {q: float(rows[name][q]) for q in paths.QUESTIONS} == expected_scores(name)
+    assert {q: float(rows[name][q]) for q in RNN.question_names} == expected_scores(name)
     assert rows[name]["status"] == LIBRARY[name]["status"]
 
 
@@ -294,8 +295,8 @@ def hidden_test_sources():
     from autograder import release
 
     lines = set()
-    for path, node, source in release.hidden_test_functions():
-        public_text = (paths.RELEASE / "tests" / path.name).read_text()
+    for path, node, source in release.hidden_test_functions(RNN):
+        public_text = (RNN.release / "tests" / path.name).read_text()
         for statement in node.body:
             first_line = ast.get_source_segment(source, statement).split("\n")[0]
             if first_line not in public_text:
@@ -322,14 +323,14 @@ def test_gradescope_entry_grades_hostile_submissions_the_same(graded, autograder
     try:
         values = {**hostile_values(tmp_path, tmp_path / "autograder" / "results", listener, "unused"),
                   "FORGE_TARGET": tmp_path / "autograder" / "results" / "results.json"}
-        submission = buglib.write_submission(LIBRARY[name], tmp_path / "work", values)
+        submission = buglib.write_submission(RNN, LIBRARY[name], tmp_path / "work", values)
         results_json = run_gradescope(autograder_zip, submission, tmp_path / "autograder")
     finally:
         listener.close()
     time.sleep(4 if name == "forges_results_later" else 0)
     report = json.loads(results_json.read_text())
     scored = {t["name"]: t["score"] for t in report["tests"] if "score" in t}
-    assert scored == {q: float(rows[name][q]) for q in paths.QUESTIONS}
+    assert scored == {q: float(rows[name][q]) for q in RNN.question_names}
     assert report["score"] == float(rows[name]["total"])
 
 
@@ -442,6 +443,8 @@ def test_a_reply_trickled_byte_by_byte_is_cut_off_at_the_deadline():
 DETACHES = '''
 import ctypes, os, time
 
+RNN = course.load("rnn_shortcomings")
+
 
 def global_norm(grads):
     """Starts a detached grandchild (new session, double fork) named MARKER that outlives the call."""
@@ -469,7 +472,7 @@ def processes_named(name):
 
 @pytest.mark.parametrize("without", ["", "namespaces"])
 def test_what_a_worker_leaves_running_is_killed_before_the_call_returns(monkeypatch, without):
-    monkeypatch.syspath_prepend(str(paths.SUPPORT))  # checking and procedures, as a lane has them
+    monkeypatch.syspath_prepend(str(course.SUPPORT))  # checking and procedures, as a lane has them
     monkeypatch.setenv(sandbox.WITHOUT_VARIABLE, without)
     marker = f"left{os.getpid() % 10**6}{without[:2]}"
     tmp_path = Path(tempfile.mkdtemp())  # not below pytest's private folder: another uid enters it, as a lane's
@@ -477,10 +480,10 @@ def test_what_a_worker_leaves_running_is_killed_before_the_call_returns(monkeypa
     (tmp_path / "files").mkdir()
     (tmp_path / "root").mkdir()
     (tmp_path / "files" / "clipping.py").write_text(DETACHES.replace("MARKER", marker))
-    zygote = sandbox.Zygote(paths.SUPPORT)
+    zygote = sandbox.Zygote(course.SUPPORT)
     try:
         box = zygote.open(tmp_path / "files", tmp_path / "root", sandbox.fresh_uid_base(1))
-        backend = sandbox.SandboxBackend(box)
+        backend = sandbox.SandboxBackend(box, RNN)
         backend.start_question("clipping")
         outputs, _ = backend.run("global_norm", {"grads.a": np.ones(2)}, {"container": "dict"})
         assert outputs["norm"] == 1.0 and not processes_named(marker)
@@ -514,7 +517,7 @@ def _mode_or_skip(mode):
         pytest.skip(f"{mode}: no {prefix[0]} here")
     if prefix == NOBODY:
         probe = subprocess.run([*NOBODY, sys.executable, "-c", "import sys, numpy, autograder; print(sys.base_prefix)"],
-                               capture_output=True, text=True, cwd="/", env={**os.environ, "PYTHONPATH": str(paths.ROOT)})
+                               capture_output=True, text=True, cwd="/", env={**os.environ, "PYTHONPATH": str(course.ROOT)})
         if probe.returncode or probe.stdout.strip() != sys.base_prefix:  # e.g. a Python under /root (mode 700)
             got = (probe.stderr.strip()[-200:] if probe.returncode else f"a Python from {probe.stdout.strip()}")
             pytest.skip(f"{mode}: uid 65534 cannot run this Python from {sys.base_prefix} (it got {got})")
@@ -547,7 +550,7 @@ def test_sandbox_attacks_get_the_honest_score_in_every_mode(sandbox_run):
     mode, _, out, rows, _ = sandbox_run
     for name in SANDBOX_ENTRIES:
         assert rows[name] is not None, (mode, name)
-        assert {q: float(rows[name][q]) for q in paths.QUESTIONS} == expected_scores(name), (mode, name)
+        assert {q: float(rows[name][q]) for q in RNN.question_names} == expected_scores(name), (mode, name)
         assert rows[name]["status"] == LIBRARY[name]["status"], (mode, name)
         if "says" in LIBRARY[name]:
             question = next(iter(LIBRARY[name]["scores"]))

@@ -4,9 +4,11 @@ import sys
 
 import numpy as np
 
-from autograder import paths
+from autograder import assignment as course
 
-LECTURE = paths.ROOT / "docs" / "lecture"
+RNN = course.load("rnn_shortcomings")
+
+LECTURE = course.ROOT / "docs" / "lecture"
 
 
 def lecture_output():
@@ -24,7 +26,7 @@ def test_the_lecture_demo_prints_the_recorded_lines():
 
 
 def test_reference_gradient_norms_script_prints_the_lecture_exactly():
-    run = subprocess.run([sys.executable, "gradient_norms.py"], cwd=paths.SOLUTIONS,
+    run = subprocess.run([sys.executable, "gradient_norms.py"], cwd=RNN.source,
                          capture_output=True, text=True, check=True)
     assert run.stdout.splitlines() == lecture_output()
 

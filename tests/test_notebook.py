@@ -2,8 +2,11 @@
 and with the untouched stubs (checks fail cleanly, no cell errors)."""
 import pytest
 
-from autograder import notebook, paths
+from autograder import assignment as course
+from autograder import notebook
 from autograder.release import student_copy
+
+RNN = course.load("rnn_shortcomings")
 
 FIGURES = 5  # iterate_map, Jacobian powers, RNN vs LSTM gradient norms, clipping in training, adding problem
 
@@ -15,12 +18,12 @@ def text_of(nb):
 
 @pytest.mark.parametrize("files_from", ["solutions", "stubs"])
 def test_notebook_runs_to_the_end(files_from, tmp_path):
-    folder = student_copy(tmp_path / paths.ASSIGNMENT, paths.SOLUTIONS if files_from == "solutions" else None)
-    nb = notebook.execute(folder)  # raises CellExecutionError on any cell error
+    folder = student_copy(RNN, tmp_path / RNN.name, RNN.source if files_from == "solutions" else None)
+    nb = notebook.execute(RNN, folder)  # raises CellExecutionError on any cell error
     text = text_of(nb)
     if files_from == "solutions":
         assert len(notebook.figures(nb)) == FIGURES
-        for question in paths.QUESTIONS:
+        for question in RNN.question_names:
             assert f"{question} results: All test cases passed!" in text
         assert "Norm after 10 steps (exploding case): 14.03" in text
     else:
@@ -43,9 +46,9 @@ def test_written_questions_are_marked_for_manual_grading_as_otter_assign_marks_t
 
 
 def test_notebook_runs_to_the_end_past_a_part_that_raises(tmp_path):
-    folder = student_copy(tmp_path / paths.ASSIGNMENT, paths.SOLUTIONS)
+    folder = student_copy(RNN, tmp_path / RNN.name, RNN.source)
     broken = folder / "recurrence.py"  # rnn_forward passes a transposed Wx: rnn_step rejects its shape
     broken.write_text(broken.read_text().replace("rnn_step(X[t], h, Wx, Wh, b)", "rnn_step(X[t], h, Wx.T, Wh, b)"))
-    text = text_of(notebook.execute(folder))
+    text = text_of(notebook.execute(RNN, folder))
     assert "ValueError: Wx has shape" in text and "at recurrence.py, line" in text
     assert "lstm results: All test cases passed!" in text  # the parts after it still ran

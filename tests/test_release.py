@@ -7,23 +7,26 @@ import zipfile
 import numpy as np
 import pytest
 
-from autograder import fixtures, package, paths, release
-from autograder.cases import CASES
+from autograder import assignment as course
+from autograder import fixtures, package, release
 from autograder.stubs import make_stub, provided_lines, solution_blocks
 
+RNN = course.load("rnn_shortcomings")
+CASES = RNN.grading_module("cases").CASES
 
-SPEC = paths.ROOT / "docs" / "assignment-contract.md"
+
+SPEC = course.ROOT / "docs" / "assignment-contract.md"
 
 
 @pytest.fixture(scope="module")
 def fresh_release(tmp_path_factory):
-    return release.write_release(tmp_path_factory.mktemp("release") / paths.ASSIGNMENT)
+    return release.write_release(RNN, tmp_path_factory.mktemp("release") / RNN.name)
 
 
 @pytest.fixture(scope="module")
 def student_zip(tmp_path_factory):
     folder = tmp_path_factory.mktemp("zip")
-    return package.build_student_zip(folder / "student.zip", folder=folder / paths.ASSIGNMENT)
+    return package.build_student_zip(RNN, folder / "student.zip", folder=folder / RNN.name)
 
 
 def release_files(folder):
@@ -32,10 +35,10 @@ def release_files(folder):
 
 
 def test_committed_release_is_what_the_build_generates(fresh_release):
-    assert release_files(paths.RELEASE) == release_files(fresh_release), \
+    assert release_files(RNN.release) == release_files(fresh_release), \
         "run `python -m autograder build` and commit assignments/"
     for name in release_files(fresh_release):
-        committed, fresh = paths.RELEASE / name, fresh_release / name
+        committed, fresh = RNN.release / name, fresh_release / name
         if name.endswith(".npz"):
             with np.load(committed) as a, np.load(fresh) as b:
                 assert fixtures.same_values(a, b), f"{name} differs: run `python -m autograder build` and commit assignments/"
@@ -46,28 +49,28 @@ def test_committed_release_is_what_the_build_generates(fresh_release):
 
 def test_rebuilding_the_committed_release_changes_no_byte(tmp_path):
     """On any CPU: the reference values move in the last bits, and the build keeps the committed file."""
-    copy = tmp_path / paths.ASSIGNMENT
-    shutil.copytree(paths.RELEASE, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-    release.write_release(copy)
-    assert release_files(copy) == release_files(paths.RELEASE)
-    changed = [name for name in release_files(copy) if (copy / name).read_bytes() != (paths.RELEASE / name).read_bytes()]
+    copy = tmp_path / RNN.name
+    shutil.copytree(RNN.release, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    release.write_release(RNN, copy)
+    assert release_files(copy) == release_files(RNN.release)
+    changed = [name for name in release_files(copy) if (copy / name).read_bytes() != (RNN.release / name).read_bytes()]
     assert not changed
 
 
 def test_the_student_zip_is_the_same_bytes_on_every_build(student_zip, tmp_path):
-    again = package.build_student_zip(tmp_path / "student.zip", folder=tmp_path / paths.ASSIGNMENT)
+    again = package.build_student_zip(RNN, tmp_path / "student.zip", folder=tmp_path / RNN.name)
     assert again.read_bytes() == student_zip.read_bytes()
 
 
 def test_fixtures_that_moved_beyond_the_last_bits_are_rewritten(tmp_path):
     out = tmp_path / "fixtures.npz"
-    with np.load(paths.RELEASE / "fixtures.npz") as data:
+    with np.load(RNN.release / "fixtures.npz") as data:
         arrays = {k: data[k] for k in data.files}
     key = next(k for k, v in arrays.items() if v.dtype.kind == "f" and v.size)
     arrays[key] = arrays[key] * (1 + 1e-9)
     fixtures.save(out, arrays)
-    fixtures.build(out, public_only=True, previous=out.read_bytes())
-    with np.load(out) as rebuilt, np.load(paths.RELEASE / "fixtures.npz") as reference:
+    fixtures.build(RNN, out, public_only=True, previous=out.read_bytes())
+    with np.load(out) as rebuilt, np.load(RNN.release / "fixtures.npz") as reference:
         assert not np.array_equal(rebuilt[key], arrays[key])
         assert fixtures.same_values(rebuilt, reference)
 
@@ -99,20 +102,20 @@ def test_no_solution_code_and_no_hidden_test_in_the_release(where, student_zip, 
     if where == "zip":
         with zipfile.ZipFile(student_zip) as archive:
             archive.extractall(tmp_path)
-        folder = tmp_path / paths.ASSIGNMENT
+        folder = tmp_path / RNN.name
     else:
-        folder = paths.RELEASE
+        folder = RNN.release
     texts = release_texts(folder)
     code = {f: without_docstrings(t) for f, t in texts.items() if f.endswith(".py")}
     spec = "".join(SPEC.read_text().split())  # what the contract states (e.g. the clipping rule) is no leak
-    for name in paths.SUBMITTED_FILES:
-        source = (paths.SOLUTIONS / name).read_text()
+    for name in RNN.submitted_files:
+        source = (RNN.source / name).read_text()
         provided = provided_lines(source)  # e.g. sigmoid's errstate: given, so no leak
         for line in solution_blocks(source):
             if len(line) > 12 and "".join(line.split()) not in spec and line not in provided:  # nor short ones
                 leaks = [f for f, text in code.items() if line in text]
                 assert not leaks, f"solution line {line!r} of {name} appears in {leaks}"
-    hidden = [(node.name, ast.get_source_segment(source, node)) for _, node, source in release.hidden_test_functions()]
+    hidden = [(node.name, ast.get_source_segment(source, node)) for _, node, source in release.hidden_test_functions(RNN)]
     assert len(hidden) >= 15
     for function_name, body in hidden:
         leaks = [f for f, text in texts.items() if function_name in text or body in text]
@@ -124,16 +127,16 @@ def test_no_solution_code_and_no_hidden_test_in_the_release(where, student_zip, 
 
 def test_release_zip_holds_the_release_folder(student_zip):
     with zipfile.ZipFile(student_zip) as archive:
-        names = sorted(n.removeprefix(paths.ASSIGNMENT + "/") for n in archive.namelist())
-    assert names == release_files(paths.RELEASE)
+        names = sorted(n.removeprefix(RNN.name + "/") for n in archive.namelist())
+    assert names == release_files(RNN.release)
 
 
 def test_stubs_keep_docstrings_with_shapes_and_raise_not_implemented():
-    for name in paths.SUBMITTED_FILES:
-        stub = (paths.RELEASE / name).read_text()
+    for name in RNN.submitted_files:
+        stub = (RNN.release / name).read_text()
         tree = ast.parse(stub)
         functions = [n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
-        solution_functions = [n.name for n in ast.parse((paths.SOLUTIONS / name).read_text()).body
+        solution_functions = [n.name for n in ast.parse((RNN.source / name).read_text()).body
                               if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
         assert [f.name for f in functions] == solution_functions
         for function in functions:
@@ -144,13 +147,13 @@ def test_stubs_keep_docstrings_with_shapes_and_raise_not_implemented():
             raises = [n for n in ast.walk(function) if isinstance(n, ast.Raise)
                       and "NotImplementedError" in ast.unparse(n)]
             assert raises, f"{name}:{function.name} has no student block"
-    for name in paths.PROVIDED_FILES:
-        assert (paths.RELEASE / name).read_text() == (paths.SOLUTIONS / name).read_text()
+    for name in RNN.provided_files:
+        assert (RNN.release / name).read_text() == (RNN.source / name).read_text()
 
 
 def test_public_tests_are_the_visible_cases_of_the_otter_tests():
-    for path in paths.OTTER_TESTS.glob("*.py"):
-        public = (paths.RELEASE / "tests" / path.name).read_text()
+    for path in RNN.checks.glob("*.py"):
+        public = (RNN.release / "tests" / path.name).read_text()
         assert "hidden=True" not in public
         visible = re.findall(r'@test_case\(name="(\w+)", points=\d+, hidden=False\)', path.read_text())
         assert visible and all(f'name="{v}"' in public for v in visible)
@@ -182,10 +185,10 @@ def test_pytest_in_the_assignment_folder_runs_the_public_checks(files_from, tmp_
     import subprocess
     import sys
 
-    folder = release.student_copy(tmp_path / paths.ASSIGNMENT, paths.SOLUTIONS if files_from == "solutions" else None)
+    folder = release.student_copy(RNN, tmp_path / RNN.name, RNN.source if files_from == "solutions" else None)
     run = subprocess.run([sys.executable, "-m", "pytest"], cwd=folder, capture_output=True, text=True)
     public_cases = sum(len(re.findall(r"hidden=False", (folder / "tests" / f"{q}.py").read_text()))
-                       for q in paths.QUESTIONS)
+                       for q in RNN.question_names)
     if files_from == "solutions":
         assert run.returncode == 0 and f"{public_cases} passed" in run.stdout, run.stdout[-2000:]
     else:
@@ -196,7 +199,7 @@ def test_pytest_in_the_assignment_folder_runs_the_public_checks(files_from, tmp_
 
 def test_hidden_cases_have_seeds_and_inputs_of_their_own():
     """No hidden case's inputs can be derived from, or answered with, a public case's."""
-    from autograder.cases import inputs_of, seed_of
+    inputs_of, seed_of = RNN.grading_module("cases").inputs_of, RNN.grading_module("cases").seed_of
 
     public = [name for name, (_, is_public, _) in CASES.items() if is_public]
     hidden = [name for name in CASES if name not in public]
@@ -221,6 +224,6 @@ def test_hidden_cases_have_seeds_and_inputs_of_their_own():
 
 def test_no_hidden_check_reads_a_public_case():
     public = {name for name, (_, is_public, _) in CASES.items() if is_public}
-    for path, node, source in release.hidden_test_functions():
+    for path, node, source in release.hidden_test_functions(RNN):
         read = {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
         assert not read & public, (path.name, node.name, sorted(read & public))

@@ -8,19 +8,22 @@ import zipfile
 import pytest
 import yaml
 
-from autograder import package, paths, pins
+from autograder import assignment as course
+from autograder import package, pins
 from autograder.release import environment_yml, requirements_txt
+
+RNN = course.load("rnn_shortcomings")
 
 
 def test_the_kit_pins_what_a_student_needs_and_no_grading_tools():
-    assert (paths.RELEASE / "requirements.txt").read_text() == requirements_txt()
+    assert (RNN.release / "requirements.txt").read_text() == requirements_txt()
     names = [pins.name_of(pin) for pin in pins.student()]
     assert {"numpy", "matplotlib", "otter-grader", "pytest", "jupyterlab"} <= set(names)
     assert not {"torch", "hypothesis", "tqdm"} & set(names)
 
 
 def test_the_conda_file_pins_the_same_packages():
-    environment = yaml.safe_load(environment_yml())
+    environment = yaml.safe_load(environment_yml(RNN))
     pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
     assert pip == pins.student()
 
@@ -29,9 +32,9 @@ def test_the_conda_file_pins_the_same_packages():
 def kit(tmp_path_factory):
     """The unpacked student.zip and a venv that has nothing but its requirements.txt."""
     root = tmp_path_factory.mktemp("kit")
-    with zipfile.ZipFile(package.build_student_zip(root / "student.zip", folder=root / "build" / paths.ASSIGNMENT)) as z:
+    with zipfile.ZipFile(package.build_student_zip(RNN, root / "student.zip", folder=root / "build" / RNN.name)) as z:
         z.extractall(root / "unpacked")
-    folder = root / "unpacked" / paths.ASSIGNMENT
+    folder = root / "unpacked" / RNN.name
     venv.create(root / "venv", with_pip=True)
     python = root / "venv" / "bin" / "python"
     subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", "requirements.txt"],
@@ -52,12 +55,12 @@ def test_check_py_runs_in_the_kit_and_explains_the_stubs(kit):
 
 def test_pytest_and_the_notebook_run_in_the_kit_with_finished_work(kit, tmp_path):
     folder, python = kit
-    for name in paths.SUBMITTED_FILES:
-        (folder / name).write_bytes((paths.SOLUTIONS / name).read_bytes())
+    for name in RNN.submitted_files:
+        (folder / name).write_bytes((RNN.source / name).read_bytes())
     tests = run(python, "-m", "pytest", folder=folder)
     assert tests.returncode == 0, tests.stdout[-2000:]
-    notebook = run(python, "-m", "jupyter", "execute", f"{paths.ASSIGNMENT}.ipynb", folder=folder)
+    notebook = run(python, "-m", "jupyter", "execute", f"{RNN.name}.ipynb", folder=folder)
     assert notebook.returncode == 0, notebook.stderr[-2000:]
-    [upload] = folder.glob(f"{paths.ASSIGNMENT}_*.zip")
+    [upload] = folder.glob(f"{RNN.name}_*.zip")
     with zipfile.ZipFile(upload) as z:
-        assert {f"{paths.ASSIGNMENT}.ipynb", *paths.SUBMITTED_FILES} <= set(z.namelist())
+        assert {f"{RNN.name}.ipynb", *RNN.submitted_files} <= set(z.namelist())

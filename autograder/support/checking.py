@@ -18,6 +18,8 @@ import numpy as np
 import procedures
 from procedures import Described, describe
 
+calls = procedures.assignment()  # the assignment's procedures, names and feedback
+
 # Reference values sit next to this file: in the release, and in the grading folder.
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.npz")
 
@@ -93,7 +95,7 @@ def fixture(case):
     stored = _FIXTURE_CACHE[path]
     inputs = {k[len(case) + 4:]: v.copy() for k, v in stored.items() if k.startswith(case + "/in/")}
     # Outputs of known mistakes ride along as expected["variant_<mistake>/<output>"], their hint as
-    # expected["variant_<mistake>/.hint"] (autograder/mistakes.py).
+    # expected["variant_<mistake>/.hint"] (the assignment's grading/mistakes.py).
     expected_variants = {k[len(case) + 1:]: v for k, v in stored.items() if k.startswith(case + "/variant_")}
     expected = {k[len(case) + 5:]: v for k, v in stored.items() if k.startswith(case + "/out/")}
     if not inputs and not expected:
@@ -145,28 +147,10 @@ def _failure(label, problem, got, expected, hints):
     )
 
 
-def _norm_hints(kind, got, expected, wrong, inputs):
-    """Hints for a global norm that is a sum of the arrays' norms, or measured after clipping."""
-    name = {"global_norm": "norm", "clip_by_global_norm": "total_norm"}.get(kind)
-    value = got.get(name)
-    if name not in wrong or not isinstance(value, (float, int, np.floating, np.integer)) or isinstance(value, bool):
-        return []
-    arrays = [np.asarray(v, dtype=np.float64) for k, v in (inputs or {}).items() if k.startswith("grads.")]
-    if len(arrays) > 1 and np.isclose(value, sum(np.linalg.norm(a) for a in arrays), rtol=1e-6):
-        return [f"{name} is the sum of the arrays' norms: the global norm is the norm of every entry of every "
-                "array taken together, sqrt(sum of the squares of all entries), e.g. the norm of the vector of "
-                "per-array norms."]
-    clipped = [np.asarray(v, dtype=np.float64) for k, v in expected.items() if k.startswith("clipped.")]
-    if kind == "clip_by_global_norm" and clipped and np.isclose(
-            value, np.sqrt(sum(np.sum(a ** 2) for a in clipped)), rtol=1e-6):
-        return ["total_norm is the norm after clipping: return the global norm measured before clipping."]
-    return []
-
-
 def known_mistakes(got, variants, names):
     """The hints of the known mistakes whose outputs ``got`` equals, on the outputs ``names``.
 
-    ``variants`` holds what each mistake of autograder/mistakes.py gives on the
+    ``variants`` holds what each mistake of the assignment's grading/mistakes.py gives on the
     same inputs ("variant_<mistake>/<output>", and its hint in "variant_<mistake>/.hint").
     """
     by_mistake = {}
@@ -183,7 +167,8 @@ def known_mistakes(got, variants, names):
 
 def diagnose(kind, got, expected, wrong, variants=None, inputs=None):
     """Hints naming the mistake behind a failed comparison, recognised from the outputs; [] if none is known."""
-    hints = _norm_hints(kind, got, expected, wrong, inputs) + known_mistakes(got, variants, list(expected))
+    own = getattr(calls, "diagnosis_hints", None)  # the assignment's hints for mistakes it can recognise
+    hints = (own(kind, got, expected, wrong, inputs) if own else []) + known_mistakes(got, variants, list(expected))
     for name in wrong:
         hints.extend(_slip_hints(name, got.get(name), expected.get(name)))
     return list(dict.fromkeys(hints))
@@ -213,13 +198,10 @@ def _inputs_line(inputs):
 # ---------------------------------------------------------------------- checks
 
 def _with_replay(kind, inputs, expected):
-    """The inputs of a run, plus the states rnn_step replays for rnn_backward.
-
-    Removes Hs from ``expected``: see procedures.replayed_rnn_step.
-    """
-    if kind == "rnn_backward":
-        return {**inputs, "Hs": expected.pop("Hs")}
-    return inputs
+    """The inputs of a run, plus the reference outputs ``calls.REPLAYED[kind]`` fed back to it
+    (e.g. the states an earlier question's function replays); removed from ``expected``."""
+    replayed = getattr(calls, "REPLAYED", {}).get(kind, ())
+    return {**inputs, **{name: expected.pop(name) for name in replayed}}
 
 
 def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
@@ -294,8 +276,9 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
     kind = case.split("/")[0]
     inputs, expected = fixture(case)
     variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
+    _, upstream, output = calls.FINITE_DIFFERENCES[forward]
     got, mutated = run("finite_differences", inputs, forward=forward)
-    for name in (k for k in inputs if k != "dHs"):
+    for name in (k for k in inputs if k != upstream):
         entries, numeric, analytic = got["entries.d" + name], got["numeric.d" + name], got["analytic.d" + name]
         shape = inputs[name].shape
         if not isinstance(analytic, np.ndarray) or analytic.shape != shape:
@@ -312,7 +295,7 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
                         f"build new arrays instead (x = x + y, not x += y).")
             elif known:
                 hint = "\nHint: ".join(known)
-            elif mismatch(analytic.get("Hs"), expected["Hs"]):
+            elif mismatch(analytic.get(output), expected[output]):
                 hint = (f"your {forward} does not return the expected states (its own check says how), and "
                         f"finite differences follow your {forward}: make it right first.")
             else:
@@ -326,10 +309,10 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
                 f"  your gradient:      {describe(sampled)}\n"
                 f"Hint: {hint}"
             )
-    if forward_must_be_right and mismatch(got.get("analytic.Hs"), expected["Hs"]):
+    if forward_must_be_right and mismatch(got.get("analytic." + output), expected[output]):
         raise CheckFailed(
             f"{kind}: your gradients agree with finite differences of your {forward}, but it does not return "
-            f"the expected states: {mismatch(got.get('analytic.Hs'), expected['Hs'])}.\n"
+            f"the expected {output}: {mismatch(got.get('analytic.' + output), expected[output])}.\n"
             f"Hint: this check pays for a backward pass that is the derivative of a right {forward}: make "
             f"{forward} right first (its own check says how)."
         )
@@ -337,61 +320,34 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
         raise CheckFailed(
             f"{kind}: your gradients agree with finite differences, but your code modified its input(s) "
             f"{', '.join(mutated)} in place (x += ..., x[...] = ...).\n"
-            f"Hint: inputs must come back unchanged (a caller may use dHs again): build new arrays instead."
+            f"Hint: inputs must come back unchanged (a caller may use {upstream} again): build new arrays instead."
         )
 
 
 # --------------------------------------------------------------- printed lines
 
-_NORM_LINE = re.compile(r"^Norm after (\d+) steps \((vanishing|exploding) case\): (\d+\.(\d+))$")
-
-
-def _own_line(lecture_line, own):
-    """The lecture's line, with the number the student's own functions give (None if they fail).
-
-    A bug in iterate_map or jacobian_power_norms costs the points of its own
-    question; printing faithfully what those functions return still earns these.
-    """
-    if lecture_line.startswith("Hidden state after 20 steps:"):
-        state = own["state"]
-        return None if state is None or state.ndim != 2 else f"Hidden state after 20 steps: {state[-1]}"
-    steps, case, number, decimals = _NORM_LINE.match(lecture_line).groups()
-    norms = own[case]
-    if norms is None or norms.ndim != 1 or norms.shape[0] < int(steps):
-        return None
-    return lecture_line[: -len(number)] + f"{float(norms[int(steps) - 1]):.{len(decimals)}f}"
-
-
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+# The assignment says how to read its script's lines (calls.py): printed_line(reference_line, own) gives
+# the label a line starts with, which of the student's values it shows (own[key]) and those values;
+# own_line(reference_line, own) the line printed from them; format_mistake(got, want) a hint for a number
+# printed with another format, or None.
 
 
-def _computed_from_the_matrix(lecture_line, own, own_perturbed):
+def _computed_from_the_matrix(reference_line, own, own_perturbed):
     """Whether the student's function behind a line answers differently when its matrix is scaled.
 
-    A line that differs from the lecture's earns its points only when it shows what the student's
+    A line that differs from the reference earns its points only when it shows what the student's
     functions compute (a bug there costs its own question) and they compute it from the matrix:
-    a function returning zeros, or anything else that ignores W, prints a faithful line that pays nothing.
+    a function returning zeros, or anything else that ignores its matrix, prints a faithful line that pays nothing.
     """
-    key = "state" if lecture_line.startswith("Hidden state after 20 steps:") else _NORM_LINE.match(lecture_line).group(2)
+    key = calls.printed_line(reference_line, own)[1]
     a, b = own.get(key), own_perturbed.get(key)
     return a is not None and b is not None and not (a.shape == b.shape and np.array_equal(a, b, equal_nan=True))
 
 
-def _printed_values(lecture_line, own):
-    """The label a printed line starts with and the numbers it must show, from the student's functions."""
-    if lecture_line.startswith("Hidden state after 20 steps:"):
-        state = own["state"]
-        values = None if state is None or state.ndim != 2 else state[-1]
-        return "Hidden state after 20 steps:", values
-    steps, case, number, _ = _NORM_LINE.match(lecture_line).groups()
-    norms = own[case]
-    values = None if norms is None or norms.ndim != 1 or norms.shape[0] < int(steps) else norms[int(steps) - 1:int(steps)]
-    return lecture_line[: -len(number)], values
-
-
-def _follows(line, lecture_line, own):
+def _follows(line, reference_line, own):
     """Whether a printed line shows, to its printed precision, the numbers the student's functions give."""
-    label, values = _printed_values(lecture_line, own)
+    label, _, values = calls.printed_line(reference_line, own)
     if line is None or values is None or not line.startswith(label):
         return False
     numbers = _NUMBER.findall(line[len(label):])
@@ -407,40 +363,35 @@ def _follows(line, lecture_line, own):
 
 
 def _printed_line_mistake(got, want, index, count):
-    """What is wrong with a printed line, when it is a line missing or a number with other decimals; else None."""
+    """What is wrong with a printed line, when it is a line missing or a number in another format; else None."""
     if got is None:
         return f"your output has only {count} lines: a line is missing (line {index + 1} and after)."
-    match = _NORM_LINE.match(want)
-    if match is None or not got.startswith(want[: -len(match.group(3))]):
-        return None
-    decimals = len(match.group(4))
-    shown = got[len(want) - len(match.group(3)):].strip()
-    if not re.fullmatch(r"\d+(\.\d*)?", shown) or len(shown.partition(".")[2]) == decimals:
-        return None
-    return (f"print the norms with {decimals} decimals, f'{{norm:.{decimals}f}}': "
-            f"yours have {len(shown.partition('.')[2])}.")
+    return calls.format_mistake(got, want)
 
 
 def expect_printed_lines(first, last, hint):
-    """Lines ``first`` to ``last`` (1-based) of the lecture's output, as the student's script prints them.
+    """Lines ``first`` to ``last`` (1-based) of the reference script's output, as the student's script prints them.
 
-    Then the script runs a second time, with iterate_map and jacobian_power_norms changed in a known way
-    (procedures.PERTURBED_SCALE): the numbers it prints must follow, so they come from those functions.
+    Then the script runs a second time, with the functions behind its numbers changed in a known way
+    (calls.PERTURBED_FUNCTIONS, see procedures.perturbed): the numbers it prints must follow, so they
+    come from those functions.
     """
-    inputs, expected = fixture("printed_norms/lecture")
-    lecture = [str(line) for line in expected["lines"]]
+    script, functions = calls.SCRIPT, " and ".join(calls.PERTURBED_FUNCTIONS)
+    modules = " and ".join(dict.fromkeys(calls.FUNCTIONS[name] for name in calls.PERTURBED_FUNCTIONS))
+    inputs, expected = fixture(calls.PRINTED_CASE)
+    reference = [str(line) for line in expected["lines"]]
     printed = run("run_script", {})[0]["lines"]
     own = own_perturbed = None
     problems, found, unexplained = [], [], False
     for index in range(first - 1, last):
-        want = lecture[index]
+        want = reference[index]
         got = printed[index].rstrip() if index < len(printed) else None
         if got == want:
             continue
         if got is not None:
-            own = own or run("lecture_values", inputs)[0]
-            if got == _own_line(want, own):
-                own_perturbed = own_perturbed or run("lecture_values", inputs, perturbed=True)[0]
+            own = own or run(calls.OWN_VALUES, inputs)[0]
+            if got == calls.own_line(want, own):
+                own_perturbed = own_perturbed or run(calls.OWN_VALUES, inputs, perturbed=True)[0]
                 if _computed_from_the_matrix(want, own, own_perturbed):
                     continue
         shown = f"nothing (the output has only {len(printed)} lines)" if got is None else repr(got[:200])
@@ -453,33 +404,33 @@ def expect_printed_lines(first, last, hint):
     if problems:
         hints = list(dict.fromkeys(found)) + ([hint] if unexplained else [])
         raise CheckFailed(
-            f"python gradient_norms.py printed {len(problems)} wrong line(s) among lines {first}-{last}:\n"
+            f"python {script} printed {len(problems)} wrong line(s) among lines {first}-{last}:\n"
             + "\n".join(problems) + "".join(f"\nHint: {h}" for h in hints)
         )
-    second_run = (f"run a second time with iterate_map and jacobian_power_norms changed on purpose (each "
-                  f"scales the matrix it is given by {procedures.PERTURBED_SCALE:g} before computing)")
+    second_run = (f"run a second time with {functions} changed on purpose (each "
+                  f"scales the matrix it is given by {calls.PERTURBED_SCALE:g} before computing)")
     try:
         printed = run("run_script", {}, perturbed=True)[0]["lines"]
     except CheckFailed as error:
-        raise CheckFailed(f"python gradient_norms.py, {second_run}, did not finish: {error}") from None
-    own = run("lecture_values", inputs, perturbed=True)[0]
+        raise CheckFailed(f"python {script}, {second_run}, did not finish: {error}") from None
+    own = run(calls.OWN_VALUES, inputs, perturbed=True)[0]
     problems = []
     for index in range(first - 1, last):
         got = printed[index].rstrip() if index < len(printed) else None
-        if not _follows(got, lecture[index], own):
+        if not _follows(got, reference[index], own):
             shown = "nothing" if got is None else repr(got[:200])
-            wanted = _own_line(lecture[index], own)
+            wanted = calls.own_line(reference[index], own)
             wanted = "nothing: your function failed on that input" if wanted is None else repr(wanted)
             problems.append(f"  line {index + 1}: expected {wanted} (from your functions)\n"
                             f"           printed  {shown}")
     if problems:
         raise CheckFailed(
-            f"python gradient_norms.py, {second_run}, printed {len(problems)} line(s) among lines {first}-{last} "
+            f"python {script}, {second_run}, printed {len(problems)} line(s) among lines {first}-{last} "
             f"that did not change with them:\n" + "\n".join(problems)
-            + "\nThese lines get no points: the question is the lecture's lines computed with your functions, "
-              "and the numbers printed there do not come from them (even when they are the lecture's).\n"
-              "Hint: compute every printed number by calling iterate_map and jacobian_power_norms "
-              "(from recurrence and bptt) each time the script runs."
+            + f"\nThese lines get no points: the question is {calls.PRINTED_WHAT} computed with your functions, "
+              f"and the numbers printed there do not come from them (even when they are {calls.PRINTED_WHOSE}).\n"
+              f"Hint: compute every printed number by calling {functions} "
+              f"(from {modules}) each time the script runs."
         )
 
 
@@ -498,17 +449,18 @@ def expect_edge_case(case, hint, **options):
 
 
 def expect_backward_on_empty_sequence(case, hint=""):
-    """``expect_case`` for rnn_backward at T = 0, unless the student's rnn_forward fails there.
+    """``expect_case`` for a backward pass at T = 0, unless the student's forward fails there.
 
-    The bptt checks replay the reference states when rnn_forward's are wrong, but
-    an rnn_forward that raises on an empty sequence leaves no cache to go on:
-    its own check (question recurrence) reports it, and this one passes.
+    A backward's checks may replay reference values when the forward's are wrong
+    (calls.REPLAYED), but a forward that raises on an empty sequence leaves no
+    cache to go on: its procedure says ``forward_failed``, the forward's own
+    check (another question) reports it, and this one passes.
     """
     kind = case.split("/")[0]
     inputs, expected = fixture(case)
     try:
         got, _ = run(kind, _with_replay(kind, inputs, expected), forward_optional=True)
-    except CheckFailed:  # rnn_backward itself failed: expect_edge_case runs it again and explains
+    except CheckFailed:  # the backward itself failed: expect_edge_case runs it again and explains
         got = {}
     if "forward_failed" not in got:
         expect_edge_case(case, hint=hint)
@@ -518,9 +470,8 @@ def expect_backward_repeatable(case, forward, hint=""):
     """The student's backward, called twice on the cache of one forward, gives identical results both
     times and leaves the cache as it was (the checks on its values are elsewhere)."""
     inputs, expected = fixture(case)
-    backward = {"rnn_forward": "rnn_backward", "lstm_forward": "lstm_backward",
-                "lstm_step_forward": "lstm_step_backward"}[forward]
-    replay = {"Hs": expected["Hs"]} if forward == "rnn_forward" else {}  # see procedures.replayed_rnn_step
+    backward = calls.BACKWARD_OF[forward]
+    replay = {name: expected[name] for name in getattr(calls, "REPLAYED", {}).get(backward, ())}
     got, _ = run("backward_twice", {**inputs, **replay}, forward=forward)
     changed = got["cache_changed"]
     # Only a backward that is right pays: identical wrong (or zero) gradients twice earn nothing.

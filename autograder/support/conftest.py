@@ -1,6 +1,6 @@
 """Lets ``pytest`` run the public checks in ``tests/`` (Otter's test files) with the same messages.
 
-Run ``pytest`` in the assignment folder; ``pytest -k lstm`` for one question.
+Run ``pytest`` in the assignment folder; ``pytest -k QUESTION`` for one question's checks.
 Each Otter test case becomes one pytest test named after it; a failure shows
 the check's own explanation instead of a traceback.
 """

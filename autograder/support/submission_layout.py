@@ -1,19 +1,22 @@
 """Put a submission's files where the grader looks for them (provided, not graded).
 
 Students zip their folder in many ways: files at the top, inside one folder,
-next to their notebook and data. The checks import ``recurrence`` etc. from
+next to their notebook and data. The checks import the graded modules from
 the grading folder itself, and Otter refuses a submission holding more than
 one notebook, so before grading:
 
-- the graded files found in a sub-folder (e.g. ``my_work/recurrence.py``)
+- the graded files found in a sub-folder (e.g. ``my_work/<file>.py``)
   are copied to the top, when none are at the top already;
 - notebooks are moved into ``ignored_by_grader/`` (the course's notebook is
   not autograded; Otter's driver notebook is added after this runs).
 """
 import os
 import shutil
+import tomllib
 
-GRADED_FILES = ("recurrence.py", "bptt.py", "clipping.py", "lstm.py", "gradient_norms.py")
+# The assignment's manifest, shipped beside this file: which files are graded.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "assignment.toml"), "rb") as _manifest:
+    GRADED_FILES = tuple(question["file"] for question in tomllib.load(_manifest)["questions"])
 IGNORED = "ignored_by_grader"
 
 
@@ -62,8 +65,8 @@ def normalize(root, move_notebooks=False):
             best = max(sorted(found), key=lambda folder: (found[folder], -folder.count(os.sep)))
             shown = os.path.relpath(best, root)
             for name in GRADED_FILES:
-                # a folder (or anything but a file) holding a graded file's name, e.g. recurrence.py/
-                # holding the five files: set aside, so that the file can take its place
+                # a folder (or anything but a file) holding a graded file's name, e.g. <file>.py/
+                # holding the graded files: set aside, so that the file can take its place
                 here = os.path.join(root, name)
                 if os.path.lexists(here) and not os.path.isfile(here):
                     moved = _set_aside(root, name)

@@ -1,6 +1,6 @@
 """The graded cases: which inputs each check feeds to the student's functions.
 
-Each case names a procedure of ``support/checking.py`` (how to call the
+Each case names a procedure of ``calls.py`` (or the course's ``procedures.py``) (how to call the
 student's functions and which outputs to compare), whether it is public (ships
 with the student release) and how to draw its inputs from a seeded generator.
 Expected outputs are never written here: ``fixtures.py`` computes them by
@@ -146,6 +146,11 @@ CASES = {
     "lstm_backward/saturated": ("lstm_backward", False,
                                 lambda r: _saturated(_lstm(r, T=6, N=2, D=3, H=4, backward=True))),
 }
+
+
+# The printed script's case: its lines come from running the reference script (fixtures.py), its
+# inputs are what the checks call the student's functions with (calls.lecture_values).
+PRINTED = ("printed_norms/lecture", {"W": LECTURE_W, "W_vanish": LECTURE_W_VANISH, "W_explode": LECTURE_W_EXPLODE})
 
 
 def seed_of(name):

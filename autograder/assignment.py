@@ -1,0 +1,142 @@
+"""The course's assignments: where each one's folders are, and what its manifest says.
+
+An assignment is a folder ``solutions/<name>/`` holding ``assignment.toml`` (its
+manifest: questions, files, points), its reference modules and its
+``grading/`` and ``library/`` folders. Nothing in ``autograder/`` names an
+assignment: every tool takes an ``Assignment`` and reads the rest from it.
+
+This module is also shipped inside the autograder zip, where the grading
+engine reads the manifest copied next to the checks (``Assignment.from_manifest``).
+"""
+import importlib.util
+import os
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "autograder"
+SUPPORT = PACKAGE / "support"  # the checks' library, shipped with every assignment
+SOURCES = ROOT / "solutions"  # one folder per assignment: what its instructor writes
+RELEASES = ROOT / "assignments"  # one folder per assignment: generated for the students
+DIST = ROOT / "dist"
+MANIFEST = "assignment.toml"
+# The assignment's module of procedures (grading/calls.py): the only file of its grading/
+# folder that ships with the checks, since it runs next to the student's code.
+CALLS = "calls.py"
+
+
+@dataclass(frozen=True)
+class Question:
+    name: str
+    file: str  # the student's file it grades
+    points: int
+    script: bool = False  # graded by what ``python <file>`` prints, never imported on its own
+
+
+class Assignment:
+    """One assignment, as its manifest describes it."""
+
+    def __init__(self, manifest, source=None):
+        self.manifest = Path(manifest)
+        data = tomllib.loads(self.manifest.read_text())
+        self.name = data.get("name", self.manifest.parent.name)
+        self.title = data["title"]
+        self.questions = tuple(Question(**q) for q in data["questions"])
+        self.provided_files = tuple(data.get("provided", ()))
+        self.borrowed = {name: tuple(files) for name, files in data.get("borrowed", {}).items()}
+        self.source = Path(source) if source else self.manifest.parent
+
+    @classmethod
+    def from_manifest(cls, manifest):
+        """The assignment of a manifest outside the repository (inside an unpacked autograder)."""
+        return cls(manifest)
+
+    def __repr__(self):
+        return f"Assignment({self.name!r})"
+
+    # ------------------------------------------------------------ what it grades
+    @property
+    def question_names(self):
+        return tuple(q.name for q in self.questions)
+
+    @property
+    def submitted_files(self):
+        """The files a student edits and submits, one graded question each."""
+        return tuple(q.file for q in self.questions)
+
+    @property
+    def modules(self):
+        """The submitted files imported as modules (every one but the printed scripts)."""
+        return tuple(q.file[:-3] for q in self.questions if not q.script)
+
+    @property
+    def points(self):
+        return {q.name: q.points for q in self.questions}
+
+    @property
+    def notebook(self):
+        return f"{self.name}.ipynb"
+
+    # ------------------------------------------------------------ where it lives
+    @property
+    def grading(self):
+        """What only the grader sees: cases, checks, known mistakes, the notebook's cells, the cross-check."""
+        return self.source / "grading"
+
+    @property
+    def checks(self):
+        """The Otter test files, one per question (``tests/`` in the release, without the hidden ones)."""
+        return self.grading / "checks"
+
+    @property
+    def library(self):
+        """Submissions the project's tests grade: plausible bugs, correct alternatives, hostile code."""
+        return self.source / "library"
+
+    @property
+    def release(self):
+        return RELEASES / self.name
+
+    @property
+    def dist(self):
+        return DIST / self.name
+
+    def grading_module(self, stem):
+        """The module ``grading/<stem>.py``, loaded under a name of its own (two assignments' ``cases``
+        never collide), with the grading folder and the solutions importable from it."""
+        key = f"_assignment_{self.name}_{stem}"
+        if key not in sys.modules:
+            for folder in (self.grading, self.source):
+                if str(folder) not in sys.path:
+                    sys.path.append(str(folder))
+            spec = importlib.util.spec_from_file_location(key, self.grading / f"{stem}.py")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[key] = module
+            spec.loader.exec_module(module)
+        return sys.modules[key]
+
+
+def names():
+    """Every assignment of the repository, by name, in order."""
+    return tuple(sorted(p.parent.name for p in SOURCES.glob(f"*/{MANIFEST}")))
+
+
+def load(name):
+    """The assignment ``name`` of the repository."""
+    manifest = SOURCES / name / MANIFEST
+    if not manifest.is_file():
+        raise LookupError(f"no assignment {name!r}: choose from {', '.join(names())}")
+    return Assignment(manifest)
+
+
+def every():
+    return [load(name) for name in names()]
+
+
+def env_with_path(*folders):
+    """A copy of the environment with ``folders`` in front of PYTHONPATH."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(f) for f in folders] + [env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return env
