@@ -44,9 +44,15 @@ class Assignment:
         self.name = data.get("name", self.manifest.parent.name)
         self.title = data["title"]
         self.questions = tuple(Question(**q) for q in data["questions"])
-        self.provided_files = tuple(data.get("provided", ()))
-        self.borrowed = {name: tuple(files) for name, files in data.get("borrowed", {}).items()}
         self.source = Path(source) if source else self.manifest.parent
+        # Files of other assignments, by their assignment: ``shared`` ones are given to students
+        # like the provided files; ``reference_from`` ones are the other assignment's graded modules,
+        # which this one builds on: the grader runs their reference versions, students their own.
+        shared = data.get("shared", {})
+        reference_from = data.get("reference_from", {})
+        self.provided_files = tuple(data.get("provided", ())) + tuple(f for files in shared.values() for f in files)
+        self.reference_files = tuple(f for files in reference_from.values() for f in files)
+        self._elsewhere = {f: name for name, files in [*shared.items(), *reference_from.items()] for f in files}
 
     @classmethod
     def from_manifest(cls, manifest):
@@ -102,6 +108,16 @@ class Assignment:
     @property
     def dist(self):
         return DIST / self.name
+
+    def file(self, name):
+        """Where the provided or reference file ``name`` comes from: this folder, or another assignment's."""
+        other = self._elsewhere.get(name)
+        return (SOURCES / other if other else self.source) / name
+
+    @property
+    def other_sources(self):
+        """The solution folders of the assignments this one takes files from."""
+        return tuple(dict.fromkeys(SOURCES / other for other in self._elsewhere.values()))
 
     def grading_module(self, stem):
         """The module ``grading/<stem>.py``, loaded under a name of its own (two assignments' ``cases``

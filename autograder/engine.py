@@ -177,7 +177,8 @@ class Lane:
             for q in self.assignment.question_names
         ]
         self.points = {q: sum(tc.points for tc in tf.test_cases) for q, tf in self.test_files}
-        self.provided = [files / name for name in self.assignment.provided_files + ("procedures.py", course.CALLS)]
+        trusted = self.assignment.provided_files + self.assignment.reference_files + ("procedures.py", course.CALLS)
+        self.provided = [files / name for name in trusted]
         self.workspace = Path(tempfile.mkdtemp(prefix="grading-"))
         os.chmod(self.workspace, 0o711)  # workers may enter their own folder, not list the others
         self.zygote = sandbox.Zygote(files)

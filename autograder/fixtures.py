@@ -37,7 +37,7 @@ def build(assignment, out_path, public_only, previous=None):
     subprocess.run(
         [sys.executable, "-m", "autograder.fixtures", str(out_path)] + (["--public"] if public_only else []),
         cwd=assignment.source, check=True,
-        env=course.env_with_path(course.ROOT, course.SUPPORT, assignment.grading),
+        env=course.env_with_path(course.ROOT, course.SUPPORT, assignment.grading, *assignment.other_sources),
     )
     if previous is not None:
         with np.load(io.BytesIO(previous)) as old, np.load(out_path) as new:

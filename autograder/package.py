@@ -85,13 +85,14 @@ def build_autograder(assignment, out_zip):
         for test_file in assignment.checks.glob("*.py"):
             shutil.copyfile(test_file, staging / "tests" / test_file.name)
         fixtures.build(assignment, staging / "fixtures.npz", public_only=False)
-        support = [*GRADING_SUPPORT, course.CALLS, course.MANIFEST, *assignment.provided_files, driver, "fixtures.npz"]
+        given = assignment.provided_files + assignment.reference_files
+        support = [*GRADING_SUPPORT, course.CALLS, course.MANIFEST, *given, driver, "fixtures.npz"]
         for name in GRADING_SUPPORT:
             shutil.copyfile(course.SUPPORT / name, staging / name)
         shutil.copyfile(assignment.grading / course.CALLS, staging / course.CALLS)
         shutil.copyfile(assignment.manifest, staging / course.MANIFEST)
-        for name in assignment.provided_files:
-            shutil.copyfile(assignment.source / name, staging / name)
+        for name in given:
+            shutil.copyfile(assignment.file(name), staging / name)
         (staging / driver).write_text(driver_notebook())
         config = {"points_possible": sum(points.values()), **OTTER_CONFIG}
         (staging / "otter_config.json").write_text(json.dumps(config, indent=2))

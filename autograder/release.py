@@ -73,7 +73,7 @@ def write_release(assignment, target=None):
     for name in assignment.submitted_files:
         (target / name).write_text(make_stub((assignment.source / name).read_text()))
     for name in assignment.provided_files:
-        shutil.copyfile(assignment.source / name, target / name)
+        shutil.copyfile(assignment.file(name), target / name)
     for name in SUPPORT_FILES:
         shutil.copyfile(course.SUPPORT / name, target / name)
     shutil.copyfile(assignment.grading / course.CALLS, target / course.CALLS)

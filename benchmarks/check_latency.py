@@ -1,8 +1,8 @@
 """Benchmark: how long a student waits for ``grader.check("<question>")``.
 
-    python benchmarks/check_latency.py [--repeats 20]
+    python benchmarks/check_latency.py [--assignment NAME] [--repeats 20]
 
-Copies the student release to a temporary folder, once with the reference
+For every assignment (or the one named), copies its student release to a temporary folder, once with the reference
 solutions in place (every check passes) and once with the untouched stubs
 (every check fails, with its messages), and times ``grader.check`` for each
 question the way the notebook calls it, in one process after a warm-up call.
@@ -20,15 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder import paths  # noqa: E402
+from autograder import assignment as course  # noqa: E402
 from autograder.release import student_copy  # noqa: E402
-
-RNN = course.load("rnn_shortcomings")
 
 TARGET_MS = 50
 
 
-def measure(folder, repeats):
+def measure(assignment, folder, repeats):
     """{question: [milliseconds per call]} for grader.check run inside ``folder``."""
     import otter
 
@@ -36,7 +34,7 @@ def measure(folder, repeats):
     sys.path.insert(0, str(folder))
     grader = otter.Notebook(tests_dir="tests")
     timings = {}
-    for question in RNN.question_names:
+    for question in assignment.question_names:
         grader.check(question)  # warm-up: the first call imports the student's modules and reads fixtures
         calls = []
         for _ in range(repeats):
@@ -45,7 +43,8 @@ def measure(folder, repeats):
             calls.append(1000 * (time.perf_counter() - start))
         timings[question] = (calls, result.grade)
     sys.path.remove(str(folder))
-    for file in RNN.submitted_files + RNN.provided_files + ("checking.py", "procedures.py"):
+    loaded = assignment.submitted_files + assignment.provided_files + ("checking.py", "procedures.py", "calls.py")
+    for file in loaded + tuple(f"{m}.py" for m in assignment.grading_module("calls").STUDENT_MODULES):
         sys.modules.pop(file[:-3], None)
     return timings
 
@@ -53,18 +52,21 @@ def measure(folder, repeats):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--assignment", choices=course.names(), help="default: every assignment")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore")
     print(f"grader.check latency, median and slowest of {args.repeats} calls after one warm-up (target: "
           f"under {TARGET_MS} ms)")
-    print(f"{'code':<10}{'question':<15}{'grade':>6}{'median ms':>11}{'max ms':>9}")
+    print(f"{'assignment':<19}{'code':<10}{'question':<16}{'grade':>6}{'median ms':>11}{'max ms':>9}")
     with tempfile.TemporaryDirectory() as tmp:
-        for code in ("solutions", "stubs"):
-            folder = student_copy(Path(tmp) / code / RNN.name,
-                                  RNN.source if code == "solutions" else None)
-            for question, (calls, grade) in measure(folder, args.repeats).items():
-                print(f"{code:<10}{question:<15}{grade:>6.2f}{statistics.median(calls):>11.1f}{max(calls):>9.1f}")
-        os.chdir(ROOT)
+        for assignment in [course.load(args.assignment)] if args.assignment else course.every():
+            for code in ("solutions", "stubs"):
+                folder = student_copy(assignment, Path(tmp) / code / assignment.name,
+                                      assignment.source if code == "solutions" else None)
+                for question, (calls, grade) in measure(assignment, folder, args.repeats).items():
+                    print(f"{assignment.name:<19}{code:<10}{question:<16}{grade:>6.2f}"
+                          f"{statistics.median(calls):>11.1f}{max(calls):>9.1f}")
+                os.chdir(ROOT)
 
 
 if __name__ == "__main__":

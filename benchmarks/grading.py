@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import buglib  # noqa: E402
-from autograder import package, paths  # noqa: E402
+from autograder import assignment as course  # noqa: E402
+from autograder import package  # noqa: E402
 
 RNN = course.load("rnn_shortcomings")
 
@@ -124,8 +125,8 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         autograder_zip = package.build_autograder(RNN, work / "autograder.zip")
-        base = {name: buglib.write_submission(bug, work / "library" / name) for name, bug in buglib.load().items()}
-        base["reference"] = buglib.write_submission({}, work / "library" / "reference")
+        base = {name: buglib.write_submission(RNN, bug, work / "library" / name) for name, bug in buglib.load(RNN).items()}
+        base["reference"] = buglib.write_submission(RNN, {}, work / "library" / "reference")
         base["stubs"] = work / "library" / "stubs"
         shutil.copytree(RNN.release, base["stubs"])
         submissions = []

@@ -20,15 +20,16 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import buglib  # noqa: E402
-from autograder import assignment as course
+from autograder import assignment as course  # noqa: E402
 from autograder import package, sandbox  # noqa: E402
+
+RNN = course.load("rnn_shortcomings")
 
 IMPORT_SLEEP_S = sandbox.CALL_TIMEOUT_S - 0.5
 SLEEP_EVERYWHERE = f'''
 
 import time as _time
 
-RNN = course.load("rnn_shortcomings")
 _time.sleep({IMPORT_SLEEP_S})  # importing takes almost the whole call limit
 
 
@@ -44,7 +45,7 @@ for _name, _value in list(globals().items()):
 
 def main():
     work = Path(tempfile.mkdtemp(prefix="slowest-"))
-    submission = buglib.write_submission({}, work / "slowest")
+    submission = buglib.write_submission(RNN, {}, work / "slowest")
     for name in RNN.submitted_files:
         path = submission / name
         if name == "gradient_norms.py":

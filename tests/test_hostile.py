@@ -32,6 +32,7 @@ from autograder import sandbox, wire
 from autograder.grade import GRADEBOOK, question_points, submission_names
 from autograder.results import clean_text
 
+RNN = course.load("rnn_shortcomings")
 POINTS = question_points(RNN.checks, RNN.question_names)
 LIBRARY = buglib.load(RNN, buglib.HOSTILE)
 FORGED_SCORE = "999"
@@ -443,8 +444,6 @@ def test_a_reply_trickled_byte_by_byte_is_cut_off_at_the_deadline():
 DETACHES = '''
 import ctypes, os, time
 
-RNN = course.load("rnn_shortcomings")
-
 
 def global_norm(grads):
     """Starts a detached grandchild (new session, double fork) named MARKER that outlives the call."""
@@ -472,7 +471,6 @@ def processes_named(name):
 
 @pytest.mark.parametrize("without", ["", "namespaces"])
 def test_what_a_worker_leaves_running_is_killed_before_the_call_returns(monkeypatch, without):
-    monkeypatch.syspath_prepend(str(course.SUPPORT))  # checking and procedures, as a lane has them
     monkeypatch.setenv(sandbox.WITHOUT_VARIABLE, without)
     marker = f"left{os.getpid() % 10**6}{without[:2]}"
     tmp_path = Path(tempfile.mkdtemp())  # not below pytest's private folder: another uid enters it, as a lane's
@@ -480,7 +478,12 @@ def test_what_a_worker_leaves_running_is_killed_before_the_call_returns(monkeypa
     (tmp_path / "files").mkdir()
     (tmp_path / "root").mkdir()
     (tmp_path / "files" / "clipping.py").write_text(DETACHES.replace("MARKER", marker))
-    zygote = sandbox.Zygote(course.SUPPORT)
+    support = tmp_path / "support"  # checking, procedures and the assignment's calls, as a lane has them
+    shutil.copytree(course.SUPPORT, support)
+    shutil.copyfile(RNN.grading / course.CALLS, support / course.CALLS)
+    support.chmod(0o755)
+    monkeypatch.syspath_prepend(str(support))
+    zygote = sandbox.Zygote(support)
     try:
         box = zygote.open(tmp_path / "files", tmp_path / "root", sandbox.fresh_uid_base(1))
         backend = sandbox.SandboxBackend(box, RNN)

@@ -34,7 +34,7 @@ def test_notebook_runs_to_the_end(files_from, tmp_path):
 
 
 def test_written_questions_are_marked_for_manual_grading_as_otter_assign_marks_them():
-    cells = notebook.notebook().cells
+    cells = notebook.notebook(RNN).cells
     begins = [i for i, c in enumerate(cells) if c.source.startswith("<!-- BEGIN QUESTION -->")]
     ends = [i for i, c in enumerate(cells) if c.source.startswith("<!-- END QUESTION -->")]
     assert len(begins) == len(ends) == 2

@@ -16,7 +16,6 @@ import recurrence
 from autograder import assignment as course
 from clipping import clip_by_global_norm, clip_by_value, global_norm
 
-RNN = course.load("rnn_shortcomings")
 
 CONTRACT = (course.ROOT / "docs" / "assignment-contract.md").read_text()
 
