@@ -3,8 +3,8 @@
 Every block fenced by ``# BEGIN SOLUTION`` / ``# END SOLUTION`` inside a
 function becomes one clearly marked block for the student: the ``# HINT:``
 comments of the block, then ``raise NotImplementedError``. A fenced block at
-module level (helpers of the reference, such as the LSTM cell shared by its
-step and sequence functions) is left out of the stub. Everything else
+module level (helpers of the reference, such as a cell shared by a step
+function and a sequence function) is left out of the stub. Everything else
 (docstrings with shapes, shape checks, the ``return`` after the block) is kept
 as it is.
 """
