@@ -124,7 +124,7 @@ class Assignment:
         never collide), with the grading folder and the solutions importable from it."""
         key = f"_assignment_{self.name}_{stem}"
         if key not in sys.modules:
-            for folder in (self.grading, self.source):
+            for folder in (self.grading, self.source, *self.other_sources):
                 if str(folder) not in sys.path:
                     sys.path.append(str(folder))
             spec = importlib.util.spec_from_file_location(key, self.grading / f"{stem}.py")

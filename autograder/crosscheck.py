@@ -40,8 +40,9 @@ def reference_functions(assignment, folder=None):
     reference. Their imports (``from shapes import ...``) find the solutions' modules.
     """
     comparisons = assignment.grading_module("crosscheck")
-    if str(assignment.source) not in sys.path:
-        sys.path.append(str(assignment.source))
+    for importable in (assignment.source, *assignment.other_sources):
+        if str(importable) not in sys.path:
+            sys.path.append(str(importable))
     functions = {}
     for stem in comparisons.MODULES:
         spec = importlib.util.spec_from_file_location(f"crosscheck_{assignment.name}_{stem}",
@@ -64,8 +65,12 @@ def compare(assignment, function, shape, functions=None):
         ours, theirs = np.asarray(ours, dtype=np.float64), as_numpy(theirs)
         if ours.shape != theirs.shape:
             raise ValueError(f"{function} {output}: shape {ours.shape}, PyTorch's is {theirs.shape}")
-        gap = float(np.max(np.abs(ours - theirs), initial=0.0))
-        scale = float(np.max(np.abs(theirs), initial=0.0))
+        # Equal entries count as no gap, the same infinities too (a mask's -inf); others that are not
+        # finite (nan, or inf against a number) as an infinite one.
+        with np.errstate(invalid="ignore"):
+            gaps = np.where(ours == theirs, 0.0, np.abs(ours - theirs))
+        gap = float(np.max(np.nan_to_num(gaps, nan=np.inf), initial=0.0))
+        scale = float(np.max(np.abs(theirs[np.isfinite(theirs)]), initial=0.0))
         differences.append(Difference(function, shape, output, gap, gap / scale if scale else gap))
     return differences
 

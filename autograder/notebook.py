@@ -10,6 +10,48 @@ from pathlib import Path
 import nbformat
 
 
+# The first code cell of every assignment's notebook: its imports, Otter's grader, and ``attempt``,
+# which lets "Run All" reach the end while parts are unfinished or broken.
+SETUP = r"""%load_ext autoreload
+%autoreload 2
+%matplotlib inline
+import contextlib
+import os
+import traceback
+import numpy as np
+import matplotlib.pyplot as plt
+import otter
+
+{IMPORTS}
+
+grader = otter.Notebook({NOTEBOOK}, tests_dir="tests")
+
+
+@contextlib.contextmanager
+def attempt(what):
+    # Lets "Run All" reach the end while parts are unfinished or broken; the
+    # grader.check cell after each part says what is wrong in detail.
+    try:
+        yield
+    except NotImplementedError as error:
+        plt.close("all")  # a figure begun before the part raised would show up empty, as "<Figure ... 0 Axes>"
+        print(f"{what}: not implemented yet ({error})")
+    except Exception as error:
+        plt.close("all")
+        yours = [f for f in traceback.extract_tb(error.__traceback__) if os.path.basename(f.filename) in YOUR_FILES]
+        where = f"\n  at {os.path.basename(yours[-1].filename)}, line {yours[-1].lineno}: {yours[-1].line}" if yours else ""
+        print(f"{what}: {type(error).__name__}: {error}{where}")
+
+
+YOUR_FILES = {YOUR_FILES}"""
+
+
+def setup_cell(assignment, imports):
+    """The notebook's set-up cell for ``assignment``, importing its modules with the line ``imports``."""
+    return (SETUP.replace("{IMPORTS}", imports).replace("{NOTEBOOK}", repr(assignment.notebook))
+            .replace("{YOUR_FILES}", repr(assignment.submitted_files)))
+
+
 def notebook(assignment):
     cells = []
     for index, (kind, source) in enumerate(assignment.grading_module("notebook").CELLS):

@@ -255,19 +255,23 @@ def finite_differences(forward, h=1e-6, **inputs):
     """Numerical gradients of sum(upstream * outputs) through the student's own forward pass, and theirs.
 
     ``calls.FINITE_DIFFERENCES[forward]`` names the procedure that runs the
-    student's forward and backward, and the input holding the upstream
-    gradient. Differentiates at most FD_ENTRIES entries of each input, chosen
+    student's forward and backward, the input holding the upstream gradient,
+    the output differentiated and, optionally, the inputs left alone. Differentiates at most FD_ENTRIES entries of each input, chosen
     by a generator seeded by the input's name (so every run checks the same ones).
     """
     from gradcheck import numerical_gradient
 
-    backward, upstream, _ = assignment().FINITE_DIFFERENCES[forward]
+    backward, upstream, _, *fixed = assignment().FINITE_DIFFERENCES[forward]
+    fixed = fixed[0] if fixed else ()  # inputs that are not differentiated (a hyper-parameter)
     # The student's backward gets ``inputs`` themselves (the caller sees what it modified in place); the
     # finite differences start from fresh copies, never from arrays the student's code may have overwritten.
     pristine = {k: np.copy(v) for k, v in inputs.items()}
     arguments = {k: v for k, v in pristine.items() if k != upstream}
     outputs = {"analytic." + k: v for k, v in procedure(backward)(**inputs).items()}
     for name, value in arguments.items():
+        if name in fixed:
+            continue
+
         def f(v, name=name):
             fresh = {k: np.copy(a) for k, a in arguments.items()}
             return tuple_of(call(forward, **{**fresh, name: v}), forward, 2)[0]

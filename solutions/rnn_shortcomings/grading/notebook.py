@@ -7,6 +7,7 @@ into a one-line message, so later cells (and the checks) still run.
 from pathlib import Path
 
 from autograder import assignment as course
+from autograder.notebook import setup_cell
 
 assignment = course.load(Path(__file__).resolve().parents[1].name)  # this folder's assignment
 
@@ -31,38 +32,7 @@ Implement the `TODO` blocks of `recurrence.py`, `bptt.py`, `clipping.py`,
 `lstm.py` and `gradient_norms.py`; each part below ends with the public
 checks of its question. `python check.py` or `pytest` run the same checks
 outside the notebook."""),
-    ("code", r"""%load_ext autoreload
-%autoreload 2
-%matplotlib inline
-import contextlib
-import os
-import traceback
-import numpy as np
-import matplotlib.pyplot as plt
-import otter
-
-import recurrence, bptt, clipping, lstm, long_range
-
-grader = otter.Notebook(""" + repr(assignment.notebook) + r""", tests_dir="tests")
-
-
-@contextlib.contextmanager
-def attempt(what):
-    # Lets "Run All" reach the end while parts are unfinished or broken; the
-    # grader.check cell after each part says what is wrong in detail.
-    try:
-        yield
-    except NotImplementedError as error:
-        plt.close("all")  # a figure begun before the part raised would show up empty, as "<Figure ... 0 Axes>"
-        print(f"{what}: not implemented yet ({error})")
-    except Exception as error:
-        plt.close("all")
-        yours = [f for f in traceback.extract_tb(error.__traceback__) if os.path.basename(f.filename) in YOUR_FILES]
-        where = f"\n  at {os.path.basename(yours[-1].filename)}, line {yours[-1].lineno}: {yours[-1].line}" if yours else ""
-        print(f"{what}: {type(error).__name__}: {error}{where}")
-
-
-YOUR_FILES = """ + repr(assignment.submitted_files)),
+    ("code", setup_cell(assignment, "import recurrence, bptt, clipping, lstm, long_range")),
     ("markdown", r"""## 1. The recurrence (`recurrence.py`)
 
 `rnn_step` computes one step for a whole batch (row-vector convention:

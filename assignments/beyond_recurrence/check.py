@@ -1,0 +1,34 @@
+"""Run the public checks on your code: ``python check.py`` (all questions) or ``python check.py QUESTION``.
+
+The same checks run inside the notebook with ``grader.check("QUESTION")``. The
+grader runs these and hidden ones; passing here is necessary, not sufficient.
+"""
+import os
+import sys
+import tomllib
+import warnings
+
+# The assignment's manifest, beside this file: its questions, in order.
+with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "assignment.toml"), "rb") as _manifest:
+    QUESTIONS = tuple(question["name"] for question in tomllib.load(_manifest)["questions"])
+
+
+def main(questions):
+    warnings.filterwarnings("ignore")
+    import otter
+
+    grader = otter.Notebook(tests_dir="tests")
+    passed_all = True
+    for question in questions:
+        result = grader.check(question)
+        passed_all = passed_all and result.grade == 1
+        print(repr(result).rstrip() if result.grade < 1 else f"{question}: all public checks passed")
+        print()
+    return 0 if passed_all else 1
+
+
+if __name__ == "__main__":
+    unknown = [q for q in sys.argv[1:] if q not in QUESTIONS]
+    if unknown:
+        sys.exit(f"unknown question(s) {unknown}; choose from {', '.join(QUESTIONS)}")
+    sys.exit(main(sys.argv[1:] or QUESTIONS))

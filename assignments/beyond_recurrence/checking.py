@@ -1,0 +1,515 @@
+"""The checks behind ``tests/``: compare with the reference and explain (provided, not graded).
+
+Every check runs a procedure of ``procedures.py`` on a stored case, compares
+the outputs with the reference values in ``fixtures.npz`` and, when
+they differ, fails with a message saying what was expected, what came back
+(type, shape, dtype, first values) and a hint: the one naming the mistake when
+the outputs are recognised (``diagnose``), else a general one naming none.
+
+``BACKEND`` runs the procedures: in this process by default (fast local
+checks), in a separate, limited process when a grader installs its own.
+"""
+import os
+import re
+import sys
+
+import numpy as np
+
+import procedures
+from procedures import Described, describe
+
+calls = procedures.assignment()  # the assignment's procedures, names and feedback
+
+# Reference values sit next to this file: in the release, and in the grading folder.
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.npz")
+
+
+class CheckFailed(AssertionError):
+    """A check failed; the message is written for the student."""
+
+
+def show_check_messages_only():
+    """Make Otter report a failed check by its message alone.
+
+    Otter's ExceptionTestFile prefixes every failure with "Error at line N in
+    test ..." and the line of the test file that raised (e.g. an internal
+    ``expect_case(...)`` call): noise for a student, and a look at the check's
+    code. A CheckFailed is written for the student, so it is shown as it is;
+    any other exception (a bug of the checks themselves) keeps Otter's format.
+    Installed when this module is imported after Otter (the notebook,
+    check.py, ``otter run``); the grader calls it after loading Otter.
+    """
+    module = sys.modules.get("otter.test_files.exception_test")
+    test_file = getattr(module, "ExceptionTestFile", None)
+    original = getattr(test_file, "_generate_error_message", None)
+    if original is None or getattr(original, "shows_check_messages_only", False):
+        return
+
+    def _generate_error_message(self, excp, context=0):
+        if isinstance(excp, CheckFailed):
+            return str(excp)
+        return original(self, excp, context)
+
+    _generate_error_message.shows_check_messages_only = True
+    test_file._generate_error_message = _generate_error_message
+
+
+show_check_messages_only()
+
+
+class LocalBackend:
+    """Runs the student's code in this process."""
+
+    def run(self, kind, inputs, options=None):
+        try:
+            return procedures.run(kind, inputs, options)
+        except procedures.StudentCodeError as error:
+            raise CheckFailed(str(error)) from None
+
+
+BACKEND = LocalBackend()
+
+
+def run(kind, inputs, **options):
+    """Outputs of procedure ``kind`` on ``inputs``, and the names of the inputs it modified in place."""
+    outputs, after = BACKEND.run(kind, inputs, options)
+    mutated = [
+        name for name, value in inputs.items() if isinstance(value, np.ndarray)
+        and not (isinstance(after.get(name), np.ndarray) and after[name].shape == value.shape
+                 and np.array_equal(after[name], value, equal_nan=True))
+    ]
+    return outputs, mutated
+
+
+# -------------------------------------------------------------------- fixtures
+
+_FIXTURE_CACHE = {}
+
+
+def fixture(case):
+    """Inputs and expected outputs of a stored case: ``(inputs, expected)`` dicts of arrays."""
+    path = os.path.abspath(FIXTURES)
+    if path not in _FIXTURE_CACHE:
+        with np.load(path) as data:
+            _FIXTURE_CACHE[path] = {key: data[key] for key in data.files}
+    stored = _FIXTURE_CACHE[path]
+    inputs = {k[len(case) + 4:]: v.copy() for k, v in stored.items() if k.startswith(case + "/in/")}
+    # Outputs of known mistakes ride along as expected["variant_<mistake>/<output>"], their hint as
+    # expected["variant_<mistake>/.hint"] (the assignment's grading/mistakes.py).
+    expected_variants = {k[len(case) + 1:]: v for k, v in stored.items() if k.startswith(case + "/variant_")}
+    expected = {k[len(case) + 5:]: v for k, v in stored.items() if k.startswith(case + "/out/")}
+    if not inputs and not expected:
+        raise KeyError(f"no case named {case!r} in {FIXTURES}")
+    return inputs, {**expected, **expected_variants}
+
+
+# ----------------------------------------------------------------- comparisons
+
+def mismatch(got, expected, rtol=1e-6, atol=None):
+    """Why ``got`` is not close to ``expected`` (a real array or number of the same shape), or None.
+
+    ``atol`` defaults to ``procedures.default_atol(expected)``.
+    """
+    expected = np.asarray(expected, dtype=np.float64)
+    is_number = isinstance(got, (float, int, np.floating, np.integer)) and not isinstance(got, bool)
+    if isinstance(got, Described) or not (isinstance(got, np.ndarray) or (is_number and expected.ndim == 0)):
+        return "it is not a numpy array" if expected.ndim else "it is not a number"
+    array = np.asarray(got)
+    if array.shape != expected.shape:
+        return f"the shape is {array.shape} instead of {expected.shape}"
+    if array.dtype.kind not in "fiu":
+        return f"the dtype is {array.dtype}, not a real number type"
+    if not np.all(np.isfinite(array)) and np.all(np.isfinite(expected)):
+        return f"it contains {int(np.sum(~np.isfinite(array)))} nan/inf value(s)"
+    infinite = ~np.isfinite(expected)  # e.g. -inf for a masked entry: only the same value will do
+    if np.any(infinite):
+        differs = infinite & ~((array == expected) | (np.isnan(array) & np.isnan(expected)))
+        if np.any(differs):
+            where = tuple(int(i) for i in np.argwhere(differs)[0])
+            return (f"{int(differs.sum())} of the {int(infinite.sum())} entries that should be "
+                    f"{' or '.join(map(str, np.unique(expected[infinite])))} are not, e.g. at index {where}: "
+                    f"{float(array[where])} instead of {float(expected[where])}")
+        array, expected = np.where(infinite, 0.0, array), np.where(infinite, 0.0, expected)
+    if atol is None:
+        atol = procedures.default_atol(expected)
+    difference = np.abs(array.astype(np.float64) - expected)
+    bad = difference > atol + rtol * np.abs(expected)
+    if not np.any(bad):
+        return None
+    if expected.ndim == 0:
+        return f"it differs by {float(difference):.3g} (tolerance {atol:.1g} + {rtol:.0e} * |expected|)"
+    where = np.unravel_index(np.argmax(np.where(bad, difference, -1)), expected.shape)
+    return (
+        f"{int(bad.sum())} of {bad.size} value(s) differ; the largest difference is "
+        f"{difference[where]:.3g} at index {tuple(int(i) for i in where)} "
+        f"(tolerance {atol:.1g} + {rtol:.0e} * |expected|)"
+    )
+
+
+def _failure(label, problem, got, expected, hints):
+    expected = np.asarray(expected, dtype=np.float64)
+    return CheckFailed(
+        f"{label}: {problem}.\n"
+        f"  expected: {describe(float(expected) if expected.ndim == 0 else expected)}\n"
+        f"  returned: {got if isinstance(got, Described) else describe(got)}"
+        + "".join(f"\nHint: {hint}" for hint in hints if hint)
+    )
+
+
+def known_mistakes(got, variants, names):
+    """The hints of the known mistakes whose outputs ``got`` equals, on the outputs ``names``.
+
+    ``variants`` holds what each mistake of the assignment's grading/mistakes.py gives on the
+    same inputs ("variant_<mistake>/<output>", and its hint in "variant_<mistake>/.hint").
+    """
+    by_mistake = {}
+    for key, value in (variants or {}).items():
+        mistake, output = key[len("variant_"):].split("/", 1)
+        by_mistake.setdefault(mistake, {})[output] = value
+    hints = []
+    for outputs in by_mistake.values():
+        compared = [name for name in names if name in outputs]
+        if ".hint" in outputs and compared and all(mismatch(got.get(k), outputs[k]) is None for k in compared):
+            hints.append(str(outputs[".hint"]))
+    return hints
+
+
+def diagnose(kind, got, expected, wrong, variants=None, inputs=None):
+    """Hints naming the mistake behind a failed comparison, recognised from the outputs; [] if none is known."""
+    own = getattr(calls, "diagnosis_hints", None)  # the assignment's hints for mistakes it can recognise
+    hints = (own(kind, got, expected, wrong, inputs) if own else []) + known_mistakes(got, variants, list(expected))
+    for name in wrong:
+        hints.extend(_slip_hints(name, got.get(name), expected.get(name)))
+    return list(dict.fromkeys(hints))
+
+
+def _slip_hints(name, got, want):
+    """Hints for two slips that leave a recognisable trace: a missing square root, a missing sum."""
+    try:
+        got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    except (TypeError, ValueError):
+        return []
+    if got.shape == want.shape and want.size and np.all(np.isfinite(got)):
+        if np.allclose(got, want ** 2, rtol=1e-6) and not np.allclose(want, want ** 2, rtol=1e-6):
+            return [f"{name} is the square of what was expected: a square root is missing."]
+    elif got.ndim == want.ndim + 1 and got.shape[1:] == want.shape and want.size:
+        if np.allclose(got.sum(axis=0), want, rtol=1e-6):
+            return [f"{name} has an extra first axis: summed over it (over the batch), it would be right."]
+    return []
+
+
+def _inputs_line(inputs):
+    return "inputs: " + ", ".join(
+        f"{k} {tuple(np.shape(v))}" if np.ndim(v) else f"{k}={v.item()!r}" for k, v in inputs.items()
+    )
+
+
+# ---------------------------------------------------------------------- checks
+
+def _with_replay(kind, inputs, expected):
+    """The inputs of a run, plus the reference outputs ``calls.REPLAYED[kind]`` fed back to it
+    (e.g. the states an earlier question's function replays); removed from ``expected``."""
+    replayed = getattr(calls, "REPLAYED", {}).get(kind, ())
+    return {**inputs, **{name: expected.pop(name) for name in replayed}}
+
+
+def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
+    """Run the student's code on a stored case and compare every expected output.
+
+    ``hint`` (or ``hints[output]``, for the first wrong output) is the general hint,
+    naming no particular mistake: it is shown only when ``diagnose`` recognises none.
+    """
+    kind = case.split("/")[0]
+    inputs, expected = fixture(case)
+    variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
+    got, mutated = run(kind, _with_replay(kind, inputs, expected), **options)
+    problems = {name: mismatch(got.get(name), value, rtol) for name, value in expected.items()}
+    wrong = [name for name, problem in problems.items() if problem]
+    if wrong:
+        first = wrong[0]
+        others = f" (also wrong: {', '.join(wrong[1:])})" if len(wrong) > 1 else ""
+        if mutated:
+            # A modified input also corrupts what a cache holds, so the usual patterns mislead.
+            found = [f"Your code modified its input(s) {', '.join(mutated)} in place (x *= ..., x[...] = ...). "
+                     f"Inputs must come back unchanged, and the backward pass reads them from the cache: "
+                     f"build new arrays instead."]
+        else:
+            found = diagnose(kind, got, expected, wrong, variants, inputs)
+        raise _failure(
+            f"{kind}, output {first}{others}\n  ({_inputs_line(inputs)})", problems[first], got.get(first),
+            expected[first], found or [(hints or {}).get(first, hint)],
+        )
+
+
+def expect_inputs_unchanged(case, hint="", **options):
+    """Run a case and fail if the student's code modified any input array in place, or if its
+    outputs are wrong: leaving the inputs alone earns nothing by itself (a function returning
+    zeros does too), only together with the right answer."""
+    kind = case.split("/")[0]
+    inputs, expected = fixture(case)
+    _, mutated = run(kind, _with_replay(kind, inputs, expected), **options)
+    if mutated:
+        raise CheckFailed(
+            f"{kind} modified its input(s) {', '.join(mutated)} in place.\n"
+            f"Hint: build new arrays (x = x * 2, not x *= 2; copy before writing into an array "
+            f"you were given): the caller's arrays must come back unchanged."
+        )
+    expect_case(case, hint=hint or "This check pays for inputs left unchanged by a call that returns the "
+                "right outputs: make the outputs right first (the other checks of this function say how).",
+                **options)
+
+
+def expect_value_error(case, function_name, argument):
+    """Calling the case's function with ``argument`` one column short raises ValueError naming it."""
+    inputs, _ = fixture(case)
+    inputs[argument] = inputs[argument][..., :-1]
+    got, _ = run("error_raised", inputs, function_name=function_name)
+    if got["error"] is None:
+        raise CheckFailed(f"{function_name} accepted a wrongly shaped {argument} instead of raising ValueError.")
+    if got["error"] != "ValueError" or argument not in got["message"]:
+        raise CheckFailed(
+            f"{function_name} with a wrongly shaped {argument} raised {got['message']}; expected a "
+            f"ValueError whose message names {argument!r}.\n"
+            f"Hint: keep the provided check_shapes(...) call at the top of the function."
+        )
+
+
+def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_must_be_right=False):
+    """The student's backward pass agrees with centred differences of their own forward pass (on a sample of entries).
+
+    With ``forward_must_be_right``, the forward pass must also return the expected states: a forward and
+    a backward that both return zeros agree perfectly, and earn nothing.
+    """
+    from gradcheck import rel_error
+
+    kind = case.split("/")[0]
+    inputs, expected = fixture(case)
+    variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
+    _, upstream, output, *fixed = calls.FINITE_DIFFERENCES[forward]
+    fixed = fixed[0] if fixed else ()
+    got, mutated = run("finite_differences", inputs, forward=forward)
+    for name in (k for k in inputs if k != upstream and k not in fixed):
+        entries, numeric, analytic = got["entries.d" + name], got["numeric.d" + name], got["analytic.d" + name]
+        shape = inputs[name].shape
+        if not isinstance(analytic, np.ndarray) or analytic.shape != shape:
+            shown = analytic if isinstance(analytic, Described) else describe(analytic)
+            raise CheckFailed(f"{kind}, gradient on {name}: it should be an array of shape {shape}.\n"
+                              f"  returned: {shown}")
+        sampled = np.asarray(analytic, dtype=np.float64).ravel()[entries]
+        error = rel_error(sampled, numeric)
+        if not error < tolerance:
+            analytic = {k[len("analytic."):]: v for k, v in got.items() if k.startswith("analytic.")}
+            known = known_mistakes(analytic, variants, list(analytic))
+            if mutated:
+                hint = (f"your code modified {', '.join(mutated)} in place, which can throw the gradients off: "
+                        f"build new arrays instead (x = x + y, not x += y).")
+            elif known:
+                hint = "\nHint: ".join(known)
+            elif mismatch(analytic.get(output), expected[output]):
+                hint = (f"your {forward} does not return the expected states (its own check says how), and "
+                        f"finite differences follow your {forward}: make it right first.")
+            else:
+                hint = (f"your {forward} is right, so the backward formula for {name} is not; "
+                        f"gradcheck.numerical_gradient lets you check it on its own.")
+            raise CheckFailed(
+                f"{kind}: the gradient on {name} disagrees with finite differences of your {forward} "
+                f"(relative error {error:.2g}, should be below {tolerance:g}; "
+                f"at the flat entries {entries.tolist()} of d{name}).\n"
+                f"  finite differences: {describe(numeric)}\n"
+                f"  your gradient:      {describe(sampled)}\n"
+                f"Hint: {hint}"
+            )
+    if forward_must_be_right and mismatch(got.get("analytic." + output), expected[output]):
+        raise CheckFailed(
+            f"{kind}: your gradients agree with finite differences of your {forward}, but it does not return "
+            f"the expected {output}: {mismatch(got.get('analytic.' + output), expected[output])}.\n"
+            f"Hint: this check pays for a backward pass that is the derivative of a right {forward}: make "
+            f"{forward} right first (its own check says how)."
+        )
+    if mutated:
+        raise CheckFailed(
+            f"{kind}: your gradients agree with finite differences, but your code modified its input(s) "
+            f"{', '.join(mutated)} in place (x += ..., x[...] = ...).\n"
+            f"Hint: inputs must come back unchanged (a caller may use {upstream} again): build new arrays instead."
+        )
+
+
+# --------------------------------------------------------------- printed lines
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+# The assignment says how to read its script's lines (calls.py): printed_line(reference_line, own) gives
+# the label a line starts with, which of the student's values it shows (own[key]) and those values;
+# own_line(reference_line, own) the line printed from them; format_mistake(got, want) a hint for a number
+# printed with another format, or None.
+
+
+def _computed_from_the_matrix(reference_line, own, own_perturbed):
+    """Whether the student's function behind a line answers differently when its matrix is scaled.
+
+    A line that differs from the reference earns its points only when it shows what the student's
+    functions compute (a bug there costs its own question) and they compute it from the matrix:
+    a function returning zeros, or anything else that ignores its matrix, prints a faithful line that pays nothing.
+    """
+    key = calls.printed_line(reference_line, own)[1]
+    a, b = own.get(key), own_perturbed.get(key)
+    return a is not None and b is not None and not (a.shape == b.shape and np.array_equal(a, b, equal_nan=True))
+
+
+def _follows(line, reference_line, own):
+    """Whether a printed line shows, to its printed precision, the numbers the student's functions give."""
+    label, _, values = calls.printed_line(reference_line, own)
+    if line is None or values is None or not line.startswith(label):
+        return False
+    numbers = _NUMBER.findall(line[len(label):])
+    if len(numbers) != len(values):
+        return False
+    for text, value in zip(numbers, values):
+        mantissa, _, exponent = text.lower().partition("e")
+        decimals = len(mantissa.partition(".")[2])
+        unit = 10.0 ** (int(exponent or 0) - decimals)
+        if not abs(float(text) - value) <= 0.5 * unit * (1 + 1e-6) + 1e-9 * abs(value):
+            return False
+    return True
+
+
+def _printed_line_mistake(got, want, index, count):
+    """What is wrong with a printed line, when it is a line missing or a number in another format; else None."""
+    if got is None:
+        return f"your output has only {count} lines: a line is missing (line {index + 1} and after)."
+    return calls.format_mistake(got, want)
+
+
+def expect_printed_lines(first, last, hint):
+    """Lines ``first`` to ``last`` (1-based) of the reference script's output, as the student's script prints them.
+
+    Then the script runs a second time, with the functions behind its numbers changed in a known way
+    (calls.PERTURBED_FUNCTIONS, see procedures.perturbed): the numbers it prints must follow, so they
+    come from those functions.
+    """
+    script, functions = calls.SCRIPT, " and ".join(calls.PERTURBED_FUNCTIONS)
+    modules = " and ".join(dict.fromkeys(calls.FUNCTIONS[name] for name in calls.PERTURBED_FUNCTIONS))
+    inputs, expected = fixture(calls.PRINTED_CASE)
+    reference = [str(line) for line in expected["lines"]]
+    printed = run("run_script", {})[0]["lines"]
+    own = own_perturbed = None
+    problems, found, unexplained = [], [], False
+    for index in range(first - 1, last):
+        want = reference[index]
+        got = printed[index].rstrip() if index < len(printed) else None
+        if got == want:
+            continue
+        if got is not None:
+            own = own or run(calls.OWN_VALUES, inputs)[0]
+            if got == calls.own_line(want, own):
+                own_perturbed = own_perturbed or run(calls.OWN_VALUES, inputs, perturbed=True)[0]
+                if _computed_from_the_matrix(want, own, own_perturbed):
+                    continue
+        shown = f"nothing (the output has only {len(printed)} lines)" if got is None else repr(got[:200])
+        problems.append(f"  line {index + 1}: expected {want!r}\n           printed  {shown}")
+        diagnosis = _printed_line_mistake(got, want, index, len(printed))
+        if diagnosis:
+            found.append(diagnosis)
+        else:
+            unexplained = True
+    if problems:
+        hints = list(dict.fromkeys(found)) + ([hint] if unexplained else [])
+        raise CheckFailed(
+            f"python {script} printed {len(problems)} wrong line(s) among lines {first}-{last}:\n"
+            + "\n".join(problems) + "".join(f"\nHint: {h}" for h in hints)
+        )
+    second_run = (f"run a second time with {functions} changed on purpose (each "
+                  f"scales {calls.PERTURBED_ARGUMENT} by {calls.PERTURBED_SCALE:g} before computing)")
+    try:
+        printed = run("run_script", {}, perturbed=True)[0]["lines"]
+    except CheckFailed as error:
+        raise CheckFailed(f"python {script}, {second_run}, did not finish: {error}") from None
+    own = run(calls.OWN_VALUES, inputs, perturbed=True)[0]
+    problems = []
+    for index in range(first - 1, last):
+        got = printed[index].rstrip() if index < len(printed) else None
+        if not _follows(got, reference[index], own):
+            shown = "nothing" if got is None else repr(got[:200])
+            wanted = calls.own_line(reference[index], own)
+            wanted = "nothing: your function failed on that input" if wanted is None else repr(wanted)
+            problems.append(f"  line {index + 1}: expected {wanted} (from your functions)\n"
+                            f"           printed  {shown}")
+    if problems:
+        raise CheckFailed(
+            f"python {script}, {second_run}, printed {len(problems)} line(s) among lines {first}-{last} "
+            f"that did not change with them:\n" + "\n".join(problems)
+            + f"\nThese lines get no points: the question is {calls.PRINTED_WHAT} computed with your functions, "
+              f"and the numbers printed there do not come from them (even when they are {calls.PRINTED_WHOSE}).\n"
+              f"Hint: compute every printed number by calling {functions} "
+              f"(from {modules}) each time the script runs."
+        )
+
+
+# ------------------------------------------------------------ edges of the contract
+
+def expect_edge_case(case, hint, **options):
+    """``expect_case`` for an edge of the contract; when the student's code raised, the message says on
+    which inputs and gets the hint too (a crash on an empty sequence says little by itself)."""
+    try:
+        expect_case(case, hint=hint, **options)
+    except CheckFailed as failure:
+        if "\nHint: " in str(failure):
+            raise
+        raise CheckFailed(f"{failure}\n  ({case.split('/')[0]}, {_inputs_line(fixture(case)[0])})\n"
+                          f"Hint: {hint}") from None
+
+
+def expect_backward_on_empty_sequence(case, hint=""):
+    """``expect_case`` for a backward pass at T = 0, unless the student's forward fails there.
+
+    A backward's checks may replay reference values when the forward's are wrong
+    (calls.REPLAYED), but a forward that raises on an empty sequence leaves no
+    cache to go on: its procedure says ``forward_failed``, the forward's own
+    check (another question) reports it, and this one passes.
+    """
+    kind = case.split("/")[0]
+    inputs, expected = fixture(case)
+    try:
+        got, _ = run(kind, _with_replay(kind, inputs, expected), forward_optional=True)
+    except CheckFailed:  # the backward itself failed: expect_edge_case runs it again and explains
+        got = {}
+    if "forward_failed" not in got:
+        expect_edge_case(case, hint=hint)
+
+
+def expect_backward_repeatable(case, forward, hint=""):
+    """The student's backward, called twice on the cache of one forward, gives identical results both
+    times and leaves the cache as it was (the checks on its values are elsewhere)."""
+    inputs, expected = fixture(case)
+    backward = calls.BACKWARD_OF[forward]
+    replay = {name: expected[name] for name in getattr(calls, "REPLAYED", {}).get(backward, ())}
+    got, _ = run("backward_twice", {**inputs, **replay}, forward=forward)
+    changed = got["cache_changed"]
+    # Only a backward that is right pays: identical wrong (or zero) gradients twice earn nothing.
+    compared = {name: value for name, value in expected.items()
+                if not name.startswith("variant_") and "first." + name in got}
+    wrong = [name for name, value in compared.items() if mismatch(got["first." + name], value)]
+    if wrong:
+        name = wrong[0]
+        raise _failure(
+            f"{backward} (first of two calls on the same cache), output {name}"
+            f"{' (also wrong: ' + ', '.join(wrong[1:]) + ')' if len(wrong) > 1 else ''}\n  ({_inputs_line(inputs)})",
+            mismatch(got["first." + name], compared[name]), got["first." + name], compared[name],
+            ["This check pays for a backward pass that can be called twice and gives the right gradients: "
+             "make them right first (the other checks of this function say how)."])
+    if got["second_failure"]:
+        problem = f"the second call failed: {got['second_failure']}"
+    else:
+        names = sorted(k[len("first."):] for k in got if k.startswith("first."))
+        differ = [name for name in names if not (
+            isinstance(got["first." + name], np.ndarray) and isinstance(got.get("second." + name), np.ndarray)
+            and got["first." + name].shape == got["second." + name].shape
+            and np.array_equal(got["first." + name], got["second." + name], equal_nan=True))]
+        problem = (f"the second call returned different values for {', '.join(differ)}" if differ else
+                   f"its cache changed: {', '.join(changed[:6])}{' ...' if len(changed) > 6 else ''}" if changed
+                   else "")
+    if problem:
+        raise CheckFailed(
+            f"{backward} called twice on the same cache from {forward} ({_inputs_line(inputs)}): {problem}.\n"
+            + (f"  changed in the cache by the first call: {', '.join(changed[:6])}\n" if changed and "cache" not in problem else "")
+            + f"Hint: {hint or 'the backward pass may only read its cache: no pop(), no reverse(), no writing into cached arrays (x *= ..., x[...] = ...); a second call must give the same gradients.'}"
+        )

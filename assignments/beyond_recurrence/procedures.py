@@ -1,0 +1,434 @@
+"""The only code of the checks that touches student code (provided, not graded).
+
+A procedure imports the student's modules, calls their functions on given
+inputs and returns plain data: numbers, strings, numpy arrays, and lists,
+tuples or dicts of these. Anything else the student returns is described in
+words. Comparisons and feedback happen in ``checking.py``, which may run in
+another process: nothing but plain data has to cross.
+
+This module knows no assignment: the assignment's own procedures, and the
+names of its modules and functions, are in ``calls.py`` beside it. The same
+procedures compute the expected values from the reference solutions when the
+fixtures are built, so the checks and the fixtures cannot drift apart.
+"""
+import contextlib
+import functools
+import importlib
+import inspect
+import os
+import sys
+import traceback
+
+import numpy as np
+
+MAX_SCRIPT_OUTPUT = 100_000
+
+
+def assignment():
+    """The assignment's ``calls`` module (its procedures and names); it uses the helpers of this one."""
+    import calls
+
+    return calls
+
+
+class StudentCodeError(Exception):
+    """The student's code failed or returned something unusable; the message says how."""
+
+
+# ---------------------------------------------------------------- loading code
+
+class _Discard:
+    def write(self, text):
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+def forget_student_modules():
+    """Drop the student's modules from the import cache, so the next load sees their latest edits."""
+    for module in assignment().STUDENT_MODULES:
+        sys.modules.pop(module, None)
+    importlib.invalidate_caches()
+
+
+def load(name):
+    """The student's module ``name`` (imported once per procedure run), or why it cannot be had."""
+    if name in sys.modules:
+        return sys.modules[name]
+    if not os.path.exists(name + ".py"):
+        raise StudentCodeError(f"{name}.py was not found in your submission.")
+    with contextlib.redirect_stdout(_Discard()):
+        try:
+            return importlib.import_module(name)
+        except NotImplementedError:
+            raise StudentCodeError(f"{name}.py raised NotImplementedError while being imported.") from None
+        except SystemExit as stop:
+            sys.modules.pop(name, None)
+            raise StudentCodeError(f"{name}.py called exit({stop.code!r}) while being imported.") from None
+        except Exception as error:
+            sys.modules.pop(name, None)
+            raise StudentCodeError(f"{name}.py could not be imported: {describe_error(error)}") from None
+
+
+def function(name):
+    """The student's function ``name``, from the module the assignment puts it in."""
+    home = assignment().FUNCTIONS[name]
+    module = load(home)
+    found = getattr(module, name, None)
+    if not callable(found):
+        raise StudentCodeError(f"{home}.py has no function {name}(); keep the names of the stubs.")
+    return found
+
+
+# ------------------------------------------------------------ calling student code
+
+def describe_error(error):
+    """'ValueError: ... (model.py, line 12: h = ...)', naming the deepest line of student code."""
+    where = ""
+    if isinstance(error, SyntaxError):
+        where = f" ({os.path.basename(error.filename or '?')}, line {error.lineno}: {(error.text or '').strip()})"
+    else:
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if os.path.basename(frame.filename)[:-3] in assignment().STUDENT_MODULES:
+                where = f" ({os.path.basename(frame.filename)}, line {frame.lineno}: {frame.line})"
+                break
+    return f"{type(error).__name__}: {clip_text(str(error), 300)}{where}"
+
+
+def call(name, *args, **kwargs):
+    """Call the student's function ``name``; any exception becomes an explanation."""
+    student_function = function(name)
+    try:
+        with contextlib.redirect_stdout(_Discard()):
+            return student_function(*args, **kwargs)
+    except NotImplementedError:
+        raise StudentCodeError(f"{name} is not implemented yet (it raised NotImplementedError).") from None
+    except SystemExit as stop:
+        raise StudentCodeError(f"{name} called exit({stop.code!r}).") from None
+    except Exception as error:
+        raise StudentCodeError(f"{name} raised {describe_error(error)}") from None
+
+
+def describe(value, count=4):
+    """Type, shape, dtype and the first few values of ``value``, on one line."""
+    if value is None:
+        return "None (did the function forget to return?)"
+    if isinstance(value, (bool, np.bool_)):
+        return f"a bool: {bool(value)}"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        # A number reads as one ("a float 0.123457"), not as an array of shape ().
+        kind = type(value).__name__ if type(value) in (int, float) else f"numpy {np.asarray(value).dtype}"
+        shown = f"{value}" if isinstance(value, (int, np.integer)) else f"{float(value):.6g}"
+        return f"{'an' if kind == 'int' else 'a'} {kind} {shown}"
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "fiu":
+        return f"a numpy {value.dtype} array of shape () holding {value.item():.6g}"
+    if isinstance(value, np.ndarray):
+        array = np.asarray(value)
+        flat = array.ravel()[:count]
+        if array.dtype.kind in "fc":
+            shown = ", ".join(f"{v:.6g}" for v in flat)
+        else:
+            shown = ", ".join(repr(v) for v in flat.tolist())
+        more = ", ..." if array.size > count else ""
+        return f"{array.dtype} array of shape {array.shape}: [{shown}{more}]"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__} of length {len(value)}: {clip_text(repr(value))}"
+    if isinstance(value, dict):
+        return f"dict with keys {sorted(map(str, value))}"
+    return f"{type(value).__name__}: {clip_text(repr(value))}"
+
+
+def clip_text(text, limit=120):
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def tuple_of(result, name, size):
+    if not isinstance(result, tuple) or len(result) != size:
+        raise StudentCodeError(f"{name} must return a tuple of {size} values; it returned {describe(result)}.")
+    return result
+
+
+def grads_and_norms(result, name, keys):
+    grads, dh_norms = tuple_of(result, name, 2)
+    if not isinstance(grads, dict):
+        raise StudentCodeError(f"{name} must return (grads, dh_norms) with grads a dict; grads is {describe(grads)}.")
+    missing = [key for key in keys if key not in grads]
+    if missing:
+        raise StudentCodeError(f"{name}: grads is missing the key(s) {missing}; it has {sorted(map(str, grads))}.")
+    return {**{"d" + key: grads[key] for key in keys}, "dh_norms": dh_norms}
+
+
+def plain(value):
+    """``value`` made of plain data only; any other object is replaced by its description."""
+    if value is None or isinstance(value, (bool, int, float, str, np.ndarray, np.generic)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return type(value)(plain(v) for v in value)
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    return Described(describe(value))
+
+
+class Described(str):
+    """Stands for an object that is not plain data: only its description crosses."""
+
+
+def default_atol(expected):
+    """The checks' absolute tolerance: 1e-9 of the largest expected magnitude, so arrays
+    of tiny values are still compared relative to their own scale."""
+    return 1e-9 * max(float(np.max(np.abs(expected), initial=0.0)), 1e-300)
+
+
+def close_to(got, want, rtol=1e-6):
+    """Whether ``got`` is an array equal to ``want`` within the checks' tolerance (checking.mismatch)."""
+    if not isinstance(got, np.ndarray) or got.shape != want.shape or got.dtype.kind not in "fiu":
+        return False
+    return bool(np.all(np.abs(got - want) <= default_atol(want) + rtol * np.abs(want)))
+
+
+def error_raised(function_name, **arguments):
+    """Call ``function_name(**arguments)`` and report the exception it raises, if any."""
+    try:
+        with contextlib.redirect_stdout(_Discard()):
+            function(function_name)(**arguments)
+    except (Exception, SystemExit) as error:
+        return {"error": type(error).__name__, "message": describe_error(error)}
+    return {"error": None, "message": ""}
+
+
+def arrays_in(value, path="cache", depth=0, found=None):
+    """Every numpy array reachable in ``value`` (tuples, lists, dicts, objects' attributes), by path.
+
+    Also records each container's length, so that a list emptied by pop() shows as a change.
+    """
+    found = {} if found is None else found
+    if depth > 6 or len(found) > 10_000:
+        return found
+    if isinstance(value, np.ndarray):
+        found[path] = value.copy()
+    elif isinstance(value, (list, tuple)):
+        found[path + " (length)"] = np.array(len(value))
+        for index, item in enumerate(value):
+            arrays_in(item, f"{path}[{index}]", depth + 1, found)
+    elif isinstance(value, dict):
+        found[path + " (length)"] = np.array(len(value))
+        for key, item in value.items():
+            arrays_in(item, f"{path}[{key!r}]", depth + 1, found)
+    elif hasattr(value, "__dict__") and not isinstance(value, type):
+        arrays_in(dict(vars(value)), path, depth + 1, found)
+    return found
+
+
+def backward_twice(forward, **inputs):
+    """The student's forward once, then their backward twice on the same cache.
+
+    ``calls.BACKWARD_TWICE[forward](inputs)`` runs the forward and returns its
+    cache and a function calling the backward once. Returns both calls'
+    results, and the parts of the cache (arrays, container lengths) that the
+    backward calls changed: a backward must leave its cache as it found it, so
+    that it can be called again (e.g. for a second loss).
+    """
+    cache, once = assignment().BACKWARD_TWICE[forward](inputs)
+    before = arrays_in(cache)
+    first = once()
+    after_first = arrays_in(cache)
+    changed = sorted(
+        path for path in set(before) | set(after_first)
+        if path not in before or path not in after_first or before[path].shape != after_first[path].shape
+        or not np.array_equal(before[path], after_first[path], equal_nan=True)
+    )
+    resized = [path[:-len(" (length)")] for path in changed if path.endswith(" (length)")]
+    changed = [path for path in changed if not any(path.startswith(r + "[") for r in resized)]  # just the container
+    try:
+        second, failure = once(), ""
+    except StudentCodeError as error:
+        second, failure = {}, str(error)
+    return {**{"first." + k: v for k, v in first.items()}, **{"second." + k: v for k, v in second.items()},
+            "second_failure": failure, "cache_changed": changed}
+
+
+FD_ENTRIES = 8  # per input: enough to catch a wrong formula, few enough for a check in milliseconds
+
+
+def finite_differences(forward, h=1e-6, **inputs):
+    """Numerical gradients of sum(upstream * outputs) through the student's own forward pass, and theirs.
+
+    ``calls.FINITE_DIFFERENCES[forward]`` names the procedure that runs the
+    student's forward and backward, the input holding the upstream gradient,
+    the output differentiated and, optionally, the inputs left alone. Differentiates at most FD_ENTRIES entries of each input, chosen
+    by a generator seeded by the input's name (so every run checks the same ones).
+    """
+    from gradcheck import numerical_gradient
+
+    backward, upstream, _, *fixed = assignment().FINITE_DIFFERENCES[forward]
+    fixed = fixed[0] if fixed else ()  # inputs that are not differentiated (a hyper-parameter)
+    # The student's backward gets ``inputs`` themselves (the caller sees what it modified in place); the
+    # finite differences start from fresh copies, never from arrays the student's code may have overwritten.
+    pristine = {k: np.copy(v) for k, v in inputs.items()}
+    arguments = {k: v for k, v in pristine.items() if k != upstream}
+    outputs = {"analytic." + k: v for k, v in procedure(backward)(**inputs).items()}
+    for name, value in arguments.items():
+        if name in fixed:
+            continue
+
+        def f(v, name=name):
+            fresh = {k: np.copy(a) for k, a in arguments.items()}
+            return tuple_of(call(forward, **{**fresh, name: v}), forward, 2)[0]
+        rng = np.random.default_rng(list(name.encode()))
+        entries = np.sort(rng.choice(value.size, size=min(FD_ENTRIES, value.size), replace=False))
+        outputs["entries.d" + name] = entries
+        outputs["numeric.d" + name] = numerical_gradient(f, value, pristine[upstream], h=h, entries=entries)
+    return outputs
+
+
+# The printed script's checks run it a second time with the functions behind its numbers changed in a
+# known way (calls.PERTURBED_FUNCTIONS: every matrix given to them is scaled by calls.PERTURBED_SCALE).
+# Numbers that come from those functions then change with them; numbers typed in, read from a file or
+# computed by the script do not.
+
+def perturbed(original):
+    """``original`` (a student's function) called with its first argument, the matrix, scaled."""
+    scale = assignment().PERTURBED_SCALE
+
+    @functools.wraps(original)
+    def changed(*args, **kwargs):
+        try:
+            if args:
+                args = (np.asarray(args[0], dtype=np.float64) * scale, *args[1:])
+            else:
+                first = next(iter(inspect.signature(original).parameters))
+                kwargs[first] = np.asarray(kwargs[first], dtype=np.float64) * scale
+        except (KeyError, StopIteration, TypeError, ValueError):
+            pass  # not called with a matrix: let the student's function answer as it will
+        return original(*args, **kwargs)
+
+    return changed
+
+
+def _perturb_functions():
+    """Replace the functions behind the script's numbers in the student's modules; returns how to undo it."""
+    calls = assignment()
+    undo = []
+    for name in calls.PERTURBED_FUNCTIONS:
+        try:
+            module = importlib.import_module(calls.FUNCTIONS[name])
+        except BaseException:  # noqa: BLE001 - the script meets the same failure when it imports it
+            continue
+        original = getattr(module, name, None)
+        if callable(original):
+            setattr(module, name, perturbed(original))
+            undo.append((module, name, original))
+    return undo
+
+
+def run_script(perturbed=False):
+    """Run the assignment's printed script as ``__main__`` in this process and capture what it prints.
+
+    In this process, not in a new interpreter: a check then takes milliseconds
+    instead of the 0.1 s of a Python start. The grader's sandbox already gives
+    every call a disposable, time-limited process of its own. With
+    ``perturbed``, the functions behind its numbers are changed for the run
+    (see ``perturbed``), and put back afterwards.
+    """
+    import runpy
+
+    script = assignment().SCRIPT
+    if not os.path.exists(script):
+        raise StudentCodeError(f"{script} was not found in your submission.")
+    output = _CappedText(MAX_SCRIPT_OUTPUT)
+    undo = []
+    try:
+        with contextlib.redirect_stdout(output):
+            undo = _perturb_functions() if perturbed else []
+            runpy.run_path(script, run_name="__main__")
+    except SystemExit as stop:
+        if stop.code not in (None, 0):
+            raise StudentCodeError(f"python {script} exited with status {stop.code!r}.") from None
+    except NotImplementedError:
+        raise StudentCodeError(f"python {script} stopped: a function it calls is not implemented yet "
+                               "(it raised NotImplementedError).") from None
+    except Exception as error:
+        raise StudentCodeError(f"python {script} failed: {describe_error(error)}") from None
+    finally:
+        for module, name, original in undo:
+            setattr(module, name, original)
+    return {"lines": output.getvalue().splitlines()}
+
+
+class _CappedText:
+    """A stdout that keeps only the first ``limit`` characters written to it."""
+
+    def __init__(self, limit):
+        self.parts, self.left = [], limit
+
+    def write(self, text):
+        if self.left > 0:
+            self.parts.append(text[: self.left])
+            self.left -= len(self.parts[-1])
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def getvalue(self):
+        return "".join(self.parts)
+
+
+def returns(name, *keys, size=None):
+    """A procedure calling ``name`` with the inputs and naming its outputs ``keys``.
+
+    With ``size``, the function must return a tuple of that many values, of
+    which the first ``len(keys)`` are compared (the rest is the cache).
+    """
+    def procedure(**inputs):
+        result = call(name, **inputs)
+        if size is None:
+            return {keys[0]: result}
+        return dict(zip(keys, tuple_of(result, name, size)))
+    return procedure
+
+
+def import_module(name):
+    """Import one student module and report nothing but success (failures raise)."""
+    load(name)
+    return {}
+
+
+# Procedures of every assignment; ``calls.PROCEDURES`` adds the assignment's own.
+GENERIC = {
+    "error_raised": error_raised,
+    "backward_twice": backward_twice,
+    "finite_differences": finite_differences,
+    "run_script": run_script,
+    "import_module": import_module,
+}
+
+
+def procedure(kind):
+    return GENERIC.get(kind) or assignment().PROCEDURES[kind]
+
+
+def modules_needed(kind, options):
+    """Which student modules procedure ``kind`` imports, so a grader can skip it when one cannot load."""
+    calls = assignment()
+    if kind == "error_raised":
+        return (calls.FUNCTIONS[options["function_name"]],)
+    if kind in ("finite_differences", "backward_twice"):
+        return calls.BACKWARD_MODULES[options["forward"]]
+    if kind in ("run_script", "import_module"):  # the script is run as a whole; an import is its own check
+        return ()
+    return calls.MODULES_OF.get(kind, (calls.FUNCTIONS.get(kind),) if kind in calls.FUNCTIONS else ())
+
+
+def run(kind, inputs, options=None):
+    """Run procedure ``kind`` on copies of ``inputs``.
+
+    Returns ``(outputs, after)``: the procedure's plain outputs, and the input
+    arrays as the student's code left them (the caller compares them with the
+    originals to see what was modified in place).
+    """
+    forget_student_modules()
+    working = {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in inputs.items()}
+    outputs = procedure(kind)(**working, **(options or {}))
+    return plain(outputs), {k: v for k, v in working.items() if isinstance(v, np.ndarray)}

@@ -1,0 +1,306 @@
+"""The procedures of this assignment: how the checks call the student's functions (provided, not graded).
+
+``procedures.py`` (the course's, beside this file) holds what every assignment
+shares: loading the student's modules, calling a function with its failures
+explained, describing what came back. This module names the assignment's
+modules and functions and says, per kind of check, which functions to call and
+which outputs to compare. It ships with the checks (in the release and in the
+autograder); the grader's workers run it next to the student's code.
+"""
+import contextlib
+import re
+import sys
+
+import numpy as np
+
+from procedures import StudentCodeError, call, describe, grads_and_norms, load, returns, tuple_of
+
+# The first assignment's modules (recurrence, bptt, lstm) are the reference versions in the grader.
+STUDENT_MODULES = ("shapes", "gru", "attention", "gradient_paths", "path_norms", "earlier", "recurrence", "bptt",
+                   "lstm")
+FUNCTIONS = {
+    "gru_step_forward": "gru", "gru_step_backward": "gru", "gru_forward": "gru", "gru_backward": "gru",
+    "alibi_bias": "attention", "attention_weights": "attention", "attention_forward": "attention",
+    "attention_backward": "attention",
+    "last_step_upstream": "gradient_paths", "distance_norms": "gradient_paths", "rnn_path_norms": "gradient_paths",
+    "lstm_path_norms": "gradient_paths", "gru_path_norms": "gradient_paths", "attention_path_norms": "gradient_paths",
+}
+SCRIPT = "path_norms.py"
+# The printed_paths checks run the script a second time with these functions changed: each scales the
+# input sequence it is given by PERTURBED_SCALE (see procedures.run_script).
+PERTURBED_FUNCTIONS = ("rnn_path_norms", "lstm_path_norms", "gru_path_norms", "attention_path_norms")
+PERTURBED_SCALE = 1.5
+PERTURBED_ARGUMENT = "the input sequence it is given"
+
+GRU_GRADS = ("X", "h0", "Wx", "Wh", "bx", "bh")
+ATTENTION_GRADS = ("X", "Wq", "Wk", "Wv")
+
+
+def _attention_grads(result, name="attention_backward"):
+    """attention_backward's dict of gradients, as outputs "dX", "dWq", ...; or why it is unusable."""
+    if not isinstance(result, dict):
+        raise StudentCodeError(f"{name} must return a dict of gradients; it returned {describe(result)}.")
+    missing = [key for key in ATTENTION_GRADS if key not in result]
+    if missing:
+        raise StudentCodeError(f"{name}: the dict is missing the key(s) {missing}; it has {sorted(map(str, result))}.")
+    return {"d" + key: result[key] for key in ATTENTION_GRADS}
+
+
+# ------------------------------------------------------------ the GRU
+
+def gru_step_backward(x, h_prev, Wx, Wh, bx, bh, dh):
+    h, cache = tuple_of(call("gru_step_forward", x, h_prev, Wx, Wh, bx, bh), "gru_step_forward", 2)
+    names = ("dx", "dh_prev", "dWx", "dWh", "dbx", "dbh")
+    return dict(zip(names, tuple_of(call("gru_step_backward", dh, cache), "gru_step_backward", 6)))
+
+
+def gru_backward(X, h0, Wx, Wh, bx, bh, dHs):
+    Hs, cache = tuple_of(call("gru_forward", X, h0, Wx, Wh, bx, bh), "gru_forward", 2)
+    return {"Hs": Hs, **grads_and_norms(call("gru_backward", dHs, cache), "gru_backward", GRU_GRADS)}
+
+
+# ------------------------------------------------------------ attention
+
+def attention_weights(Q, K, slope):
+    return {"A": call("attention_weights", Q, K, float(slope))}
+
+
+def attention_forward(X, Wq, Wk, Wv, slope):
+    return {"Y": tuple_of(call("attention_forward", X, Wq, Wk, Wv, float(slope)), "attention_forward", 2)[0]}
+
+
+def alibi_bias(T, slope):
+    return {"B": call("alibi_bias", int(T), float(slope))}
+
+
+def attention_backward(X, Wq, Wk, Wv, slope, dY):
+    Y, cache = tuple_of(call("attention_forward", X, Wq, Wk, Wv, float(slope)), "attention_forward", 2)
+    return {"Y": Y, **_attention_grads(call("attention_backward", dY, cache))}
+
+
+# ------------------------------------------------------------ gradient paths
+
+class _Replayed:
+    """The cache the stand-in forward returns: the call's own arguments (see _standing_in)."""
+
+    def __init__(self, args, kwargs):
+        self.args, self.kwargs = args, kwargs
+
+
+@contextlib.contextmanager
+def _standing_in(module_name, forward, backward, inputs, Ys, dX):
+    """While active, the student's ``forward`` and ``backward`` give the reference results on this case.
+
+    gru_path_norms and attention_path_norms run the student's GRU and attention
+    (questions gru and attention): with the reference outputs ``Ys`` and the
+    reference gradient ``dX`` on the inputs, for the loss sum(Ys[-1]), a bug in
+    those functions costs their own question only. A forward called on other
+    inputs, or a backward given another upstream gradient than ones on the last
+    step, runs the student's own code. Every reference to the two functions in
+    the student's modules (``gru.gru_forward``, a ``from gru import
+    gru_forward`` in gradient_paths) is replaced while active.
+    """
+    module = load(module_name)
+    originals = {name: getattr(module, name, None) for name in (forward, backward)}
+    if not all(callable(f) for f in originals.values()):
+        yield
+        return
+    upstream = np.zeros(np.shape(Ys))
+    upstream[-1:] = 1.0
+
+    def stand_in_forward(*args, **kwargs):
+        X = args[0] if args else kwargs.get("X")
+        if isinstance(X, np.ndarray) and X.shape == inputs["X"].shape and np.array_equal(X, inputs["X"]):
+            return np.copy(Ys), _Replayed(args, kwargs)
+        return originals[forward](*args, **kwargs)
+
+    def stand_in_backward(dYs, cache, *rest, **kwargs):
+        if not isinstance(cache, _Replayed):
+            return originals[backward](dYs, cache, *rest, **kwargs)
+        if isinstance(dYs, np.ndarray) and dYs.shape == upstream.shape and np.array_equal(dYs, upstream):
+            grads = {"X": np.copy(dX)}
+            return grads if backward == "attention_backward" else (grads, np.zeros(len(upstream)))
+        _, own_cache = originals[forward](*cache.args, **cache.kwargs)
+        return originals[backward](dYs, own_cache, *rest, **kwargs)
+
+    stand_ins = {forward: stand_in_forward, backward: stand_in_backward}
+    replaced = []
+    for loaded in [sys.modules.get(name) for name in STUDENT_MODULES]:
+        for attribute, value in list(vars(loaded).items()) if loaded is not None else []:
+            for name, original in originals.items():
+                if value is original:
+                    setattr(loaded, attribute, stand_ins[name])
+                    replaced.append((loaded, attribute, original))
+    try:
+        yield
+    finally:
+        for loaded, attribute, original in replaced:
+            setattr(loaded, attribute, original)
+
+
+def _path_norms(name, module_name, forward, backward, inputs, Ys, dX):
+    """The student's ``name`` on ``inputs``; with the reference ``Ys`` and ``dX``, on stand-ins (see above).
+
+    Without them (the fixtures, the reference solutions): also the outputs and the input gradient to
+    replay, computed with ``forward`` and ``backward``."""
+    load("gradient_paths")  # imports the student's module_name too, as the function will use it
+    if Ys is not None:
+        with _standing_in(module_name, forward, backward, inputs, Ys, dX):
+            return {"norms": call(name, **inputs)}
+    Ys, cache = tuple_of(call(forward, **inputs), forward, 2)
+    upstream = np.zeros_like(Ys)
+    upstream[-1:] = 1.0
+    result = call(backward, upstream, cache)
+    grads = result if backward == "attention_backward" else tuple_of(result, backward, 2)[0]
+    return {"norms": call(name, **inputs), "Ys": Ys, "dX": grads["X"]}
+
+
+def gru_path_norms(X, h0, Wx, Wh, bx, bh, Ys=None, dX=None):
+    inputs = {"X": X, "h0": h0, "Wx": Wx, "Wh": Wh, "bx": bx, "bh": bh}
+    return _path_norms("gru_path_norms", "gru", "gru_forward", "gru_backward", inputs, Ys, dX)
+
+
+def attention_path_norms(X, Wq, Wk, Wv, slope, Ys=None, dX=None):
+    inputs = {"X": X, "Wq": Wq, "Wk": Wk, "Wv": Wv, "slope": float(slope)}
+    return _path_norms("attention_path_norms", "attention", "attention_forward", "attention_backward", inputs, Ys, dX)
+
+
+# ------------------------------------------------------------ a backward called twice
+
+def _gru_step_twice(inputs):
+    dh = inputs.pop("dh")
+    h, cache = tuple_of(call("gru_step_forward", **inputs), "gru_step_forward", 2)
+    names = ("dx", "dh_prev", "dWx", "dWh", "dbx", "dbh")
+
+    def once():
+        return dict(zip(names, tuple_of(call("gru_step_backward", np.copy(dh), cache), "gru_step_backward", 6)))
+    return cache, once
+
+
+def _gru_twice(inputs):
+    dHs = inputs.pop("dHs")
+    Hs, cache = tuple_of(call("gru_forward", **inputs), "gru_forward", 2)
+
+    def once():
+        return grads_and_norms(call("gru_backward", np.copy(dHs), cache), "gru_backward", GRU_GRADS)
+    return cache, once
+
+
+def _attention_twice(inputs):
+    dY = inputs.pop("dY")
+    inputs["slope"] = float(inputs["slope"])
+    Y, cache = tuple_of(call("attention_forward", **inputs), "attention_forward", 2)
+
+    def once():
+        return _attention_grads(call("attention_backward", np.copy(dY), cache))
+    return cache, once
+
+
+# forward -> (its inputs) -> (cache, one call of the backward): procedures.backward_twice
+BACKWARD_TWICE = {"gru_step_forward": _gru_step_twice, "gru_forward": _gru_twice, "attention_forward": _attention_twice}
+BACKWARD_OF = {"gru_step_forward": "gru_step_backward", "gru_forward": "gru_backward",
+               "attention_forward": "attention_backward"}
+# forward -> (the procedure running forward and backward, the input holding the upstream gradient,
+#             the forward's output it differentiates, the inputs not differentiated)
+FINITE_DIFFERENCES = {"gru_forward": ("gru_backward", "dHs", "Hs"),
+                      "attention_forward": ("attention_backward", "dY", "Y", ("slope",))}
+# forward -> the modules its backward_twice and finite_differences import
+BACKWARD_MODULES = {"gru_step_forward": ("gru",), "gru_forward": ("gru",), "attention_forward": ("attention",)}
+# Reference outputs fed back to a procedure as inputs (checking._with_replay): see _standing_in.
+REPLAYED = {"gru_path_norms": ("Ys", "dX"), "attention_path_norms": ("Ys", "dX")}
+
+
+# ------------------------------------------------------------ the printed script
+
+def path_values(X, perturbed=False, **weights):
+    """What the student's own path functions give for the printed lines (None where they fail).
+
+    ``weights`` are the models' parameters as "<model>.<name>" (the fixture's inputs), plus "slope".
+    With ``perturbed``, what they give in the script's second run (X scaled by PERTURBED_SCALE).
+    """
+    X = X * (PERTURBED_SCALE if perturbed else 1.0)
+    slope = float(weights.pop("slope"))
+    params = {}
+    for key, value in weights.items():
+        model, name = key.split(".")
+        params.setdefault(model, {})[name] = value
+    runs = {"rnn": ("rnn_path_norms", params["rnn"]), "lstm": ("lstm_path_norms", params["lstm"]),
+            "gru": ("gru_path_norms", params["gru"]), "attention": ("attention_path_norms", params["attention"]),
+            "alibi": ("attention_path_norms", {**params["attention"], "slope": slope})}
+    values = {}
+    for key, (name, arguments) in runs.items():
+        try:
+            values[key] = np.asarray(call(name, np.copy(X), **arguments), dtype=np.float64)
+        except (StudentCodeError, TypeError, ValueError):
+            values[key] = None
+    return values
+
+
+PROCEDURES = {
+    "gru_step_forward": returns("gru_step_forward", "h", size=2),
+    "gru_step_backward": gru_step_backward,
+    "gru_forward": returns("gru_forward", "Hs", size=2),
+    "gru_backward": gru_backward,
+    "alibi_bias": alibi_bias,
+    "attention_weights": attention_weights,
+    "attention_forward": attention_forward,
+    "attention_backward": attention_backward,
+    "last_step_upstream": returns("last_step_upstream", "dYs"),
+    "distance_norms": returns("distance_norms", "norms"),
+    "rnn_path_norms": returns("rnn_path_norms", "norms"),
+    "lstm_path_norms": returns("lstm_path_norms", "norms"),
+    "gru_path_norms": gru_path_norms,
+    "attention_path_norms": attention_path_norms,
+    "path_values": path_values,
+}
+# The student modules a procedure imports, where it is not just its function's module (FUNCTIONS).
+MODULES_OF = {"gru_path_norms": ("gradient_paths",), "attention_path_norms": ("gradient_paths",),
+              "path_values": ("gradient_paths",)}
+
+
+# ------------------------------------------------------------ reading the printed lines (checking.py)
+
+PRINTED_CASE = "printed_paths/reference"  # the fixture holding the reference lines and the script's inputs
+OWN_VALUES = "path_values"  # the procedure giving what the student's functions compute for them
+PRINTED_WHAT, PRINTED_WHOSE = "the reference script's lines", "the reference's"
+_LINE = re.compile(r"^(.+): gradient norm at distance (\d+): (\S+)$")
+_MODELS = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru", "attention": "attention"}
+
+
+def _parse(reference_line):
+    name, distance, number = _LINE.match(reference_line).groups()
+    return name, int(distance), number, _MODELS.get(name, "alibi")
+
+
+def printed_line(reference_line, own):
+    """(the label the line starts with, the key of ``own`` it shows, the numbers it must show or None)."""
+    name, distance, number, key = _parse(reference_line)
+    norms = own[key]
+    values = None if norms is None or norms.ndim != 1 or norms.shape[0] <= distance else norms[distance:distance + 1]
+    return reference_line[: -len(number)], key, values
+
+
+def own_line(reference_line, own):
+    """The reference line, with the number the student's own functions give (None if they fail).
+
+    A bug in the GRU or in attention costs the points of its own question;
+    printing faithfully what the functions return still earns these.
+    """
+    label, _, values = printed_line(reference_line, own)
+    if values is None:
+        return None
+    decimals = len(_parse(reference_line)[2].partition("e")[0].partition(".")[2])
+    return label + f"{float(values[0]):.{decimals}e}"
+
+
+def format_mistake(got, want):
+    """A hint when a norm is printed in another format than the reference's; else None."""
+    _, _, number, _ = _parse(want)
+    label = want[: -len(number)]
+    if not got.startswith(label) or got == want:
+        return None
+    shown = got[len(label):].strip()
+    decimals = len(number.partition("e")[0].partition(".")[2])
+    if re.fullmatch(r"-?\d\.\d{%d}e[-+]\d\d" % decimals, shown) or not re.fullmatch(r"[-+.\deE]+", shown):
+        return None
+    return f"print the norms in scientific notation with {decimals} decimals, f'{{norm:.{decimals}e}}': yours read {shown!r}."

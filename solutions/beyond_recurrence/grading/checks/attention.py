@@ -1,0 +1,98 @@
+OK_FORMAT = False
+
+from otter.test_files import test_case
+
+from checking import (expect_backward_repeatable, expect_case, expect_edge_case, expect_finite_difference_gradients,
+                      expect_inputs_unchanged, expect_value_error)
+
+name = "attention"
+
+BIAS_HINT = ("B[i, j] = -slope * (i - j) for j <= i (0 on the diagonal) and -inf for j > i; build the -inf "
+             "entries with np.where, since 0 * inf is nan.")
+WEIGHTS_HINT = ("A[n, i, :] = softmax over j of Q[i, n] . K[j, n] / sqrt(d) + B[i, j], for each query i: the "
+                "scores divided by sqrt(d), the bias added, the softmax over the last axis (the keys).")
+FORWARD_HINT = ("Q = X @ Wq, K = X @ Wk, V = X @ Wv; A = attention_weights(Q, K, slope); Y[i, n] = "
+                "sum_j A[n, i, j] V[j, n], time-major again (T, N, dv).")
+BACKWARD_HINT = ("Backward through Y = A V, the softmax (dS = A * (dA - sum_j A * dA)), the scaling by 1 / sqrt(d) "
+                 "and the three products that made Q, K and V from X; gradcheck.py checks a backward pass entry "
+                 "by entry.")
+BACKWARD_HINTS = {
+    "dX": "X feeds Q, K and V: its gradient is the sum of three terms, dQ @ Wq.T + dK @ Wk.T + dV @ Wv.T.",
+}
+
+
+@test_case(name="alibi_bias_small", points=4, hidden=False)
+def test_alibi_bias_small():
+    expect_case("alibi_bias/small", hint=BIAS_HINT)
+
+
+@test_case(name="attention_weights_small_batch", points=6, hidden=False)
+def test_attention_weights_small_batch():
+    expect_case("attention_weights/small", hint=WEIGHTS_HINT)
+    expect_case("attention_weights/alibi", hint=WEIGHTS_HINT + " " + BIAS_HINT)
+
+
+@test_case(name="attention_forward_small_batch", points=6, hidden=False)
+def test_attention_forward_small_batch():
+    expect_case("attention_forward/small", hint=FORWARD_HINT)
+
+
+@test_case(name="attention_backward_small_batch", points=8, hidden=False)
+def test_attention_backward_small_batch():
+    expect_case("attention_backward/small", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
+
+
+@test_case(name="attention_backward_matches_finite_differences", points=0, hidden=False)
+def test_attention_backward_matches_finite_differences():
+    # No points: the same backward is paid for by attention_backward_small_batch; this one shows where.
+    expect_finite_difference_gradients("attention_backward/small", "attention_forward")
+
+
+@test_case(name="alibi_bias_edges", points=1, hidden=True)
+def test_alibi_bias_edges():
+    expect_case("alibi_bias/plain", hint=BIAS_HINT + " Slope 0 leaves 0 on and below the diagonal.")
+    expect_edge_case("alibi_bias/empty", hint="T may be 0: the bias then has shape (0, 0).")
+
+
+@test_case(name="attention_weights_large_scores", points=2, hidden=True)
+def test_attention_weights_large_scores():
+    expect_edge_case("attention_weights/large_scores", hint=(
+        "Scores of several hundred must give finite weights: subtract each row's largest score before np.exp "
+        "(softmax does not change), or exp overflows to inf and inf / inf is nan."))
+
+
+@test_case(name="attention_forward_edges", points=2, hidden=True)
+def test_attention_forward_edges():
+    expect_case("attention_forward/one_step", hint=FORWARD_HINT + " With T = 1 the one step attends to itself.")
+    expect_edge_case("attention_forward/empty", hint=(
+        "T may be 0: Y then has shape (0, N, dv). Take the sizes from the arrays, and mind np.max of an empty "
+        "row (initial=-np.inf)."))
+
+
+@test_case(name="attention_backward_with_alibi", points=2, hidden=True)
+def test_attention_backward_with_alibi():
+    expect_case("attention_backward/alibi", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
+    expect_case("attention_backward/sharp", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
+
+
+@test_case(name="attention_backward_long_sequence", points=1, hidden=True)
+def test_attention_backward_long_sequence():
+    expect_case("attention_backward/long", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
+
+
+@test_case(name="attention_does_not_modify_inputs", points=1, hidden=True)
+def test_attention_does_not_modify_inputs():
+    expect_inputs_unchanged("attention_weights/large_scores", hint=WEIGHTS_HINT)
+    expect_inputs_unchanged("attention_backward/alibi", hint=BACKWARD_HINT)
+
+
+@test_case(name="attention_rejects_wrong_shapes", points=1, hidden=True)
+def test_attention_rejects_wrong_shapes():
+    expect_value_error("attention_forward/small", "attention_forward", "Wk")
+    expect_value_error("attention_weights/small", "attention_weights", "K")
+    expect_case("attention_forward/small", hint=FORWARD_HINT)  # raising pays only beside right outputs
+
+
+@test_case(name="attention_backward_twice_on_the_same_cache", points=1, hidden=True)
+def test_attention_backward_twice_on_the_same_cache():
+    expect_backward_repeatable("attention_backward/alibi", "attention_forward")

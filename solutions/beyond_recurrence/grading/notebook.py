@@ -1,0 +1,193 @@
+"""The student notebook's cells, as Python data: ``autograder/notebook.py`` writes them with nbformat.
+
+Each cell is ``(kind, source)``. Code cells must run to the end even when the
+student has implemented nothing yet: ``attempt`` turns NotImplementedError
+into a one-line message, so later cells (and the checks) still run.
+"""
+from pathlib import Path
+
+from autograder import assignment as course
+from autograder.notebook import setup_cell
+
+assignment = course.load(Path(__file__).resolve().parents[1].name)  # this folder's assignment
+
+CELLS = [
+    ("markdown", r"""# Beyond recurrence: GRU, attention and ALiBi
+
+The first assignment ended with the LSTM: an additive cell state that lets
+the gradient survive many steps when the forget gate stays near 1. This one
+follows the lecture's last slide to what came next:
+
+- the **GRU** (Cho et al., 2014), the LSTM's idea with one state and three
+  gates: $h_t = (1 - z) \odot n + z \odot h_{t-1}$;
+- **attention** (Vaswani et al., 2017), which drops the recurrence: the
+  output at step $i$ reads every earlier input directly,
+  $Y_i = \sum_{j \le i} A_{ij} V_j$, with
+  $A_{i\cdot} = \mathrm{softmax}(Q_i K^\top / \sqrt{d} + B_{i\cdot})$;
+- **ALiBi** (Press et al., 2022), a bias $B_{ij} = -m\,(i - j)$ linear in
+  the distance, which tells attention where things are.
+
+The question running through it: how much of the gradient of the last
+output reaches an input $k$ steps back? Through a recurrence it crosses $k$
+Jacobians; through attention, one.
+
+Implement the `TODO` blocks of `gru.py`, `attention.py`, `gradient_paths.py`
+and `path_norms.py`; each part ends with the public checks of its question.
+The tanh RNN and the LSTM come from your first assignment (`earlier.py` finds
+`recurrence.py`, `bptt.py` and `lstm.py` in this folder or in
+`../rnn_shortcomings`). `python check.py` or `pytest` run the same checks
+outside the notebook."""),
+    ("code", setup_cell(assignment, "import gru, attention")),
+    ("code", r"""with attempt("the first assignment's modules (earlier.py)"):
+    import earlier, recurrence, bptt, lstm
+    print("the tanh RNN and the LSTM come from", earlier.folder())
+with attempt("gradient_paths.py and long_range_attention.py"):
+    import gradient_paths, long_range_attention"""),
+    ("markdown", r"""## 1. The GRU (`gru.py`)
+
+PyTorch's conventions: gates stacked r, z, n along $3H$, `Wx` is
+`weight_ih.T`, `Wh` is `weight_hh.T`, and the two biases `bx`, `bh` are kept
+apart because the reset gate multiplies the hidden part of the candidate,
+its bias included: $n = \tanh(x W_{x,n} + b_{x,n} + r \odot (h W_{h,n} + b_{h,n}))$.
+
+Going back one step multiplies the gradient on $h$ by $z$ (plus what flows
+through the gates and the candidate): when $z$ stays near 1 the state is
+copied and the gradient survives, as through the LSTM's cell when $f$ is
+near 1. Below, the three recurrent models of the same size on the same
+sequence of T = 200 steps, a gradient on the last state only: `dh_norms`
+read from right to left."""),
+    ("code", r"""rng = np.random.default_rng(0)
+T, N, D, H = 200, 1, 32, 32
+X = rng.normal(size=(T, N, D))
+dHs = np.zeros((T, N, H)); dHs[-1] = rng.normal(size=(N, H))
+bound = 1 / np.sqrt(H)
+curves = {}
+with attempt("rnn_forward / rnn_backward (first assignment)"):
+    Hs, cache = recurrence.rnn_forward(X, np.zeros((N, H)), *(rng.uniform(-bound, bound, s) for s in ((D, H), (H, H), H)))
+    curves["RNN"] = bptt.rnn_backward(dHs, cache)[1]
+with attempt("lstm_forward / lstm_backward (first assignment)"):
+    Wx, Wh, b = (rng.uniform(-bound, bound, s) for s in ((D, 4 * H), (H, 4 * H), 4 * H))
+    b[H:2 * H] += 1.0  # forget gate near sigmoid(1)
+    Hs, cache = lstm.lstm_forward(X, np.zeros((N, H)), np.zeros((N, H)), Wx, Wh, b)
+    curves["LSTM, forget bias 1"] = lstm.lstm_backward(dHs, cache)[1]
+with attempt("gru_forward / gru_backward"):
+    Wx, Wh, bx, bh = (rng.uniform(-bound, bound, s) for s in ((D, 3 * H), (H, 3 * H), 3 * H, 3 * H))
+    for update_bias in (0, 2):
+        bx_ = bx.copy(); bx_[H:2 * H] += update_bias
+        Hs, cache = gru.gru_forward(X, np.zeros((N, H)), Wx, Wh, bx_, bh)
+        curves[f"GRU, update bias {update_bias}"] = gru.gru_backward(dHs, cache)[1]
+if curves:
+    plt.figure(figsize=(7, 4))
+    for name, norms in curves.items():
+        plt.semilogy(np.arange(1, T + 1), norms, label=f"{name}: ratio first/last {norms[0] / norms[-1]:.1e}")
+    plt.xlabel("time step t"); plt.ylabel("||dL/dh_t||"); plt.legend(fontsize=8)
+    plt.title("An update gate near 1 keeps the GRU's gradient alive, as the LSTM's forget gate does")
+    plt.show()"""),
+    ("code", r"""grader.check("gru")"""),
+    ("markdown", r"""## 2. Causal attention with ALiBi (`attention.py`)
+
+`alibi_bias(T, slope)` is the whole bias: $-m\,(i - j)$ on and below the
+diagonal and $-\infty$ above it (step $i$ must not see the future).
+`attention_weights` turns scores into weights, one softmax per query row;
+`attention_forward` and `attention_backward` do the layer. Below, the
+weights of one random sequence: without a bias every earlier step gets a
+share; with ALiBi the weight of a step $k$ back is cut by $e^{-m k}$, so
+each query looks mostly at its recent past."""),
+    ("code", r"""rng = np.random.default_rng(1)
+T, D, d = 24, 8, 8
+X = rng.normal(size=(T, 1, D))
+Wq, Wk, Wv = (rng.normal(0, 1 / np.sqrt(D), (D, d)) for _ in range(3))
+with attempt("attention_weights"):
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4))
+    for ax, slope in zip(axes, (0.0, 0.25)):
+        A = attention.attention_weights(X @ Wq, X @ Wk, slope)[0]
+        image = ax.imshow(A, cmap="viridis", vmin=0)
+        ax.set_title(f"slope {slope:g}" + (" (plain causal)" if slope == 0 else " (ALiBi)"))
+        ax.set_xlabel("key j"); ax.set_ylabel("query i")
+        fig.colorbar(image, ax=ax, fraction=0.046)
+    fig.suptitle("Attention weights A[i, j]: zero above the diagonal, rows sum to 1")
+    plt.show()"""),
+    ("code", r"""grader.check("attention")"""),
+    ("markdown", r"""## 3. Gradient paths (`gradient_paths.py`)
+
+Take the loss $L = \sum Y_T$, the sum of the last step's outputs
+(`last_step_upstream`), and measure $\|\partial L / \partial x_{T-1-k}\|$ for
+every distance $k$ (`distance_norms`): how much the last output can learn
+from an input $k$ steps back. The four models read the same sequence
+(`same_sequence`: PyTorch's default initialisations, gate biases +1)."""),
+    ("code", r"""with attempt("the gradient paths"):
+    X, params = gradient_paths.same_sequence(0, T=64)
+    paths = {
+        "RNN": gradient_paths.rnn_path_norms(X, **params["rnn"]),
+        "LSTM": gradient_paths.lstm_path_norms(X, **params["lstm"]),
+        "GRU": gradient_paths.gru_path_norms(X, **params["gru"]),
+        "attention": gradient_paths.attention_path_norms(X, **params["attention"]),
+        "attention, ALiBi 1/16": gradient_paths.attention_path_norms(X, **params["attention"], slope=1 / 16),
+    }
+    plt.figure(figsize=(7, 4.5))
+    for name, norms in paths.items():
+        plt.semilogy(np.arange(len(norms)), norms, "--" if "ALiBi" in name else "-", label=name)
+    plt.xlabel("distance k from the last step"); plt.ylabel("||dL/dx_{T-1-k}||"); plt.legend(fontsize=8)
+    plt.title("Through attention every input is one step away: the norm does not decay with distance")
+    plt.show()
+    for name, norms in paths.items():
+        print(f"{name:<22} distance 1: {norms[1]:.2e}   distance 50: {norms[50]:.2e}   ratio {norms[50] / norms[1]:.1e}")"""),
+    ("markdown", r"""The recurrent curves are straight lines on a log axis: a product of $k$
+Jacobians shrinks geometrically, fast for the RNN, slowly where a gate holds
+the state (LSTM, GRU), but it shrinks. Attention's path has length 1 at
+every distance: its curve stays flat (its level is the attention weight
+times the weights' scale). ALiBi bends it down again, but by the choice of
+one number, the slope, $e^{-mk}$, not by a chain of Jacobians: a smaller
+slope (the paper's heads go down to 1/256) keeps far inputs in reach."""),
+    ("code", r"""grader.check("gradient_paths")"""),
+    ("markdown", r"""## 4. The printed check (`path_norms.py`)
+
+Like the lecture's printout: fifteen lines, the norms of part 3 at distances
+1, 10 and 50, computed with your functions every time the script runs."""),
+    ("code", r"""!python path_norms.py"""),
+    ("code", r"""grader.check("printed_paths")"""),
+    ("markdown", r"""## 5. The counter-example, one step further (provided, not graded)
+
+The first assignment's adding problem at T = 200: two marked values, the
+first in the first tenth of the sequence, the target their sum; predicting
+the mean gives a mean squared error of 1/6. `long_range_attention.py`
+trains an LSTM (the first assignment's), a GRU and one head of attention
+with ALiBi (yours), with the same budget of steps, batch, clipping and
+data, each at the learning rate that was best for it on seed 0 (see its
+docstring). Below: one seed (about 20 seconds); `python
+long_range_attention.py` prints the table over several seeds."""),
+    ("code", r"""results = []
+with attempt("the adding problem at T = 200"):
+    for model in long_range_attention.MODELS:
+        results.append(long_range_attention.train(model, 200, seed=0))
+if results:
+    print(long_range_attention.HEADER)
+    for r in results:
+        print(long_range_attention.row(r))
+    plt.figure(figsize=(7, 4))
+    for r in results:
+        steps, mse = zip(*r["curve"])
+        plt.semilogy(steps, mse, "o-", ms=3, label=f"{r['model']}, T = {r['T']}")
+    plt.axhline(long_range_attention.BASELINE_MSE, color="gray", ls=":", label="predict the mean (1/6)")
+    plt.axhline(long_range_attention.SOLVED_MSE, color="green", ls=":", label="solved")
+    plt.xlabel("training step"); plt.ylabel("test MSE"); plt.legend(fontsize=8)
+    plt.title("At T = 200, within the same budget, only attention finds the first marker")
+    plt.show()"""),
+    ("markdown", r"""<!-- BEGIN QUESTION -->
+
+**Question `path_length` (written, graded by hand).** Using the plot of
+part 3, explain why attention learns the adding problem at T = 200 while the
+LSTM and the GRU struggle within the same budget. What does ALiBi's slope
+trade away on this task, and why does the script use a very small one?
+
+_Points:_ 5"""),
+    ("markdown", r"""_Type your answer here, replacing this text._"""),
+    ("markdown", r"""<!-- END QUESTION -->"""),
+    ("markdown", r"""## Submit
+
+Save the notebook (Ctrl-S / Cmd-S), then run the cell below. It writes a zip
+holding this notebook and your four files, and shows a link to it: upload
+that zip. The autograder grades the four files; your written answer is read
+from the notebook."""),
+    ("code", r"""grader.export(pdf=False, files=list(YOUR_FILES))"""),
+]
