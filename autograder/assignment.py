@@ -45,6 +45,8 @@ class Assignment:
         self.title = data["title"]
         self.questions = tuple(Question(**q) for q in data["questions"])
         self.source = Path(source) if source else self.manifest.parent
+        # The contract students and outside tools rely on: names, shapes, conventions (from the repository's root).
+        self.contract = ROOT / data["contract"] if "contract" in data else None
         # Files of other assignments, by their assignment: ``shared`` ones are given to students
         # like the provided files; ``reference_from`` ones are the other assignment's graded modules,
         # which this one builds on: the grader runs their reference versions, students their own.

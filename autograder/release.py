@@ -90,6 +90,15 @@ def write_release(assignment, target=None):
     return target
 
 
+def course_copy(root, solutions=False):
+    """Every assignment's committed release side by side in ``root``, as a student unpacks the course's
+    zips (a later assignment finds an earlier one's modules there), with the graded files of the
+    solutions when ``solutions``, else the stubs; returns ``root``."""
+    for assignment in course.every():
+        student_copy(assignment, Path(root) / assignment.name, assignment.source if solutions else None)
+    return Path(root)
+
+
 def student_copy(assignment, target, files_from=None):
     """A student's working folder at ``target``: the committed release, with the graded
     files taken from the folder ``files_from`` (e.g. the solutions) when given, else the stubs."""

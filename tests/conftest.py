@@ -5,24 +5,31 @@ from hypothesis import settings
 
 from autograder import assignment as course
 
-RNN = course.load("rnn_shortcomings")
 
 # The same examples on every machine: CI runs once, on a fresh one, and must not
 # meet an example no run here has seen. Random examples: pytest --hypothesis-profile=default.
 settings.register_profile("deterministic", derandomize=True)
 settings.load_profile("deterministic")
 
-# The reference solutions are flat modules (recurrence, bptt, ...), as in the student release.
-sys.path.insert(0, str(RNN.source))
+# The reference solutions are flat modules (recurrence, bptt, gru, ...), as in the student releases.
+for _assignment in reversed(course.every()):
+    sys.path.insert(0, str(_assignment.source))
 
 
 @pytest.fixture(scope="session")
 def exported_submission(tmp_path_factory):
-    """The zip that the notebook's export cell writes, after a run with the reference solutions."""
+    """export(assignment): the zip that its notebook's export cell writes after a run with the reference
+    solutions (every assignment's, side by side as the course's zips unpack), made once per assignment."""
     from autograder import notebook
-    from autograder.release import student_copy
+    from autograder.release import course_copy
 
-    folder = student_copy(RNN, tmp_path_factory.mktemp("exported") / RNN.name, RNN.source)
-    notebook.execute(RNN, folder)
-    [exported] = folder.glob(f"{RNN.name}_*.zip")
-    return exported
+    made = {}
+
+    def export(assignment):
+        if assignment.name not in made:
+            folder = course_copy(tmp_path_factory.mktemp("exported"), solutions=True) / assignment.name
+            notebook.execute(assignment, folder)
+            [made[assignment.name]] = folder.glob(f"{assignment.name}_*.zip")
+        return made[assignment.name]
+
+    return export

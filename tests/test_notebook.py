@@ -1,14 +1,20 @@
-"""The student notebook runs headless to the end, with the solutions (checks pass, figures drawn)
+"""Every assignment's notebook runs headless to the end, with the solutions (checks pass, figures drawn)
 and with the untouched stubs (checks fail cleanly, no cell errors)."""
 import pytest
 
 from autograder import assignment as course
 from autograder import notebook
-from autograder.release import student_copy
+from autograder.release import course_copy
 
+ASSIGNMENTS = course.every()
 RNN = course.load("rnn_shortcomings")
-
-FIGURES = 5  # iterate_map, Jacobian powers, RNN vs LSTM gradient norms, clipping in training, adding problem
+# What a run with the solutions shows: its figures, a line its printed check prints, its written questions.
+EXPECTED = {
+    # iterate_map, Jacobian powers, RNN vs LSTM gradient norms, clipping in training, adding problem
+    "rnn_shortcomings": {"figures": 5, "printed": "Norm after 10 steps (exploding case): 14.03", "written": 2},
+    # GRU vs RNN and LSTM gradient norms, attention weights, gradient paths, the adding problem at T = 200
+    "beyond_recurrence": {"figures": 4, "printed": "attention: gradient norm at distance 50: ", "written": 1},
+}
 
 
 def text_of(nb):
@@ -16,16 +22,21 @@ def text_of(nb):
     return "\n".join(o.get("text", "") + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
 
 
+def test_every_assignment_has_its_expectations_here():
+    assert sorted(EXPECTED) == sorted(course.names())
+
+
 @pytest.mark.parametrize("files_from", ["solutions", "stubs"])
-def test_notebook_runs_to_the_end(files_from, tmp_path):
-    folder = student_copy(RNN, tmp_path / RNN.name, RNN.source if files_from == "solutions" else None)
-    nb = notebook.execute(RNN, folder)  # raises CellExecutionError on any cell error
+@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
+def test_notebook_runs_to_the_end(assignment, files_from, tmp_path):
+    folder = course_copy(tmp_path, solutions=files_from == "solutions") / assignment.name
+    nb = notebook.execute(assignment, folder)  # raises CellExecutionError on any cell error
     text = text_of(nb)
     if files_from == "solutions":
-        assert len(notebook.figures(nb)) == FIGURES
-        for question in RNN.question_names:
+        assert len(notebook.figures(nb)) == EXPECTED[assignment.name]["figures"]
+        for question in assignment.question_names:
             assert f"{question} results: All test cases passed!" in text
-        assert "Norm after 10 steps (exploding case): 14.03" in text
+        assert EXPECTED[assignment.name]["printed"] in text
     else:
         assert notebook.figures(nb) == []
         assert "<Figure" not in text  # no empty figure left by a part that could not run
@@ -33,11 +44,12 @@ def test_notebook_runs_to_the_end(files_from, tmp_path):
         assert "All test cases passed" not in text
 
 
-def test_written_questions_are_marked_for_manual_grading_as_otter_assign_marks_them():
-    cells = notebook.notebook(RNN).cells
+@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
+def test_written_questions_are_marked_for_manual_grading_as_otter_assign_marks_them(assignment):
+    cells = notebook.notebook(assignment).cells
     begins = [i for i, c in enumerate(cells) if c.source.startswith("<!-- BEGIN QUESTION -->")]
     ends = [i for i, c in enumerate(cells) if c.source.startswith("<!-- END QUESTION -->")]
-    assert len(begins) == len(ends) == 2
+    assert len(begins) == len(ends) == EXPECTED[assignment.name]["written"]
     for begin, end in zip(begins, ends):
         assert begin < end
         assert "_Points:_" in cells[begin].source
@@ -46,7 +58,7 @@ def test_written_questions_are_marked_for_manual_grading_as_otter_assign_marks_t
 
 
 def test_notebook_runs_to_the_end_past_a_part_that_raises(tmp_path):
-    folder = student_copy(RNN, tmp_path / RNN.name, RNN.source)
+    folder = course_copy(tmp_path, solutions=True) / RNN.name
     broken = folder / "recurrence.py"  # rnn_forward passes a transposed Wx: rnn_step rejects its shape
     broken.write_text(broken.read_text().replace("rnn_step(X[t], h, Wx, Wh, b)", "rnn_step(X[t], h, Wx.T, Wh, b)"))
     text = text_of(notebook.execute(RNN, folder))

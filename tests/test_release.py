@@ -11,22 +11,26 @@ from autograder import assignment as course
 from autograder import fixtures, package, release
 from autograder.stubs import make_stub, provided_lines, solution_blocks
 
-RNN = course.load("rnn_shortcomings")
-CASES = RNN.grading_module("cases").CASES
 
 
-SPEC = course.ROOT / "docs" / "assignment-contract.md"
+@pytest.fixture(scope="module", params=course.names())
+def assignment(request):
+    return course.load(request.param)
+
+
+def cases(assignment):
+    return assignment.grading_module("cases").CASES
 
 
 @pytest.fixture(scope="module")
-def fresh_release(tmp_path_factory):
-    return release.write_release(RNN, tmp_path_factory.mktemp("release") / RNN.name)
+def fresh_release(tmp_path_factory, assignment):
+    return release.write_release(assignment, tmp_path_factory.mktemp("release") / assignment.name)
 
 
 @pytest.fixture(scope="module")
-def student_zip(tmp_path_factory):
+def student_zip(tmp_path_factory, assignment):
     folder = tmp_path_factory.mktemp("zip")
-    return package.build_student_zip(RNN, folder / "student.zip", folder=folder / RNN.name)
+    return package.build_student_zip(assignment, folder / "student.zip", folder=folder / assignment.name)
 
 
 def release_files(folder):
@@ -34,11 +38,11 @@ def release_files(folder):
                   if p.is_file() and not package.is_local_clutter(p.relative_to(folder)))
 
 
-def test_committed_release_is_what_the_build_generates(fresh_release):
-    assert release_files(RNN.release) == release_files(fresh_release), \
+def test_committed_release_is_what_the_build_generates(fresh_release, assignment):
+    assert release_files(assignment.release) == release_files(fresh_release), \
         "run `python -m autograder build` and commit assignments/"
     for name in release_files(fresh_release):
-        committed, fresh = RNN.release / name, fresh_release / name
+        committed, fresh = assignment.release / name, fresh_release / name
         if name.endswith(".npz"):
             with np.load(committed) as a, np.load(fresh) as b:
                 assert fixtures.same_values(a, b), f"{name} differs: run `python -m autograder build` and commit assignments/"
@@ -47,30 +51,30 @@ def test_committed_release_is_what_the_build_generates(fresh_release):
                 f"{name} differs: run `python -m autograder build` and commit assignments/"
 
 
-def test_rebuilding_the_committed_release_changes_no_byte(tmp_path):
+def test_rebuilding_the_committed_release_changes_no_byte(tmp_path, assignment):
     """On any CPU: the reference values move in the last bits, and the build keeps the committed file."""
-    copy = tmp_path / RNN.name
-    shutil.copytree(RNN.release, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
-    release.write_release(RNN, copy)
-    assert release_files(copy) == release_files(RNN.release)
-    changed = [name for name in release_files(copy) if (copy / name).read_bytes() != (RNN.release / name).read_bytes()]
+    copy = tmp_path / assignment.name
+    shutil.copytree(assignment.release, copy, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    release.write_release(assignment, copy)
+    assert release_files(copy) == release_files(assignment.release)
+    changed = [name for name in release_files(copy) if (copy / name).read_bytes() != (assignment.release / name).read_bytes()]
     assert not changed
 
 
-def test_the_student_zip_is_the_same_bytes_on_every_build(student_zip, tmp_path):
-    again = package.build_student_zip(RNN, tmp_path / "student.zip", folder=tmp_path / RNN.name)
+def test_the_student_zip_is_the_same_bytes_on_every_build(student_zip, tmp_path, assignment):
+    again = package.build_student_zip(assignment, tmp_path / "student.zip", folder=tmp_path / assignment.name)
     assert again.read_bytes() == student_zip.read_bytes()
 
 
-def test_fixtures_that_moved_beyond_the_last_bits_are_rewritten(tmp_path):
+def test_fixtures_that_moved_beyond_the_last_bits_are_rewritten(tmp_path, assignment):
     out = tmp_path / "fixtures.npz"
-    with np.load(RNN.release / "fixtures.npz") as data:
+    with np.load(assignment.release / "fixtures.npz") as data:
         arrays = {k: data[k] for k in data.files}
     key = next(k for k, v in arrays.items() if v.dtype.kind == "f" and v.size)
     arrays[key] = arrays[key] * (1 + 1e-9)
     fixtures.save(out, arrays)
-    fixtures.build(RNN, out, public_only=True, previous=out.read_bytes())
-    with np.load(out) as rebuilt, np.load(RNN.release / "fixtures.npz") as reference:
+    fixtures.build(assignment, out, public_only=True, previous=out.read_bytes())
+    with np.load(out) as rebuilt, np.load(assignment.release / "fixtures.npz") as reference:
         assert not np.array_equal(rebuilt[key], arrays[key])
         assert fixtures.same_values(rebuilt, reference)
 
@@ -98,62 +102,69 @@ def without_docstrings(source):
 
 
 @pytest.mark.parametrize("where", ["committed", "zip"])
-def test_no_solution_code_and_no_hidden_test_in_the_release(where, student_zip, tmp_path):
+def test_no_solution_code_and_no_hidden_test_in_the_release(where, student_zip, tmp_path, assignment):
     if where == "zip":
         with zipfile.ZipFile(student_zip) as archive:
             archive.extractall(tmp_path)
-        folder = tmp_path / RNN.name
+        folder = tmp_path / assignment.name
     else:
-        folder = RNN.release
+        folder = assignment.release
     texts = release_texts(folder)
     code = {f: without_docstrings(t) for f, t in texts.items() if f.endswith(".py")}
-    spec = "".join(SPEC.read_text().split())  # what the contract states (e.g. the clipping rule) is no leak
-    for name in RNN.submitted_files:
-        source = (RNN.source / name).read_text()
+    spec = "".join(assignment.contract.read_text().split())  # what the contract states (e.g. the clipping rule) is no leak
+    for name in assignment.submitted_files:
+        source = (assignment.source / name).read_text()
         provided = provided_lines(source)  # e.g. sigmoid's errstate: given, so no leak
         for line in solution_blocks(source):
             if len(line) > 12 and "".join(line.split()) not in spec and line not in provided:  # nor short ones
                 leaks = [f for f, text in code.items() if line in text]
                 assert not leaks, f"solution line {line!r} of {name} appears in {leaks}"
-    hidden = [(node.name, ast.get_source_segment(source, node)) for _, node, source in release.hidden_test_functions(RNN)]
+    hidden = [(node.name, ast.get_source_segment(source, node)) for _, node, source in release.hidden_test_functions(assignment)]
     assert len(hidden) >= 15
     for function_name, body in hidden:
         leaks = [f for f, text in texts.items() if function_name in text or body in text]
         assert not leaks, f"hidden test {function_name} appears in {leaks}"
-    hidden_cases = [name for name, (_, public, _) in CASES.items() if not public]
+    hidden_cases = [name for name, (_, public, _) in cases(assignment).items() if not public]
     for case in hidden_cases:
         assert not any(case + "/" in text for text in texts.values()), f"hidden case {case} is in the release"
 
 
-def test_release_zip_holds_the_release_folder(student_zip):
+def test_release_zip_holds_the_release_folder(student_zip, assignment):
     with zipfile.ZipFile(student_zip) as archive:
-        names = sorted(n.removeprefix(RNN.name + "/") for n in archive.namelist())
-    assert names == release_files(RNN.release)
+        names = sorted(n.removeprefix(assignment.name + "/") for n in archive.namelist())
+    assert names == release_files(assignment.release)
 
 
-def test_stubs_keep_docstrings_with_shapes_and_raise_not_implemented():
-    for name in RNN.submitted_files:
-        stub = (RNN.release / name).read_text()
+def provided_functions(path):
+    """The public functions of a solution file given complete: no student block inside."""
+    source = path.read_text()
+    return {node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)
+            and "# BEGIN SOLUTION" not in ast.get_source_segment(source, node)}
+
+
+def test_stubs_keep_docstrings_with_shapes_and_raise_not_implemented(assignment):
+    for name in assignment.submitted_files:
+        stub = (assignment.release / name).read_text()
         tree = ast.parse(stub)
         functions = [n for n in tree.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
-        solution_functions = [n.name for n in ast.parse((RNN.source / name).read_text()).body
+        solution_functions = [n.name for n in ast.parse((assignment.source / name).read_text()).body
                               if isinstance(n, ast.FunctionDef) and not n.name.startswith("_")]
         assert [f.name for f in functions] == solution_functions
         for function in functions:
-            if function.name == "sigmoid":  # provided helper
+            if function.name in provided_functions(assignment.source / name):  # e.g. sigmoid
                 continue
             doc = ast.get_docstring(function)
             assert doc and ("shape" in doc or "Returns" in doc), function.name
             raises = [n for n in ast.walk(function) if isinstance(n, ast.Raise)
                       and "NotImplementedError" in ast.unparse(n)]
             assert raises, f"{name}:{function.name} has no student block"
-    for name in RNN.provided_files:
-        assert (RNN.release / name).read_text() == (RNN.source / name).read_text()
+    for name in assignment.provided_files:
+        assert (assignment.release / name).read_text() == assignment.file(name).read_text()
 
 
-def test_public_tests_are_the_visible_cases_of_the_otter_tests():
-    for path in RNN.checks.glob("*.py"):
-        public = (RNN.release / "tests" / path.name).read_text()
+def test_public_tests_are_the_visible_cases_of_the_otter_tests(assignment):
+    for path in assignment.checks.glob("*.py"):
+        public = (assignment.release / "tests" / path.name).read_text()
         assert "hidden=True" not in public
         visible = re.findall(r'@test_case\(name="(\w+)", points=\d+, hidden=False\)', path.read_text())
         assert visible and all(f'name="{v}"' in public for v in visible)
@@ -181,28 +192,32 @@ def test_stub_generator_leaves_out_module_level_solution_blocks():
 
 
 @pytest.mark.parametrize("files_from", ["solutions", "stubs"])
-def test_pytest_in_the_assignment_folder_runs_the_public_checks(files_from, tmp_path):
+def test_pytest_in_the_assignment_folder_runs_the_public_checks(files_from, tmp_path, assignment):
     import subprocess
     import sys
 
-    folder = release.student_copy(RNN, tmp_path / RNN.name, RNN.source if files_from == "solutions" else None)
+    folder = release.course_copy(tmp_path, solutions=files_from == "solutions") / assignment.name
     run = subprocess.run([sys.executable, "-m", "pytest"], cwd=folder, capture_output=True, text=True)
     public_cases = sum(len(re.findall(r"hidden=False", (folder / "tests" / f"{q}.py").read_text()))
-                       for q in RNN.question_names)
+                       for q in assignment.question_names)
     if files_from == "solutions":
         assert run.returncode == 0 and f"{public_cases} passed" in run.stdout, run.stdout[-2000:]
     else:
         assert f"{public_cases} failed" in run.stdout
-        assert "rnn_step is not implemented yet (it raised NotImplementedError)." in run.stdout
+        first = assignment.submitted_files[0]
+        function = next(node.name for node in ast.parse((assignment.source / first).read_text()).body
+                        if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+                        and node.name not in provided_functions(assignment.source / first))
+        assert f"{function} is not implemented yet (it raised NotImplementedError)." in run.stdout
         assert "Traceback" not in run.stdout
 
 
-def test_hidden_cases_have_seeds_and_inputs_of_their_own():
+def test_hidden_cases_have_seeds_and_inputs_of_their_own(assignment):
     """No hidden case's inputs can be derived from, or answered with, a public case's."""
-    inputs_of, seed_of = RNN.grading_module("cases").inputs_of, RNN.grading_module("cases").seed_of
+    inputs_of, seed_of = assignment.grading_module("cases").inputs_of, assignment.grading_module("cases").seed_of
 
-    public = [name for name, (_, is_public, _) in CASES.items() if is_public]
-    hidden = [name for name in CASES if name not in public]
+    public = [name for name, (_, is_public, _) in cases(assignment).items() if is_public]
+    hidden = [name for name in cases(assignment) if name not in public]
     seeds = [seed_of(name) for name in hidden]
     assert len(set(seeds)) == len(seeds) and not set(seeds) & {seed_of(name) for name in public}
     def drawn(value):  # an array drawn from the generator, not a constant such as np.ones(2)
@@ -222,8 +237,8 @@ def test_hidden_cases_have_seeds_and_inputs_of_their_own():
                     assert not np.allclose(ratio, ratio.flat[0]), (name, key)
 
 
-def test_no_hidden_check_reads_a_public_case():
-    public = {name for name, (_, is_public, _) in CASES.items() if is_public}
-    for path, node, source in release.hidden_test_functions(RNN):
+def test_no_hidden_check_reads_a_public_case(assignment):
+    public = {name for name, (_, is_public, _) in cases(assignment).items() if is_public}
+    for path, node, source in release.hidden_test_functions(assignment):
         read = {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
         assert not read & public, (path.name, node.name, sorted(read & public))

@@ -149,7 +149,7 @@ def loss_and_grads(params, model, X, targets, slope):
     error = Ys[-1] @ params["w_out"] + params["b_out"] - targets
     loss = float(np.mean(error ** 2))
     d_out = 2.0 * error / X.shape[1]
-    dYs = np.zeros_like(Ys)
+    dYs = np.zeros(Ys.shape)
     dYs[-1] = d_out @ params["w_out"].T  # the loss reads only the last step
     grads = backward(model, dYs, cache)
     grads["w_out"] = Ys[-1].T @ d_out

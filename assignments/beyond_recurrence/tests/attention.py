@@ -11,7 +11,7 @@ BIAS_HINT = ("B[i, j] = -slope * (i - j) for j <= i (0 on the diagonal) and -inf
              "entries with np.where, since 0 * inf is nan.")
 WEIGHTS_HINT = ("A[n, i, :] = softmax over j of Q[i, n] . K[j, n] / sqrt(d) + B[i, j], for each query i: the "
                 "scores divided by sqrt(d), the bias added, the softmax over the last axis (the keys).")
-FORWARD_HINT = ("Q = X @ Wq, K = X @ Wk, V = X @ Wv; A = attention_weights(Q, K, slope); Y[i, n] = "
+FORWARD_HINT = ("Q = X @ Wq, K = X @ Wk, V = X @ Wv; the weights A from attention_weights(Q, K, slope); Y[i, n] = "
                 "sum_j A[n, i, j] V[j, n], time-major again (T, N, dv).")
 BACKWARD_HINT = ("Backward through Y = A V, the softmax (dS = A * (dA - sum_j A * dA)), the scaling by 1 / sqrt(d) "
                  "and the three products that made Q, K and V from X; gradcheck.py checks a backward pass entry "

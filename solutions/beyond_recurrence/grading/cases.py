@@ -103,6 +103,7 @@ CASES = {
                                  lambda r: _attention(r, T=6, N=2, d=4, scale=6.0, slope=0.0, backward=True)),
     # gradient_paths
     "last_step_upstream/small": ("last_step_upstream", True, lambda r: {"Ys": r.normal(size=(4, 2, 3))}),
+    "last_step_upstream/wide": ("last_step_upstream", False, lambda r: {"Ys": r.normal(size=(6, 3, 5))}),
     "last_step_upstream/empty": ("last_step_upstream", False, lambda r: {"Ys": np.zeros((0, 2, 3))}),
     "distance_norms/small": ("distance_norms", True, lambda r: {"dX": r.normal(size=(5, 1, 3))}),
     "distance_norms/batch": ("distance_norms", False, lambda r: {"dX": r.normal(size=(6, 3, 2))}),

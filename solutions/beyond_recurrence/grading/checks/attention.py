@@ -11,7 +11,7 @@ BIAS_HINT = ("B[i, j] = -slope * (i - j) for j <= i (0 on the diagonal) and -inf
              "entries with np.where, since 0 * inf is nan.")
 WEIGHTS_HINT = ("A[n, i, :] = softmax over j of Q[i, n] . K[j, n] / sqrt(d) + B[i, j], for each query i: the "
                 "scores divided by sqrt(d), the bias added, the softmax over the last axis (the keys).")
-FORWARD_HINT = ("Q = X @ Wq, K = X @ Wk, V = X @ Wv; A = attention_weights(Q, K, slope); Y[i, n] = "
+FORWARD_HINT = ("Q = X @ Wq, K = X @ Wk, V = X @ Wv; the weights A from attention_weights(Q, K, slope); Y[i, n] = "
                 "sum_j A[n, i, j] V[j, n], time-major again (T, N, dv).")
 BACKWARD_HINT = ("Backward through Y = A V, the softmax (dS = A * (dA - sum_j A * dA)), the scaling by 1 / sqrt(d) "
                  "and the three products that made Q, K and V from X; gradcheck.py checks a backward pass entry "
@@ -88,9 +88,9 @@ def test_attention_does_not_modify_inputs():
 
 @test_case(name="attention_rejects_wrong_shapes", points=1, hidden=True)
 def test_attention_rejects_wrong_shapes():
-    expect_value_error("attention_forward/small", "attention_forward", "Wk")
-    expect_value_error("attention_weights/small", "attention_weights", "K")
-    expect_case("attention_forward/small", hint=FORWARD_HINT)  # raising pays only beside right outputs
+    expect_value_error("attention_forward/one_step", "attention_forward", "Wk")
+    expect_value_error("attention_weights/large_scores", "attention_weights", "K")
+    expect_case("attention_forward/one_step", hint=FORWARD_HINT)  # raising pays only beside right outputs
 
 
 @test_case(name="attention_backward_twice_on_the_same_cache", points=1, hidden=True)

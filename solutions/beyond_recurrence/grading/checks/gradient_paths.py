@@ -36,7 +36,7 @@ def test_attention_path_norms_small():
 
 @test_case(name="last_step_upstream_edges", points=1, hidden=True)
 def test_last_step_upstream_edges():
-    expect_inputs_unchanged("last_step_upstream/small", hint=UPSTREAM_HINT)
+    expect_inputs_unchanged("last_step_upstream/wide", hint=UPSTREAM_HINT)
     expect_edge_case("last_step_upstream/empty", hint=(
         "T may be 0: the upstream gradient is then an empty array shaped like Ys, (0, N, H); Ys[-1] does not "
         "exist there, while the slice Ys[-1:] is simply empty."))

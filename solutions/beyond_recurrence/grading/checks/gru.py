@@ -73,8 +73,8 @@ def test_gru_does_not_modify_inputs():
 
 @test_case(name="gru_rejects_wrong_shapes", points=1, hidden=True)
 def test_gru_rejects_wrong_shapes():
-    expect_value_error("gru_step_forward/small", "gru_step_forward", "Wh")
-    expect_value_error("gru_forward/small", "gru_forward", "bh")
+    expect_value_error("gru_step_forward/single", "gru_step_forward", "Wh")
+    expect_value_error("gru_forward/long", "gru_forward", "bh")
     expect_case("gru_forward/long", hint=CELL_HINT)  # raising pays only beside right outputs
 
 
