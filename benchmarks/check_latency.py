@@ -2,7 +2,7 @@
 
     python benchmarks/check_latency.py [--assignment NAME] [--repeats 20]
 
-For every assignment (or the one named), copies its student release to a temporary folder, once with the reference
+For every assignment (or the one named), copies the student releases to a temporary folder, once with the reference
 solutions in place (every check passes) and once with the untouched stubs
 (every check fails, with its messages), and times ``grader.check`` for each
 question the way the notebook calls it, in one process after a warm-up call.
@@ -19,9 +19,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# As on a student's machine: imports read cached bytecode, whatever PYTHONDONTWRITEBYTECODE says here
+# (each check imports the student's modules afresh, and compiling them would double some figures).
+sys.dont_write_bytecode = False
 
 from autograder import assignment as course  # noqa: E402
-from autograder.release import student_copy  # noqa: E402
+from autograder.release import course_copy  # noqa: E402
 
 TARGET_MS = 50
 
@@ -61,8 +64,8 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         for assignment in [course.load(args.assignment)] if args.assignment else course.every():
             for code in ("solutions", "stubs"):
-                folder = student_copy(assignment, Path(tmp) / code / assignment.name,
-                                      assignment.source if code == "solutions" else None)
+                # every assignment side by side: a later one imports an earlier one's modules
+                folder = course_copy(Path(tmp) / assignment.name / code, solutions=code == "solutions") / assignment.name
                 for question, (calls, grade) in measure(assignment, folder, args.repeats).items():
                     print(f"{assignment.name:<19}{code:<10}{question:<16}{grade:>6.2f}"
                           f"{statistics.median(calls):>11.1f}{max(calls):>9.1f}")
