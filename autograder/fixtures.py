@@ -116,7 +116,8 @@ def _variants(cases):
                 if procedure not in mistake.kinds:
                     continue
                 try:
-                    outputs, _ = procedures.run(procedure, inputs)
+                    with np.errstate(all="ignore"):  # a mistake may well give nan or inf: that is its trace
+                        outputs, _ = procedures.run(procedure, inputs)
                 except procedures.StudentCodeError:
                     continue
                 arrays.update({f"{case}/variant_{name}/{k}": np.asarray(v) for k, v in outputs.items()})

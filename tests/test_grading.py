@@ -262,7 +262,7 @@ def test_the_notebooks_export_zip_grades_full_marks(graded, assignment):
 
 
 OTTER_RUN = {"rnn_shortcomings": ["reference", "stubs", "missing_bias", "lstm_backward_drops_h_to_c", "exported"],
-             "beyond_recurrence": ["reference", "exported", "gru_gate_order_zrn", "attention_without_scaling"]}
+             "beyond_recurrence": ["reference", "exported", "gru_gate_order_zrn", "attention_missing_scale"]}
 
 
 @pytest.mark.parametrize("assignment, name", [pytest.param(course.load(a), n, id=f"{a}/{n}")

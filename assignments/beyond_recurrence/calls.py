@@ -8,6 +8,7 @@ which outputs to compare. It ships with the checks (in the release and in the
 autograder); the grader's workers run it next to the student's code.
 """
 import contextlib
+import inspect
 import re
 import sys
 
@@ -26,11 +27,11 @@ FUNCTIONS = {
     "lstm_path_norms": "gradient_paths", "gru_path_norms": "gradient_paths", "attention_path_norms": "gradient_paths",
 }
 SCRIPT = "path_norms.py"
-# The printed_paths checks run the script a second time with these functions changed: each scales the
-# input sequence it is given by PERTURBED_SCALE (see procedures.run_script).
+# The printed_paths checks run the script a second time with these functions replaced by stand_in (below):
+# each answers with made-up norms, so the printed numbers must change, whatever the student's functions
+# give (even nan or zeros, which a bug of another question can make them give).
 PERTURBED_FUNCTIONS = ("rnn_path_norms", "lstm_path_norms", "gru_path_norms", "attention_path_norms")
-PERTURBED_SCALE = 1.5
-PERTURBED_ARGUMENT = "the input sequence it is given"
+PERTURBATION = "each returns made-up norms instead of computing them"
 
 GRU_GRADS = ("X", "h0", "Wx", "Wh", "bx", "bh")
 ATTENTION_GRADS = ("X", "Wq", "Wk", "Wv")
@@ -80,6 +81,16 @@ def attention_backward(X, Wq, Wk, Wv, slope, dY):
 
 # ------------------------------------------------------------ gradient paths
 
+def _same(given, expected):
+    """Whether an argument is the case's own: the same array, or the same number."""
+    if isinstance(expected, np.ndarray) and expected.ndim:
+        return isinstance(given, np.ndarray) and given.shape == expected.shape and np.array_equal(given, expected)
+    try:
+        return float(given) == float(expected)
+    except (TypeError, ValueError):
+        return False
+
+
 class _Replayed:
     """The cache the stand-in forward returns: the call's own arguments (see _standing_in)."""
 
@@ -88,13 +99,14 @@ class _Replayed:
 
 
 @contextlib.contextmanager
-def _standing_in(module_name, forward, backward, inputs, Ys, dX):
+def _standing_in(module_name, forward, backward, inputs, Ys, dX, dh_norms=None):
     """While active, the student's ``forward`` and ``backward`` give the reference results on this case.
 
     gru_path_norms and attention_path_norms run the student's GRU and attention
-    (questions gru and attention): with the reference outputs ``Ys`` and the
-    reference gradient ``dX`` on the inputs, for the loss sum(Ys[-1]), a bug in
-    those functions costs their own question only. A forward called on other
+    (questions gru and attention): with the reference outputs ``Ys``, the
+    reference gradient ``dX`` on the inputs for the loss sum(Ys[-1]) and, for
+    the GRU, the reference ``dh_norms``, a bug in those functions costs their
+    own question only. A forward called on other
     inputs, or a backward given another upstream gradient than ones on the last
     step, runs the student's own code. Every reference to the two functions in
     the student's modules (``gru.gru_forward``, a ``from gru import
@@ -107,21 +119,33 @@ def _standing_in(module_name, forward, backward, inputs, Ys, dX):
         return
     upstream = np.zeros(np.shape(Ys))
     upstream[-1:] = 1.0
+    signatures = {name: inspect.signature(function) for name, function in originals.items()}
+
+    def arguments(name, args, kwargs):
+        """The call's arguments by parameter name, defaults filled in; None if they do not fit."""
+        try:
+            bound = signatures[name].bind(*args, **kwargs)
+        except TypeError:
+            return None
+        bound.apply_defaults()
+        return bound.arguments
 
     def stand_in_forward(*args, **kwargs):
-        X = args[0] if args else kwargs.get("X")
-        if isinstance(X, np.ndarray) and X.shape == inputs["X"].shape and np.array_equal(X, inputs["X"]):
+        given = arguments(forward, args, kwargs)
+        if given is not None and all(name in given and _same(given[name], value) for name, value in inputs.items()):
             return np.copy(Ys), _Replayed(args, kwargs)
         return originals[forward](*args, **kwargs)
 
-    def stand_in_backward(dYs, cache, *rest, **kwargs):
+    def stand_in_backward(*args, **kwargs):
+        given = arguments(backward, args, kwargs)
+        upstream_given, cache = list(given.values())[:2] if given is not None and len(given) >= 2 else (None, None)
         if not isinstance(cache, _Replayed):
-            return originals[backward](dYs, cache, *rest, **kwargs)
-        if isinstance(dYs, np.ndarray) and dYs.shape == upstream.shape and np.array_equal(dYs, upstream):
+            return originals[backward](*args, **kwargs)
+        if _same(upstream_given, upstream):
             grads = {"X": np.copy(dX)}
-            return grads if backward == "attention_backward" else (grads, np.zeros(len(upstream)))
+            return grads if dh_norms is None else (grads, np.copy(dh_norms))
         _, own_cache = originals[forward](*cache.args, **cache.kwargs)
-        return originals[backward](dYs, own_cache, *rest, **kwargs)
+        return originals[backward](upstream_given, own_cache)
 
     stand_ins = {forward: stand_in_forward, backward: stand_in_backward}
     replaced = []
@@ -138,31 +162,35 @@ def _standing_in(module_name, forward, backward, inputs, Ys, dX):
             setattr(loaded, attribute, original)
 
 
-def _path_norms(name, module_name, forward, backward, inputs, Ys, dX):
-    """The student's ``name`` on ``inputs``; with the reference ``Ys`` and ``dX``, on stand-ins (see above).
+def _path_norms(name, module_name, forward, backward, inputs, replay):
+    """The student's ``name`` on ``inputs``; with the reference values ``replay``, on stand-ins (see above).
 
-    Without them (the fixtures, the reference solutions): also the outputs and the input gradient to
-    replay, computed with ``forward`` and ``backward``."""
+    Without them (the fixtures, the reference solutions): also the values to replay (the outputs, the
+    input gradient and, for the GRU, dh_norms), computed with ``forward`` and ``backward``."""
     load("gradient_paths")  # imports the student's module_name too, as the function will use it
-    if Ys is not None:
-        with _standing_in(module_name, forward, backward, inputs, Ys, dX):
+    if replay["Ys"] is not None:
+        with _standing_in(module_name, forward, backward, inputs, **replay):
             return {"norms": call(name, **inputs)}
     Ys, cache = tuple_of(call(forward, **inputs), forward, 2)
     upstream = np.zeros_like(Ys)
     upstream[-1:] = 1.0
     result = call(backward, upstream, cache)
-    grads = result if backward == "attention_backward" else tuple_of(result, backward, 2)[0]
-    return {"norms": call(name, **inputs), "Ys": Ys, "dX": grads["X"]}
+    if backward == "attention_backward":
+        return {"norms": call(name, **inputs), "Ys": Ys, "dX": result["X"]}
+    grads, dh_norms = tuple_of(result, backward, 2)
+    return {"norms": call(name, **inputs), "Ys": Ys, "dX": grads["X"], "dh_norms": dh_norms}
 
 
-def gru_path_norms(X, h0, Wx, Wh, bx, bh, Ys=None, dX=None):
+def gru_path_norms(X, h0, Wx, Wh, bx, bh, Ys=None, dX=None, dh_norms=None):
     inputs = {"X": X, "h0": h0, "Wx": Wx, "Wh": Wh, "bx": bx, "bh": bh}
-    return _path_norms("gru_path_norms", "gru", "gru_forward", "gru_backward", inputs, Ys, dX)
+    replay = {"Ys": Ys, "dX": dX, "dh_norms": dh_norms}
+    return _path_norms("gru_path_norms", "gru", "gru_forward", "gru_backward", inputs, replay)
 
 
 def attention_path_norms(X, Wq, Wk, Wv, slope, Ys=None, dX=None):
     inputs = {"X": X, "Wq": Wq, "Wk": Wk, "Wv": Wv, "slope": float(slope)}
-    return _path_norms("attention_path_norms", "attention", "attention_forward", "attention_backward", inputs, Ys, dX)
+    replay = {"Ys": Ys, "dX": dX}
+    return _path_norms("attention_path_norms", "attention", "attention_forward", "attention_backward", inputs, replay)
 
 
 # ------------------------------------------------------------ a backward called twice
@@ -207,19 +235,43 @@ FINITE_DIFFERENCES = {"gru_forward": ("gru_backward", "dHs", "Hs"),
 # forward -> the modules its backward_twice and finite_differences import
 BACKWARD_MODULES = {"gru_step_forward": ("gru",), "gru_forward": ("gru",), "attention_forward": ("attention",)}
 # Reference outputs fed back to a procedure as inputs (checking._with_replay): see _standing_in.
-REPLAYED = {"gru_path_norms": ("Ys", "dX"), "attention_path_norms": ("Ys", "dX")}
+REPLAYED = {"gru_path_norms": ("Ys", "dX", "dh_norms"), "attention_path_norms": ("Ys", "dX")}
 
 
 # ------------------------------------------------------------ the printed script
+
+def _made_up_norms(name, T, slope):
+    """What the stand-in of path function ``name`` answers: norms no model gives, distinct per line."""
+    model = PERTURBED_FUNCTIONS.index(name) + 1
+    return model * (1.0 + 10.0 * slope) * np.exp(-np.arange(T) / 7.0) + 0.01 * np.arange(T)
+
+
+def stand_in(original):
+    """The function answering for the path function ``original`` in the script's second run."""
+    signature = inspect.signature(original)
+
+    def answer(*args, **kwargs):
+        try:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            given = bound.arguments
+        except TypeError:  # called against its signature: as the original would, it fails
+            raise TypeError(f"{original.__name__}() got arguments that do not fit {signature}") from None
+        return _made_up_norms(original.__name__, np.shape(given["X"])[0], float(given.get("slope", 0.0)))
+    return answer
+
 
 def path_values(X, perturbed=False, **weights):
     """What the student's own path functions give for the printed lines (None where they fail).
 
     ``weights`` are the models' parameters as "<model>.<name>" (the fixture's inputs), plus "slope".
-    With ``perturbed``, what they give in the script's second run (X scaled by PERTURBED_SCALE).
+    With ``perturbed``, what their stand-ins give in the script's second run.
     """
-    X = X * (PERTURBED_SCALE if perturbed else 1.0)
     slope = float(weights.pop("slope"))
+    if perturbed:
+        keys = {"rnn": ("rnn_path_norms", 0.0), "lstm": ("lstm_path_norms", 0.0), "gru": ("gru_path_norms", 0.0),
+                "attention": ("attention_path_norms", 0.0), "alibi": ("attention_path_norms", slope)}
+        return {key: _made_up_norms(name, X.shape[0], s) for key, (name, s) in keys.items()}
     params = {}
     for key, value in weights.items():
         model, name = key.split(".")

@@ -372,11 +372,18 @@ def _follows(line, reference_line, own):
     return True
 
 
-def _printed_line_mistake(got, want, index, count):
-    """What is wrong with a printed line, when it is a line missing or a number in another format; else None."""
+def _printed_line_mistake(got, reference, index, count):
+    """What is wrong with printed line ``index``: a line missing, a number in another format, or the number
+    of another line; else None."""
     if got is None:
         return f"your output has only {count} lines: a line is missing (line {index + 1} and after)."
-    return calls.format_mistake(got, want)
+    label, _, number = got.rpartition(": ")
+    others = [other for other, line in enumerate(reference)
+              if other != index and line.rpartition(": ")[2] == number and label == reference[index].rpartition(": ")[0]]
+    if others:
+        return (f"line {index + 1} shows the number of line {others[0] + 1} ({reference[others[0]].rpartition(': ')[0]}): "
+                f"print each line's own value.")
+    return calls.format_mistake(got, reference[index])
 
 
 def expect_printed_lines(first, last, hint):
@@ -406,7 +413,7 @@ def expect_printed_lines(first, last, hint):
                     continue
         shown = f"nothing (the output has only {len(printed)} lines)" if got is None else repr(got[:200])
         problems.append(f"  line {index + 1}: expected {want!r}\n           printed  {shown}")
-        diagnosis = _printed_line_mistake(got, want, index, len(printed))
+        diagnosis = _printed_line_mistake(got, reference, index, len(printed))
         if diagnosis:
             found.append(diagnosis)
         else:
@@ -417,8 +424,7 @@ def expect_printed_lines(first, last, hint):
             f"python {script} printed {len(problems)} wrong line(s) among lines {first}-{last}:\n"
             + "\n".join(problems) + "".join(f"\nHint: {h}" for h in hints)
         )
-    second_run = (f"run a second time with {functions} changed on purpose (each "
-                  f"scales {calls.PERTURBED_ARGUMENT} by {calls.PERTURBED_SCALE:g} before computing)")
+    second_run = f"run a second time with {functions} changed on purpose ({calls.PERTURBATION})"
     try:
         printed = run("run_script", {}, perturbed=True)[0]["lines"]
     except CheckFailed as error:

@@ -26,7 +26,7 @@ SCRIPT = "gradient_norms.py"
 # given to them is scaled by PERTURBED_SCALE (see procedures.run_script).
 PERTURBED_FUNCTIONS = ("iterate_map", "jacobian_power_norms")
 PERTURBED_SCALE = 1.5
-PERTURBED_ARGUMENT = "the matrix it is given"
+PERTURBATION = f"each scales the matrix it is given by {PERTURBED_SCALE:g} before computing"
 
 
 # ------------------------------------------------------------ the RNN and the LSTM

@@ -283,12 +283,16 @@ def finite_differences(forward, h=1e-6, **inputs):
 
 
 # The printed script's checks run it a second time with the functions behind its numbers changed in a
-# known way (calls.PERTURBED_FUNCTIONS: every matrix given to them is scaled by calls.PERTURBED_SCALE).
-# Numbers that come from those functions then change with them; numbers typed in, read from a file or
-# computed by the script do not.
+# known way (calls.PERTURBED_FUNCTIONS, as calls.PERTURBATION says): by default each scales its first
+# argument, a matrix, by calls.PERTURBED_SCALE; an assignment may instead define calls.stand_in(original),
+# a function answering in its place. Numbers that come from those functions then change with them;
+# numbers typed in, read from a file or computed by the script do not.
 
 def perturbed(original):
-    """``original`` (a student's function) called with its first argument, the matrix, scaled."""
+    """``original`` (a student's function) changed as the assignment says (see above)."""
+    stand_in = getattr(assignment(), "stand_in", None)
+    if stand_in is not None:
+        return functools.wraps(original)(stand_in(original))
     scale = assignment().PERTURBED_SCALE
 
     @functools.wraps(original)

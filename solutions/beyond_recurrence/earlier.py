@@ -14,6 +14,7 @@ all three:
 Your own first-assignment files are used as they are: a bug there shows in
 this assignment's plots of the RNN and the LSTM, never in its grades.
 """
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -23,15 +24,17 @@ HERE = Path(__file__).resolve().parent
 
 
 def folder():
-    """The folder the first assignment's modules are imported from."""
+    """The folder the first assignment's modules are imported from (None: they are importable already)."""
     for candidate in (HERE, HERE.parent / FIRST_ASSIGNMENT):
         if all((candidate / f"{module}.py").is_file() for module in MODULES):
             return candidate
+    if all(importlib.util.find_spec(module) is not None for module in MODULES):
+        return None  # e.g. on PYTHONPATH
     raise ImportError(
         f"the first assignment's {', '.join(m + '.py' for m in MODULES)} were found neither in {HERE} nor in "
         f"{HERE.parent / FIRST_ASSIGNMENT}: copy your own three files into this folder")
 
 
-_found = str(folder())
-if _found not in sys.path:
-    sys.path.append(_found)  # after this folder: its own modules (shapes.py, ...) come first
+_found = folder()
+if _found is not None and str(_found) not in sys.path:
+    sys.path.append(str(_found))  # after this folder: its own modules (shapes.py, ...) come first

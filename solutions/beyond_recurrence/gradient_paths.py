@@ -68,7 +68,7 @@ def same_sequence(seed, T=64, D=8, H=16, gate_bias=1.0):
 
     h0 = np.zeros((1, H))
     rnn = {"h0": h0, "Wx": recurrent(D, H), "Wh": recurrent(H, H), "b": recurrent(H)}
-    lstm_params = {"h0": h0, "c0": h0.copy(), "Wx": recurrent(D, 4 * H), "Wh": recurrent(H, 4 * H),
+    lstm_params = {"h0": h0.copy(), "c0": h0.copy(), "Wx": recurrent(D, 4 * H), "Wh": recurrent(H, 4 * H),
                    "b": recurrent(4 * H)}
     lstm_params["b"][H:2 * H] += gate_bias  # gates i, f, g, o
     gru_params = {"h0": h0.copy(), "Wx": recurrent(D, 3 * H), "Wh": recurrent(H, 3 * H),

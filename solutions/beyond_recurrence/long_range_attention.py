@@ -1,41 +1,59 @@
-"""The counter-example, one step further: a long-range task the LSTM and GRU struggle with and attention learns (provided).
+"""The counter-example, one step further: a long-range task that attention learns fastest (provided).
 
 The adding problem of the first assignment's long_range.py, at T = 200:
 each step carries a random value in [0, 1) and a marker; exactly two steps
 are marked, the first in the first tenth of the sequence, the second in its
 second half, and the target is the sum of the two marked values. Predicting
-the mean gives the baseline mean squared error 1/6.
+the mean gives the baseline mean squared error 1/6. The first marked value
+is 180 to 199 steps before the read-out.
 
 Three models, trained with your own forward and backward passes, Adam,
-clipping by global norm at 1 and fresh batches at every step:
+clipping by global norm at 1 and fresh batches of 32 at every step:
 
 - "lstm": the first assignment's lstm.py, H = 32, forget-gate bias +1, a
   linear read-out of the last hidden state (as in long_range.py);
-- "gru": your gru.py, H = 32, update-gate bias +1 (the GRU's "remember"), the
-  same read-out;
-- "attention": one head of your attention.py with ALiBi, d = dv = 8, and a
+- "gru": your gru.py, H = 32, update-gate bias +1 (its "remember by
+  default", the counterpart of the LSTM's), the same read-out;
+- "attention": one head of your attention.py with ALiBi, d = dv = 16, and a
   linear read-out of the last step's output Y[T-1]. The only addition is a
   constant input 1 beside (value, marker): attention has no biases, and
   without it the query of a last step whose value and marker are 0 would be
   0, which attends uniformly. Queries are computed at every step (your
-  attention_forward), though only the last step's output is read.
+  attention_forward), though only the last step's output is read. (With
+  d = 8, seed 1 needed more than 300 steps.)
+
+What it shows, measured with the reference solutions (STEPS = 200, seeds 0,
+1, 2; the whole default run took 38 to 39 s on the course's 2-core machine):
+
+    model      test MSE after 200 steps      solved at (test MSE < 0.01)
+    attention  0.0007  0.0003  0.0002        step 100 for every seed
+    gru        0.0012  0.0008  0.0035        step 200 for every seed
+    lstm       0.1360  0.1366  0.1701        never (seed 0: not in 1,000 steps either)
+
+Attention reads the first marker directly, one step away whatever the
+distance, and solves the task in half the steps the GRU needs. The GRU does
+solve it: its update gate learns to hold the state (z near 1), which opens
+its additive path, as the LSTM's forget gate could but, in this budget, does
+not. So the claim "gated RNNs cannot learn it" is false for the GRU here;
+what holds is that attention learns it fastest, and that the LSTM stays near
+the baseline.
 
 ALiBi's slope. The target weights the two marked values equally, but ALiBi
 multiplies the weight of an input k steps back by exp(-slope * k), and the
-first marker is between 100 and 200 steps further back than the second, by
-an amount that changes from sequence to sequence: the query-key score cannot
-undo a difference that depends on the positions only. With slope m, the
-weight on the far marker is exp(-m * gap) times the near one's; at the ALiBi
-paper's smallest slope 1/256 that is 0.46 to 0.68 for gaps of 100 to 200, an
-error the read-out cannot undo. Hence the default slope 1/2048, at which the
-factor stays above 0.9; slope 0 (plain causal attention) solves the task as
-well (``--slope 0``), and at 1/256 the test MSE stalls near 0.01 (measured).
-ALiBi is a recency prior, and this task is the opposite of recency.
+first marker is 80 to 200 steps further back than the second, by an amount
+that changes from sequence to sequence: the query-key score, which sees the
+same marker at both, cannot undo a difference that depends on the positions
+only. With slope m the far marker's weight is exp(-m * gap) times the near
+one's: at the ALiBi paper's smallest slope 1/256 that is 0.46 to 0.73, an
+error the read-out cannot undo, and the test MSE stalls at 0.012 to 0.017
+(measured, seeds 0 to 2, 200 steps). Hence the default slope 1/2048, where
+the factor stays above 0.9 (an error of at most 4e-4 in MSE); slope 0, plain
+causal attention (``--slope 0``), gets below 1e-4. ALiBi is a recency prior, and
+this task rewards the opposite.
 
 Fairness: the same steps, batch, clipping and data for all models; each
-model's learning rate is the best on seed 0 at T = 200 among 1e-3, 3e-3, 1e-2
-and 3e-2 (final test MSE, STEPS steps); see LEARNING_RATES. Run it as a
-script to print a table, model x length x seed:
+model's learning rate is chosen on seed 0 at T = 200 from the same grid (see
+LEARNING_RATES). Run it as a script to print a table, model x length x seed:
 
     python long_range_attention.py                       # the default comparison
     python long_range_attention.py --steps 1000 --models lstm gru --lengths 50 200
@@ -53,10 +71,14 @@ import lstm
 BASELINE_MSE = 1.0 / 6.0  # the variance of the sum of two independent U(0, 1)
 SOLVED_MSE = 0.01         # well under the baseline: the model really adds the two values
 TOLERANCE = 0.04          # a prediction "counts" within this distance (Hochreiter & Schmidhuber)
-STEPS = 300
+STEPS = 200
 ALIBI_SLOPE = 1 / 2048
-# Tuned on seed 0 at T = 200 over 1e-3, 3e-3, 1e-2, 3e-2 with STEPS steps (final test MSE).
-LEARNING_RATES = {"lstm": 1e-2, "gru": 1e-2, "attention": 1e-2}
+# Tuned per model on seed 0 at T = 200 over 1e-3, 3e-3, 1e-2, 2e-2, 3e-2, STEPS steps each: the rate
+# with the lowest mean test MSE over the run's evaluations (steps 50, 100, 150, 200), which rewards
+# learning early as well as ending low. Attention: 3e-2 (0.033; 2e-2: 0.035, 1e-2: 0.065). GRU: 3e-2
+# (0.075; 2e-2: 0.102, the others 0.135 or more). LSTM: 1e-3 (0.138), though no rate took the LSTM
+# below 0.136 at any evaluation.
+LEARNING_RATES = {"lstm": 1e-3, "gru": 3e-2, "attention": 3e-2}
 MODELS = tuple(LEARNING_RATES)
 
 
@@ -72,7 +94,7 @@ def adding_problem(rng, T, N):
     return np.stack([values, markers], axis=-1), targets
 
 
-def init_params(rng, model, D=2, H=32, d=8, gate_bias=1.0):
+def init_params(rng, model, D=2, H=32, d=16, gate_bias=1.0):
     """PyTorch's default initialisations, plus a linear read-out.
 
     Recurrent models: every weight and bias ~ U(-1/sqrt(H), 1/sqrt(H)), and
@@ -222,12 +244,13 @@ def train(model, T, seed, steps=STEPS, lr=None, slope=ALIBI_SLOPE, batch=32, max
             break
         params = optimizer.step(params, grads)
         if step % eval_every == 0 or step == steps:
-            mse = float(np.mean((predict(params, model, X_test, slope) - y_test) ** 2))
-            curve.append((step, mse))
-            if solved_at is None and mse < SOLVED_MSE:
+            error = predict(params, model, X_test, slope) - y_test
+            curve.append((step, float(np.mean(error ** 2))))
+            if solved_at is None and curve[-1][1] < SOLVED_MSE:
                 solved_at = step
-    with np.errstate(over="ignore", invalid="ignore"):
-        error = predict(params, model, X_test, slope) - y_test
+    if not curve or curve[-1][0] != len(losses):  # a diverged run (or steps = 0) is evaluated where it stopped
+        with np.errstate(over="ignore", invalid="ignore"):
+            error = predict(params, model, X_test, slope) - y_test
     return {
         "model": model, "T": T, "seed": seed, "lr": lr, "slope": slope if model == "attention" else None,
         "steps": len(losses), "losses": np.array(losses), "grad_norms": np.array(grad_norms), "curve": curve,

@@ -63,7 +63,9 @@ def _paths(model, slope=0.0, T=12):
     def draw(rng):
         X, params = same_sequence(int(rng.integers(2**31)), T=T, D=3, H=4)
         X = np.concatenate([X, rng.normal(size=X.shape)], axis=1)  # N = 2: norms over the whole batch
-        arguments = {k: (np.concatenate([v, v]) if k in ("h0", "c0") else v) for k, v in params[model].items()}
+        # Initial states of their own (same_sequence starts from zeros, where h0 and c0 cannot be told apart).
+        arguments = {k: (rng.normal(0, 0.5, (2, v.shape[1])) if k in ("h0", "c0") else v)
+                     for k, v in params[model].items()}
         return {"X": X, **arguments, **({"slope": np.float64(slope)} if model == "attention" else {})}
     return draw
 

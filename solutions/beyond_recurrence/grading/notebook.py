@@ -40,7 +40,7 @@ outside the notebook."""),
     ("code", setup_cell(assignment, "import gru, attention")),
     ("code", r"""with attempt("the first assignment's modules (earlier.py)"):
     import earlier, recurrence, bptt, lstm
-    print("the tanh RNN and the LSTM come from", earlier.folder())
+    print("the tanh RNN and the LSTM come from", earlier.folder() or "the Python path")
 with attempt("gradient_paths.py and long_range_attention.py"):
     import gradient_paths, long_range_attention"""),
     ("markdown", r"""## 1. The GRU (`gru.py`)
