@@ -99,14 +99,14 @@ def remove_deep(folder):
         shutil.rmtree(level)
 
 
-def write_shaped(name, entry, root, values):
+def write_shaped(name, entry, root, values, assignment=RNN):
     """The submission of library entry ``name``, shaped as the entry says (see the library's header)."""
     path = Path(root) / entry.get("path", name + (".zip" if entry.get("zip") else ""))
     path.parent.mkdir(parents=True, exist_ok=True)
     if entry.get("zip"):
-        staging = buglib.write_submission(RNN, entry, Path(root) / ".staging" / name, values)
+        staging = buglib.write_submission(assignment, entry, Path(root) / ".staging" / name, values)
         return craft_zip(staging, path, entry.get("zip_damage"))
-    buglib.write_submission(RNN, entry, path, values)
+    buglib.write_submission(assignment, entry, path, values)
     if "nest" in entry:
         nest(path, entry["nest"])
     if "link" in entry:
@@ -179,15 +179,16 @@ def hostile_values(root, out, listener, marker):
             "ABSTRACT": listener.abstract_name, "MARKER": marker, "FORGE_TARGET": out / "forges_results_later" / "results.json"}
 
 
-def grade_library(names, root, autograder_zip, as_user=(), without=""):
-    """Grade library entries ``names`` in one ``python -m autograder grade`` run, the command
-    prefixed by ``as_user`` (e.g. setpriv), with $AUTOGRADER_SANDBOX_WITHOUT = ``without``.
+def grade_library(names, root, autograder_zip, as_user=(), without="", assignment=RNN):
+    """Grade entries ``names`` of ``assignment``'s hostile library in one ``python -m autograder grade``
+    run, the command prefixed by ``as_user`` (e.g. setpriv), with $AUTOGRADER_SANDBOX_WITHOUT = ``without``.
     Returns (out, rows by entry name, the run, what reached the listener, the marker)."""
+    library = buglib.load(assignment, buglib.HOSTILE)
     out = root / "grades"  # beside the library: nothing may be written next to it
     marker = f"rnnleft{secrets.token_hex(3)}"
     listener = Listener()
     values = hostile_values(root, out, listener, marker)
-    submissions = {name: write_shaped(name, LIBRARY[name], root / "library", values) for name in names}
+    submissions = {name: write_shaped(name, library[name], root / "library", values, assignment) for name in names}
     env = {**os.environ, SECRET_VARIABLE: "tok-do-not-show", sandbox.WITHOUT_VARIABLE: without}
     started = time.monotonic()
     try:
@@ -202,11 +203,11 @@ def grade_library(names, root, autograder_zip, as_user=(), without=""):
     finally:
         listener.close()
         for name in names:
-            if "nest" in LIBRARY[name]:
+            if "nest" in library[name]:
                 remove_deep(submissions[name])  # deeper than shutil.rmtree can go
     with open(out / GRADEBOOK, newline="") as f:
         by_row = {row["submission"]: row for row in csv.DictReader(f)}
-    rows = {name: by_row.get(row_name(name, LIBRARY[name], path)) for name, path in submissions.items()}
+    rows = {name: by_row.get(row_name(name, library[name], path)) for name, path in submissions.items()}
     return out, rows, run, listener.received, marker
 
 
@@ -602,3 +603,35 @@ def test_nothing_reaches_the_network_or_the_graders_secrets(sandbox_run):
         if path.is_file():
             text = path.read_text(errors="replace")
             assert "tok-do-not-show" not in text and SECRET_VARIABLE not in text, (mode, path)
+
+
+# The second assignment's hostile library: the same engine, and what that assignment adds (modules that
+# import each other, the first assignment's reference modules beside the submission, the printed
+# script's stand-ins, masked -inf values).
+
+A2 = course.load("beyond_recurrence")
+A2_LIBRARY = buglib.load(A2, buglib.HOSTILE)
+A2_POINTS = question_points(A2.checks, A2.question_names)
+
+
+@pytest.fixture(scope="session")
+def a2_graded(tmp_path_factory):
+    from autograder import package
+
+    grader_zip = package.build_autograder(A2, tmp_path_factory.mktemp("dist-a2") / "autograder.zip")
+    out, rows, _, _, _ = grade_library(sorted(A2_LIBRARY), tmp_path_factory.mktemp("hostile-a2"), grader_zip,
+                                       assignment=A2)
+    return out, rows
+
+
+@pytest.mark.parametrize("name", sorted(A2_LIBRARY))
+def test_second_assignment_hostile_submission_gets_its_score_status_and_message(a2_graded, name):
+    out, rows = a2_graded
+    entry = A2_LIBRARY[name]
+    expected = {q: float(entry["scores"].get(q, A2_POINTS[q])) for q in A2.question_names}
+    assert {q: float(rows[name][q]) for q in A2.question_names} == expected
+    assert rows[name]["status"] == entry["status"]
+    if "says" in entry:
+        report = json.loads((folder(out, rows, name) / "results.json").read_text())
+        question = next(iter(entry["scores"]))
+        assert entry["says"] in next(t["output"] for t in report["tests"] if t["name"] == question)
