@@ -1,12 +1,12 @@
 """The first assignment's tanh RNN and LSTM, for this one (provided, not graded).
 
 gradient_paths.py and long_range_attention.py compare the GRU and attention
-with the models of the first assignment, rnn_shortcomings: its
-``recurrence.py``, ``bptt.py`` and ``lstm.py``. Import this module before
-them: it makes them importable, from the first folder of these that holds
-all three:
+with the models of the first assignment, rnn_shortcomings, and train them
+with its clipping: its ``recurrence.py``, ``bptt.py``, ``clipping.py`` and
+``lstm.py``. Import this module before them: it makes them importable, from
+the first folder of these that holds all four:
 
-1. this folder (copy your three files here; the grader puts the reference
+1. this folder (copy your four files here; the grader puts the reference
    versions here);
 2. ``../rnn_shortcomings``, the first assignment's folder beside this one,
    as the course's two zips unpack side by side.
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 FIRST_ASSIGNMENT = "rnn_shortcomings"
-MODULES = ("recurrence", "bptt", "lstm")
+MODULES = ("recurrence", "bptt", "clipping", "lstm")
 HERE = Path(__file__).resolve().parent
 
 
@@ -32,7 +32,7 @@ def folder():
         return None  # e.g. on PYTHONPATH
     raise ImportError(
         f"the first assignment's {', '.join(m + '.py' for m in MODULES)} were found neither in {HERE} nor in "
-        f"{HERE.parent / FIRST_ASSIGNMENT}: copy your own three files into this folder")
+        f"{HERE.parent / FIRST_ASSIGNMENT}: copy your own four files into this folder")
 
 
 _found = folder()

@@ -55,8 +55,7 @@ def test_full_default_comparison():
         assert attention["mse"] < lra.SOLVED_MSE and attention["solved_at"] <= 100  # measured 0.0002-0.0007, 100
         assert gru["solved_at"] is not None and gru["solved_at"] > attention["solved_at"]  # measured 200
         assert lstm["mse"] > 0.1 and lstm["solved_at"] is None  # measured 0.136-0.170
-    total = sum(r["seconds"] for r in results.values())
-    assert total < 60  # measured 38 s on the course's 2-core machine
+    # The time it takes (38-39 s on the course's 2 cores) is measured by running the script, not here.
 
 
 def test_the_papers_smallest_slope_is_too_steep_for_this_task():

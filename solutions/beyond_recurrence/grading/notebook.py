@@ -34,7 +34,7 @@ Jacobians; through attention, one.
 Implement the `TODO` blocks of `gru.py`, `attention.py`, `gradient_paths.py`
 and `path_norms.py`; each part ends with the public checks of its question.
 The tanh RNN and the LSTM come from your first assignment (`earlier.py` finds
-`recurrence.py`, `bptt.py` and `lstm.py` in this folder or in
+`recurrence.py`, `bptt.py`, `clipping.py` and `lstm.py` in this folder or in
 `../rnn_shortcomings`). `python check.py` or `pytest` run the same checks
 outside the notebook."""),
     ("code", setup_cell(assignment, "import gru, attention")),
