@@ -17,19 +17,29 @@ for _assignment in reversed(course.every()):
 
 
 @pytest.fixture(scope="session")
-def exported_submission(tmp_path_factory):
-    """export(assignment): the zip that its notebook's export cell writes after a run with the reference
-    solutions (every assignment's, side by side as the course's zips unpack), made once per assignment."""
+def solved_notebook(tmp_path_factory):
+    """run(assignment): (folder, executed notebook) of its notebook run headless with the reference solutions
+    (every assignment's, side by side as the course's zips unpack), run once per assignment."""
     from autograder import notebook
     from autograder.release import course_copy
 
     made = {}
 
-    def export(assignment):
+    def run(assignment):
         if assignment.name not in made:
-            folder = course_copy(tmp_path_factory.mktemp("exported"), solutions=True) / assignment.name
-            notebook.execute(assignment, folder)
-            [made[assignment.name]] = folder.glob(f"{assignment.name}_*.zip")
+            folder = course_copy(tmp_path_factory.mktemp("solved"), solutions=True) / assignment.name
+            made[assignment.name] = folder, notebook.execute(assignment, folder)
         return made[assignment.name]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def exported_submission(solved_notebook):
+    """export(assignment): the zip that its notebook's export cell wrote in that run."""
+    def export(assignment):
+        folder, _ = solved_notebook(assignment)
+        [exported] = folder.glob(f"{assignment.name}_*.zip")
+        return exported
 
     return export
