@@ -101,9 +101,10 @@ def save_figures(assignment, out):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        from autograder.release import student_copy
+        from autograder.release import course_copy
 
-        nb = execute(assignment, student_copy(assignment, Path(tmp) / assignment.name, files_from=assignment.source))
+        # every assignment beside it, as students unpack them: a later one imports an earlier one's modules
+        nb = execute(assignment, course_copy(tmp, solutions=True) / assignment.name)
     written = []
     for number, png in enumerate(figures(nb), start=1):
         written.append(out / f"figure-{number}.png")

@@ -67,3 +67,20 @@ def test_notebook_runs_to_the_end_past_a_part_that_raises(tmp_path):
     text = text_of(notebook.execute(RNN, folder))
     assert "ValueError: Wx has shape" in text and "at recurrence.py, line" in text
     assert "lstm results: All test cases passed!" in text  # the parts after it still ran
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
+def test_the_figures_command_runs_the_notebook_beside_every_assignment(assignment, tmp_path, monkeypatch):
+    # As students unpack the zips: a later assignment's notebook imports an earlier one's modules.
+    seen = {}
+
+    def execute(given, folder):
+        seen["folders"] = sorted(p.name for p in folder.parent.iterdir())
+        seen["solutions"] = all((folder / f).read_text() == (assignment.source / f).read_text()
+                                for f in assignment.submitted_files)
+        return notebook.nbformat.v4.new_notebook()
+
+    monkeypatch.setattr(notebook, "execute", execute)
+    written = notebook.save_figures(assignment, tmp_path)
+    assert seen == {"folders": sorted(course.names()), "solutions": True}
+    assert [p.name for p in written] == [f"{assignment.name}.executed.ipynb"]
