@@ -39,10 +39,13 @@ def test_reference_matches_pytorch(reference, assignment, function, shape):
     assert [d for d in differences if not d.ok] == []
 
 
-# Two bugs of each assignment's library, which break a convention PyTorch checks.
+# Bugs of each assignment's library that break a convention PyTorch checks.
 WRONG_CONVENTIONS = [
     ("rnn_shortcomings", "lstm_cs231n_gate_order", "lstm_step_forward"),  # gates sliced i, f, o, g
     ("rnn_shortcomings", "bptt_without_tanh_derivative", "rnn_backward"),
+    ("beyond_recurrence", "gru_bh_n_outside_reset", "gru_step_forward"),  # Keras's reset_after=False
+    ("beyond_recurrence", "attention_missing_scale", "attention_forward"),  # no 1/sqrt(d)
+    ("beyond_recurrence", "attention_alibi_distance_j_minus_i", "alibi_bias"),
 ]
 
 
