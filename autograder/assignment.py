@@ -6,7 +6,7 @@ manifest: questions, files, points), its reference modules and its
 assignment: every tool takes an ``Assignment`` and reads the rest from it.
 
 This module is also shipped inside the autograder zip, where the grading
-engine reads the manifest copied next to the checks (``Assignment.from_manifest``).
+engine reads the manifest copied next to the checks (``Assignment(path)``).
 """
 import importlib.util
 import os
@@ -38,13 +38,14 @@ class Question:
 class Assignment:
     """One assignment, as its manifest describes it."""
 
-    def __init__(self, manifest, source=None):
+    def __init__(self, manifest):
+        """The assignment of the manifest at ``manifest``: in the repository, or inside an unpacked autograder."""
         self.manifest = Path(manifest)
         data = tomllib.loads(self.manifest.read_text())
         self.name = data.get("name", self.manifest.parent.name)
         self.title = data["title"]
         self.questions = tuple(Question(**q) for q in data["questions"])
-        self.source = Path(source) if source else self.manifest.parent
+        self.source = self.manifest.parent
         # The contract students and outside tools rely on: names, shapes, conventions (from the repository's root).
         self.contract = ROOT / data["contract"] if "contract" in data else None
         # Files of other assignments, by their assignment: ``shared`` ones are given to students
@@ -55,11 +56,6 @@ class Assignment:
         self.provided_files = tuple(data.get("provided", ())) + tuple(f for files in shared.values() for f in files)
         self.reference_files = tuple(f for files in reference_from.values() for f in files)
         self._elsewhere = {f: name for name, files in [*shared.items(), *reference_from.items()] for f in files}
-
-    @classmethod
-    def from_manifest(cls, manifest):
-        """The assignment of a manifest outside the repository (inside an unpacked autograder)."""
-        return cls(manifest)
 
     def __repr__(self):
         return f"Assignment({self.name!r})"

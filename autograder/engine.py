@@ -171,7 +171,7 @@ class Lane:
         ExceptionTestFile = _otter_test_files().ExceptionTestFile
         checking.show_check_messages_only()  # checking came first: install it now that Otter is loaded
         self.checking = checking
-        self.assignment = course.Assignment.from_manifest(files / course.MANIFEST)
+        self.assignment = course.Assignment(files / course.MANIFEST)
         self.test_files = [
             (q, ExceptionTestFile.from_file(str(self.autograder_dir / "tests" / f"{q}.py")))
             for q in self.assignment.question_names

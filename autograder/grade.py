@@ -120,7 +120,7 @@ def question_points(tests_dir, questions):
 
 def shipped_assignment(autograder_dir):
     """The assignment of an unpacked autograder, from the manifest shipped beside its checks."""
-    return course.Assignment.from_manifest(Path(autograder_dir) / "files" / course.MANIFEST)
+    return course.Assignment(Path(autograder_dir) / "files" / course.MANIFEST)
 
 
 def questions_of(autograder_zip):

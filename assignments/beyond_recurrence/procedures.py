@@ -93,7 +93,7 @@ def describe_error(error):
             if os.path.basename(frame.filename)[:-3] in assignment().STUDENT_MODULES:
                 where = f" ({os.path.basename(frame.filename)}, line {frame.lineno}: {frame.line})"
                 break
-    return f"{type(error).__name__}: {clip_text(str(error), 300)}{where}"
+    return f"{type(error).__name__}: {_clip(str(error), 300)}{where}"
 
 
 def call(name, *args, **kwargs):
@@ -133,13 +133,13 @@ def describe(value, count=4):
         more = ", ..." if array.size > count else ""
         return f"{array.dtype} array of shape {array.shape}: [{shown}{more}]"
     if isinstance(value, (list, tuple)):
-        return f"{type(value).__name__} of length {len(value)}: {clip_text(repr(value))}"
+        return f"{type(value).__name__} of length {len(value)}: {_clip(repr(value))}"
     if isinstance(value, dict):
         return f"dict with keys {sorted(map(str, value))}"
-    return f"{type(value).__name__}: {clip_text(repr(value))}"
+    return f"{type(value).__name__}: {_clip(repr(value))}"
 
 
-def clip_text(text, limit=120):
+def _clip(text, limit=120):
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -256,13 +256,12 @@ def finite_differences(forward, h=1e-6, **inputs):
 
     ``calls.FINITE_DIFFERENCES[forward]`` names the procedure that runs the
     student's forward and backward, the input holding the upstream gradient,
-    the output differentiated and, optionally, the inputs left alone. Differentiates at most FD_ENTRIES entries of each input, chosen
+    the output differentiated and the inputs left alone. Differentiates at most FD_ENTRIES entries of each input, chosen
     by a generator seeded by the input's name (so every run checks the same ones).
     """
     from gradcheck import numerical_gradient
 
-    backward, upstream, _, *fixed = assignment().FINITE_DIFFERENCES[forward]
-    fixed = fixed[0] if fixed else ()  # inputs that are not differentiated (a hyper-parameter)
+    backward, upstream, _, fixed = assignment().FINITE_DIFFERENCES[forward]  # fixed: e.g. a hyper-parameter
     # The student's backward gets ``inputs`` themselves (the caller sees what it modified in place); the
     # finite differences start from fresh copies, never from arrays the student's code may have overwritten.
     pristine = {k: np.copy(v) for k, v in inputs.items()}

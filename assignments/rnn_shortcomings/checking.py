@@ -285,8 +285,7 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
     kind = case.split("/")[0]
     inputs, expected = fixture(case)
     variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
-    _, upstream, output, *fixed = calls.FINITE_DIFFERENCES[forward]
-    fixed = fixed[0] if fixed else ()
+    _, upstream, output, fixed = calls.FINITE_DIFFERENCES[forward]
     got, mutated = run("finite_differences", inputs, forward=forward)
     for name in (k for k in inputs if k != upstream and k not in fixed):
         entries, numeric, analytic = got["entries.d" + name], got["numeric.d" + name], got["analytic.d" + name]

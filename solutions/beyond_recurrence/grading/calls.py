@@ -230,7 +230,7 @@ BACKWARD_OF = {"gru_step_forward": "gru_step_backward", "gru_forward": "gru_back
                "attention_forward": "attention_backward"}
 # forward -> (the procedure running forward and backward, the input holding the upstream gradient,
 #             the forward's output it differentiates, the inputs not differentiated)
-FINITE_DIFFERENCES = {"gru_forward": ("gru_backward", "dHs", "Hs"),
+FINITE_DIFFERENCES = {"gru_forward": ("gru_backward", "dHs", "Hs", ()),
                       "attention_forward": ("attention_backward", "dY", "Y", ("slope",))}
 # forward -> the modules its backward_twice and finite_differences import
 BACKWARD_MODULES = {"gru_step_forward": ("gru",), "gru_forward": ("gru",), "attention_forward": ("attention",)}
@@ -268,19 +268,20 @@ def path_values(X, perturbed=False, **weights):
     With ``perturbed``, what their stand-ins give in the script's second run.
     """
     slope = float(weights.pop("slope"))
-    if perturbed:
-        keys = {"rnn": ("rnn_path_norms", 0.0), "lstm": ("lstm_path_norms", 0.0), "gru": ("gru_path_norms", 0.0),
-                "attention": ("attention_path_norms", 0.0), "alibi": ("attention_path_norms", slope)}
-        return {key: _made_up_norms(name, X.shape[0], s) for key, (name, s) in keys.items()}
     params = {}
     for key, value in weights.items():
         model, name = key.split(".")
         params.setdefault(model, {})[name] = value
-    runs = {"rnn": ("rnn_path_norms", params["rnn"]), "lstm": ("lstm_path_norms", params["lstm"]),
-            "gru": ("gru_path_norms", params["gru"]), "attention": ("attention_path_norms", params["attention"]),
-            "alibi": ("attention_path_norms", {**params["attention"], "slope": slope})}
+    # key -> (the path function, the model whose parameters it takes, the slope): one per printed model
+    runs = {"rnn": ("rnn_path_norms", "rnn", 0.0), "lstm": ("lstm_path_norms", "lstm", 0.0),
+            "gru": ("gru_path_norms", "gru", 0.0), "attention": ("attention_path_norms", "attention", 0.0),
+            "alibi": ("attention_path_norms", "attention", slope)}
     values = {}
-    for key, (name, arguments) in runs.items():
+    for key, (name, model, slope_of_run) in runs.items():
+        if perturbed:
+            values[key] = _made_up_norms(name, X.shape[0], slope_of_run)
+            continue
+        arguments = {**params[model], **({"slope": slope_of_run} if slope_of_run else {})}
         try:
             values[key] = np.asarray(call(name, np.copy(X), **arguments), dtype=np.float64)
         except (StudentCodeError, TypeError, ValueError):

@@ -234,8 +234,8 @@ def _lstm_twice(inputs):
 BACKWARD_TWICE = {"lstm_step_forward": _lstm_step_twice, "rnn_forward": _rnn_twice, "lstm_forward": _lstm_twice}
 # forward -> (the procedure running forward and backward, the input holding the upstream gradient)
 # forward -> (the procedure running forward and backward, the input holding the upstream gradient,
-#             the forward's output it differentiates)
-FINITE_DIFFERENCES = {"rnn_forward": ("rnn_backward", "dHs", "Hs"), "lstm_forward": ("lstm_backward", "dHs", "Hs")}
+#             the forward's output it differentiates, the inputs not differentiated)
+FINITE_DIFFERENCES = {"rnn_forward": ("rnn_backward", "dHs", "Hs", ()), "lstm_forward": ("lstm_backward", "dHs", "Hs", ())}
 BACKWARD_OF = {"rnn_forward": "rnn_backward", "lstm_forward": "lstm_backward", "lstm_step_forward": "lstm_step_backward"}
 # Reference outputs fed back to a procedure as inputs (checking._with_replay): rnn_backward gets the
 # reference states, which rnn_step replays when the student's rnn_forward is wrong (replayed_rnn_step).
