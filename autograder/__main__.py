@@ -171,7 +171,7 @@ def _grade(parser, args):
     print(f"{'submission':<{width}}  " + "  ".join(f"{q:>13}" for q in questions) + "    total  status")
     for o in outcomes:
         scores = "  ".join(f"{format_score(o.scores.get(q, 0)):>13}" for q in questions)
-        print(clean_text(f"{o.name:<{width}}  {scores}  {format_score(o.total):>7}  {o.status:<7} {o.message}").rstrip())
+        print(clean_text(f"{o.name:<{width}}  {scores}  {format_score(o.total):>7}  {o.status:<7} {o.log_message}").rstrip())
     print(f"gradebook: {Path(args.out) / grading.GRADEBOOK}")
     return 0
 

@@ -35,6 +35,14 @@ class Question:
     script: bool = False  # graded by what ``python <file>`` prints, never imported on its own
 
 
+@dataclass(frozen=True)
+class WrittenQuestion:
+    """A question answered in the notebook and graded by hand, outside the autograder's points."""
+    name: str
+    points: int
+    prompt: str  # Markdown, as the notebook shows it after "Question `name`"
+
+
 class Assignment:
     """One assignment, as its manifest describes it."""
 
@@ -45,6 +53,7 @@ class Assignment:
         self.name = data.get("name", self.manifest.parent.name)
         self.title = data["title"]
         self.questions = tuple(Question(**q) for q in data["questions"])
+        self.written = tuple(WrittenQuestion(**q) for q in data.get("written", ()))
         self.source = self.manifest.parent
         # The contract students and outside tools rely on: names, shapes, conventions (from the repository's root).
         self.contract = ROOT / data["contract"] if "contract" in data else None

@@ -18,7 +18,7 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from autograder import assignment as course
-from autograder import confine, sandbox
+from autograder import confine, sandbox, written
 from autograder.results import Outcome
 
 # What unpacking one submission may cost. The five files are a few kB; a notebook export adds a
@@ -31,7 +31,7 @@ class UnreadableSubmission(ValueError):
     """A submission this grader refuses to read, with a message for the student."""
 
 
-def unpack(submission, target):
+def unpack(submission, target, budget=None):
     """Copy a submission folder or unpack a zip into ``target``: regular files and folders only.
 
     Never follows or creates a link, never writes outside ``target``, and stops with
@@ -42,13 +42,14 @@ def unpack(submission, target):
     submission, target = Path(submission), Path(target)
     if not submission.exists() and not submission.is_symlink():  # most likely a typo on the command line
         raise UnreadableSubmission(f"{submission} does not exist")
-    budget = _Budget()
+    budget = budget or _Budget()
     if submission.is_dir():
         _copy_folder(submission, target, budget)
     elif submission.is_file() and zipfile.is_zipfile(submission):
         _unpack_zip(submission, target, budget)
     else:
         raise UnreadableSubmission(f"{submission.name} is neither a folder nor a zip file")
+    return budget
 
 
 class _Budget:
@@ -253,28 +254,74 @@ class Lane:
         with tempfile.TemporaryDirectory(prefix="submission-", ignore_cleanup_errors=True) as unpacked:
             unpacked = Path(unpacked)
             try:
-                notes = read_submission(submission, unpacked)
+                notes = read_submission(submission, unpacked, self.assignment.submitted_files)
             except Exception as error:  # noqa: BLE001 - whatever the input does, it is this submission's
                 return Outcome(name, status="error", message=f"could not read the submission: {_describe(error)}")
+            answers = self._written_answers(unpacked)
             missing = [f for f in self.assignment.submitted_files if not (unpacked / f).is_file()]
             if len(missing) == len(self.assignment.submitted_files):  # zero points, but not for wrong answers
-                return Outcome(name, status="error",
+                return Outcome(name, status="error", written=answers,
                                message=f"no submission files found (expected {', '.join(missing)})")
             try:
                 outcome = self.grade_folder(name, unpacked, uid)
             except Exception as error:  # a bug of the grader's own: report it, keep going
-                return Outcome(name, status="error", message=f"the grader failed: {type(error).__name__}: {error}")
-        outcome.message = "; ".join(notes + ([f"missing: {', '.join(missing)}"] if missing else [])
-                                    + ([outcome.sandbox_note] if outcome.sandbox_note else []))
+                return Outcome(name, status="error", written=answers,
+                               message=f"the grader failed: {type(error).__name__}: {error}")
+        outcome.written = answers
+        outcome.message = "; ".join(notes + ([f"missing: {', '.join(missing)}"] if missing else []))
         return outcome
 
+    def _written_answers(self, unpacked):
+        """The notebook's written answers; a notebook that cannot be read only costs its answers."""
+        names = [q.name for q in self.assignment.written]
+        try:
+            return written.answers_of(unpacked, self.assignment.notebook, names)
+        except Exception as error:  # noqa: BLE001 - the notebook is the student's data
+            return {n: written.Answer(None, f"the notebook could not be read ({type(error).__name__})")
+                    for n in names}
 
-def read_submission(submission, target):
-    """Unpack ``submission`` into ``target`` and bring its graded files to the top; the layout's notes."""
+
+def read_submission(submission, target, graded_files):
+    """Unpack ``submission`` into ``target`` and bring its graded files to the top; the layout's notes.
+
+    When none of ``graded_files`` is anywhere in it but it holds exactly one zip (the notebook's
+    export uploaded inside a folder, or zipped again), that zip is unpacked beside it, within the
+    same bounds, and read instead.
+    """
     import submission_layout  # the autograder's copy, on the lane's path
 
-    unpack(submission, target)
-    return submission_layout.normalize(target)
+    budget = unpack(submission, target)
+    notes = []
+    if not _holds_any(target, graded_files):
+        inner = _zips_inside(target)
+        if len(inner) == 1:
+            relative = inner[0].relative_to(target).as_posix()
+            folder = inner[0].with_name(inner[0].name + ".unpacked")
+            folder.mkdir()
+            unpack(inner[0], folder, budget)
+            notes.append(f"graded files read from the zip {relative} inside the submission")
+    return notes + submission_layout.normalize(target)
+
+
+def _walk_files(root):
+    """Every regular file below ``root`` (links not followed; ``unpack`` already bounded the tree)."""
+    stack = [Path(root)]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    yield Path(entry.path)
+
+
+def _holds_any(root, names):
+    return any(path.name in names for path in _walk_files(root))
+
+
+def _zips_inside(root):
+    return sorted(path for path in _walk_files(root)
+                  if path.suffix.lower() == ".zip" and "__MACOSX" not in path.parts and zipfile.is_zipfile(path))
 
 
 def _describe(error):

@@ -29,14 +29,15 @@ from pathlib import Path
 from tqdm import tqdm
 
 from autograder import assignment as course
-from autograder import results, sandbox
+from autograder import results, sandbox, written
 
 _LANE = None
 
 
 # Files the grader writes at the top of --out: no submission's folder may take their names.
 GRADEBOOK = "grades.csv"
-RESERVED_NAMES = (GRADEBOOK,)
+WRITTEN = "written"  # OUT/written/<question>.html: every submission's answer to one written question
+RESERVED_NAMES = (GRADEBOOK, WRITTEN)
 MAX_NAME_CHARS = 64
 
 
@@ -160,7 +161,8 @@ def grade(submissions, out_dir, autograder_zip, jobs=None, progress=True):
     with OutFolder(out_dir) as out:
         try:
             autograder_dir = unpack_autograder(autograder_zip, private)
-            questions = shipped_assignment(autograder_dir).question_names
+            assignment = shipped_assignment(autograder_dir)
+            questions, written_questions = assignment.question_names, assignment.written
             points = question_points(autograder_dir / "tests", questions)
             with tqdm(total=len(work), desc="grading", unit="submission", disable=not progress,
                       file=sys.stderr) as bar:
@@ -175,7 +177,7 @@ def grade(submissions, out_dir, autograder_zip, jobs=None, progress=True):
                         if outcome.sandbox_note and outcome.sandbox_note not in warned:
                             warned.add(outcome.sandbox_note)  # said once per run, and in each row's message
                             tqdm.write(f"warning: {outcome.name}: {outcome.sandbox_note}", file=sys.stderr)
-                        _write_submission_files(out, outcome, points)  # as they come: a run cut short keeps them
+                        _write_submission_files(out, outcome, points, written_questions)  # as they come: a run cut short keeps them
                         bar.update()
             for _, name, _ in work:
                 if name not in outcomes:
@@ -186,7 +188,8 @@ def grade(submissions, out_dir, autograder_zip, jobs=None, progress=True):
         # again, atomically, nothing a submission started can still change these files.
         ordered = [outcomes[n] for n in names]
         for outcome in ordered:
-            _write_submission_files(out, outcome, points)
+            _write_submission_files(out, outcome, points, written_questions)
+        _write_written_pages(out, assignment, ordered)
         out.write(None, GRADEBOOK, results.gradebook_text(ordered, questions), sync=True)
     return ordered
 
@@ -266,6 +269,16 @@ class OutFolder:
                 os.close(fd)
 
 
-def _write_submission_files(out, outcome, points):
-    out.write(outcome.name, "results.json", json.dumps(results.gradescope_results(outcome, points), indent=2))
-    out.write(outcome.name, "feedback.txt", results.feedback_text(outcome, points))
+def _write_submission_files(out, outcome, points, written_questions):
+    report = results.gradescope_results(outcome, points, written_questions)
+    out.write(outcome.name, "results.json", json.dumps(report, indent=2))
+    out.write(outcome.name, "feedback.txt", results.feedback_text(outcome, points, written_questions))
+
+
+def _write_written_pages(out, assignment, outcomes):
+    """OUT/written/<question>.html: one page per written question, every submission's answer on it."""
+    names = [q.name for q in assignment.written]
+    for question in assignment.written:
+        rows = [(o.name, o.written.get(question.name) or written.Answer(None, "not graded (" + o.status + ")"))
+                for o in outcomes]
+        out.write(WRITTEN, f"{question.name}.html", written.question_page(assignment.title, question, rows, names))

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import nbformat
 
+from autograder import written
+
 
 # The first code cell of every assignment's notebook: its imports, Otter's grader, and ``attempt``,
 # which lets "Run All" reach the end while parts are unfinished or broken.
@@ -52,9 +54,19 @@ def setup_cell(assignment, imports):
             .replace("{YOUR_FILES}", repr(assignment.submitted_files)))
 
 
+def _expanded(assignment):
+    """The assignment's cells, each ``("written", name)`` replaced by that written question's cells."""
+    written_questions = {q.name: q for q in assignment.written}
+    for kind, source in assignment.grading_module("notebook").CELLS:
+        if kind == "written":
+            yield from written.notebook_cells(written_questions[source])
+        else:
+            yield kind, source
+
+
 def notebook(assignment):
     cells = []
-    for index, (kind, source) in enumerate(assignment.grading_module("notebook").CELLS):
+    for index, (kind, source) in enumerate(_expanded(assignment)):
         make = nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell
         cell = make(source, id=f"cell-{index:02d}")
         if source.startswith(("<!-- BEGIN QUESTION -->", "<!-- END QUESTION -->")):

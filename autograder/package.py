@@ -7,6 +7,8 @@ project's own package pins. Two things are added to what Otter produces:
 - a one-cell driver notebook: Otter grades exactly one notebook or one
   ``.py`` file, and a submission here is several ``.py`` files; the driver is
   the notebook Otter runs, and the checks import the student's modules;
+- ``setup.sh``, ``run_autograder`` and the requirements files come from
+  ``autograder/image.py`` (a venv of the project's pins, no conda), not Otter's template;
 - ``run_otter.py`` grades with the course's sandboxed engine
   (``autograder/gradescope.py``, shipped in the zip): student code runs in
   locked-down worker processes as an unprivileged user, and results.json is
@@ -25,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import assignment as course
-from autograder import fixtures, pins, release
+from autograder import fixtures, image, pins, release
 
 GRADING_SUPPORT = ("checking.py", "procedures.py", "submission_layout.py")
 OTTER_CONFIG = {
@@ -43,9 +45,11 @@ from autograder.gradescope import main  # noqa: E402
 if __name__ == "__main__":
     main(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
 '''
+# Otter's conda image (Miniforge, R libraries, Chromium), replaced by the lean one of autograder/image.py.
+OTTER_IMAGE_FILES = ("environment.yml",)
 # The grading engine, shipped inside the zip for Gradescope's run_otter.py.
 ENGINE_MODULES = ("__init__.py", "assignment.py", "wire.py", "confine.py", "zygote.py", "sandbox.py", "engine.py",
-                  "results.py", "gradescope.py")
+                  "results.py", "written.py", "gradescope.py")
 
 
 def driver_notebook():
@@ -105,7 +109,9 @@ def build_autograder(assignment, out_zip):
             cwd=staging, check=True, capture_output=True, text=True,
         )
         engine = {f"autograder/{name}": (course.PACKAGE / name).read_bytes() for name in ENGINE_MODULES}
-        _rewrite_zip(staging / "autograder.zip", out_zip, {"run_otter.py": RUN_OTTER.encode(), **engine})
+        lean_image = {name: text.encode() for name, text in image.files().items()}
+        _rewrite_zip(staging / "autograder.zip", out_zip, {"run_otter.py": RUN_OTTER.encode(), **engine, **lean_image},
+                     drop=OTTER_IMAGE_FILES)
     return Path(out_zip)
 
 
@@ -117,12 +123,13 @@ def _member(name):
     return member
 
 
-def _rewrite_zip(source_zip, out_zip, replacements):
-    """Copy ``source_zip`` to ``out_zip`` with members replaced or added (name -> bytes)."""
+def _rewrite_zip(source_zip, out_zip, replacements, drop=()):
+    """Copy ``source_zip`` to ``out_zip`` without the members ``drop``, with members replaced or
+    added (name -> bytes)."""
     Path(out_zip).parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(source_zip) as source, zipfile.ZipFile(out_zip, "w") as out:
         for item in source.infolist():
-            if item.filename not in replacements and not item.is_dir():
+            if item.filename not in replacements and item.filename not in drop and not item.is_dir():
                 out.writestr(_member(item.filename), source.read(item))
         for name, data in replacements.items():
             out.writestr(_member(name), data)

@@ -8,14 +8,23 @@ from autograder import assignment as course
 STUDENT_PACKAGES = ("numpy", "matplotlib", "otter-grader")
 
 
-def _project():
+def _pyproject():
     with open(course.ROOT / "pyproject.toml", "rb") as f:
-        return tomllib.load(f)["project"]
+        return tomllib.load(f)
+
+
+def _project():
+    return _pyproject()["project"]
 
 
 def name_of(pin):
     """``otter-grader[grading]==7.0.0`` -> ``otter-grader``."""
     return re.split(r"[\[=<>;\s]", pin)[0]
+
+
+def without_extras(pin):
+    """``otter-grader[grading]==7.0.0`` -> ``otter-grader==7.0.0``."""
+    return re.sub(r"\[[^\]]*\]", "", pin)
 
 
 def dependencies(exclude=()):
@@ -27,8 +36,15 @@ def extra(name):
 
 
 def everything():
-    """Every pin: the dependencies, then each extra's."""
-    return dependencies() + [pin for extra_pins in _project()["optional-dependencies"].values() for pin in extra_pins]
+    """Every pin: the dependencies, then each extra's, then the Gradescope image's own."""
+    return (dependencies() + [pin for extra_pins in _project()["optional-dependencies"].values() for pin in extra_pins]
+            + gradescope_image()["otter-imports"])
+
+
+def gradescope_image():
+    """``[tool.course.gradescope-image]``: which dependencies the image takes, and the pins of what
+    ``otter.test_files`` imports (otter-grader itself goes in without its dependencies)."""
+    return _pyproject()["tool"]["course"]["gradescope-image"]
 
 
 def student():

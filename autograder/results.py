@@ -4,6 +4,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from autograder import written
+
 
 MAX_OUTPUT_CHARS = 20_000  # per results.json entry: a runaway message cannot flood the page
 
@@ -33,8 +35,14 @@ class Outcome:
     status: str = "ok"  # ok, timeout or error
     scores: dict = field(default_factory=dict)
     cases: list = field(default_factory=list)  # question, name, points, hidden, passed, message
-    message: str = ""
-    sandbox_note: str = ""  # the isolation layers its sandbox lacked; also part of the message
+    message: str = ""  # for the student: how the submission was read, what was missing
+    sandbox_note: str = ""  # the isolation layers its sandbox lacked: for the grader's log, never the student
+    written: dict = field(default_factory=dict)  # written question -> written.Answer, from the notebook
+
+    @property
+    def log_message(self):
+        """The message with the sandbox's missing layers: the gradebook's and the console's, not the student's."""
+        return "; ".join(part for part in (self.message, self.sandbox_note) if part)
 
     @property
     def total(self):
@@ -53,9 +61,11 @@ def _case_report(cases):
     )
 
 
-def gradescope_results(outcome, points):
+def gradescope_results(outcome, points, written_questions=()):
     """results.json: per question a visible entry with the public checks' feedback, and a scored
-    entry with every check, shown to students once grades are published."""
+    entry with every check, shown to students once grades are published; then per written
+    question a visible, unscored entry with the student's answer (Markdown), for the graders who
+    mark it by hand beside the autograder's score."""
     tests = []
     for question in points:  # in the manifest's order
         cases = [c for c in outcome.cases if c["question"] == question]
@@ -73,14 +83,19 @@ def gradescope_results(outcome, points):
             "visibility": "after_published",
             "output": clean_text(_clip(_case_report(cases) or outcome.message or "not graded"), newlines=True),
         })
+    for question in written_questions:
+        answer = outcome.written.get(question.name) or written.Answer(None, "not graded")
+        entry = written.gradescope_entry(question, answer)
+        tests.append({**entry, "output": clean_text(entry["output"], newlines=True)})
     return {
         "score": outcome.total, "visibility": "visible", "stdout_visibility": "hidden",
         "output": clean_text(f"Status: {outcome.status}. {outcome.message}".strip()), "tests": tests,
     }
 
 
-def feedback_text(outcome, points):
-    """What a student may read: scores, public checks in full, hidden checks by name only."""
+def feedback_text(outcome, points, written_questions=()):
+    """What a student may read: scores, public checks in full, hidden checks by name only, and
+    whether each written answer was found."""
     lines = [f"Submission: {outcome.name}", f"Status: {outcome.status}"]
     if outcome.message:
         lines.append(f"Note: {outcome.message}")
@@ -97,6 +112,13 @@ def feedback_text(outcome, points):
                 message = _clip(case["message"].replace("❌ Test case failed\n", ""))
                 lines.extend("      " + line for line in message.split("\n"))
         lines.append("")
+    if written_questions:
+        lines.append("== written answers (graded by hand, outside the total)")
+        for question in written_questions:
+            answer = outcome.written.get(question.name) or written.Answer(None, "not graded")
+            found = "received" if answer.text is not None else answer.note
+            lines.append(f"  {question.name} ({question.points:g} points): {found}")
+        lines.append("")
     return clean_text("\n".join(lines), newlines=True)
 
 
@@ -112,5 +134,5 @@ def gradebook_text(outcomes, questions):
     writer.writerow(["submission", *questions, "total", "status", "message"])
     for o in outcomes:
         scores = [o.scores.get(q, 0) for q in questions] + [o.total]
-        writer.writerow(clean_text(cell) for cell in [o.name, *map(format_score, scores), o.status, o.message])
+        writer.writerow(clean_text(cell) for cell in [o.name, *map(format_score, scores), o.status, o.log_message])
     return f.getvalue()

@@ -175,17 +175,7 @@ if results:
     plt.xlabel("training step"); plt.ylabel("test MSE"); plt.legend(fontsize=8)
     plt.title("At T = 200 attention finds the first marker first; the LSTM never leaves the baseline")
     plt.show()"""),
-    ("markdown", r"""<!-- BEGIN QUESTION -->
-
-**Question `path_length` (written, graded by hand).** Using the plots of
-parts 1 and 3, explain why attention learns the adding problem at T = 200 in
-half the steps the GRU needs, and why the LSTM stays near the baseline within
-the same budget. What does ALiBi's slope trade away on this task, and why
-does the script use a very small one?
-
-_Points:_ 5"""),
-    ("markdown", r"""_Type your answer here, replacing this text._"""),
-    ("markdown", r"""<!-- END QUESTION -->"""),
+    ("written", "path_length"),  # prompt and points: the manifest's [[written]]
     ("markdown", r"""## Submit
 
 Save the notebook (Ctrl-S / Cmd-S), then run the cell below. It writes a zip

@@ -159,15 +159,7 @@ $c_t = f \odot c_{t-1} + i \odot g$, $h_t = o \odot \tanh(c_t)$. Going back one
 step through the cell state multiplies the gradient by $f$ alone, with no
 $W_h$ and no tanh slope: that is the path the plot of part 2 showed.
 """),
-    ("markdown", r"""<!-- BEGIN QUESTION -->
-
-**Question `lstm_gradient` (written, graded by hand).** Why does the LSTM's
-gradient survive 200 steps with a forget-gate bias of 3 but not of 0? What
-does a forget gate stuck near 1 cost the LSTM?
-
-_Points:_ 5"""),
-    ("markdown", r"""_Type your answer here, replacing this text._"""),
-    ("markdown", r"""<!-- END QUESTION -->"""),
+    ("written", "lstm_gradient"),  # prompt and points: the manifest's [[written]]
     ("code", r"""grader.check("lstm")"""),
     ("markdown", r"""## 5. The lecture's printout (`gradient_norms.py`)
 
@@ -203,15 +195,7 @@ if results:
     plt.xlabel("training step"); plt.ylabel("test MSE"); plt.legend(fontsize=8)
     plt.title("Over 50 steps only the LSTM carries the first value to the end")
     plt.show()"""),
-    ("markdown", r"""<!-- BEGIN QUESTION -->
-
-**Question `counter_example` (written, graded by hand).** Using the plot of
-part 2, explain why the RNN learns the task at T = 10 but stays at the
-baseline at T = 50 within the same budget. Would clipping help the RNN here?
-
-_Points:_ 5"""),
-    ("markdown", r"""_Type your answer here, replacing this text._"""),
-    ("markdown", r"""<!-- END QUESTION -->"""),
+    ("written", "counter_example"),  # prompt and points: the manifest's [[written]]
     ("markdown", r"""## Submit
 
 Save the notebook (Ctrl-S / Cmd-S), then run the cell below. It writes a zip
