@@ -1,13 +1,14 @@
-"""Command line: python -m autograder build, grade, figures, crosscheck or mutants [--assignment NAME]."""
+"""Command line: python -m autograder build, grade, figures, crosscheck, mutants or harness [--assignment NAME]."""
 import argparse
 import sys
 
 from autograder import assignment as course
 
 DESCRIPTION = "The course's tools: build each assignment's zips, grade submissions, save a notebook's figures, " \
-              "compare the solutions with PyTorch, measure the checks by mutation testing. Every command takes " \
-              f"--assignment NAME (one of: {', '.join(course.names())}); build, figures, crosscheck and mutants " \
-              "do every assignment without it. Run a command with --help for more."
+              "compare the solutions with PyTorch, measure the checks by mutation testing, grade in a " \
+              "Gradescope-like container. Every command takes " \
+              f"--assignment NAME (one of: {', '.join(course.names())}); build, figures, crosscheck, mutants " \
+              "and harness do every assignment without it. Run a command with --help for more."
 
 
 def _command(commands, name, summary, details, every=True):
@@ -64,6 +65,18 @@ def _parser():
     mutants.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
     mutants.add_argument("--strict", action="store_true",
                          help="exit 1 if a survivor is not listed as equivalent or an entry is stale")
+    harness = _command(
+        commands, "harness",
+        "grade in a Gradescope-like container: a fresh Debian root, the zip's setup.sh run as root, then "
+        "run_autograder per submission (maintainers; needs root, debootstrap and bubblewrap)",
+        "Builds the autograder zip, stands up the image (the Debian root is cached in --cache) and grades "
+        "each submission in both modes: 'container' (namespaces allowed) and 'chroot' (refused, as under "
+        "Docker's default seccomp profile). Prints the image's build time and size, then per submission its "
+        "score, status, seconds from run_autograder's start to results.json, and whether results.json is "
+        "valid Gradescope format. Without submissions: the reference solutions and the untouched stubs.")
+    harness.add_argument("submissions", nargs="*", help="submission folders or .zip files (needs one --assignment)")
+    harness.add_argument("--mode", choices=("container", "chroot", "both"), default="both")
+    harness.add_argument("--cache", help="where the Debian root is kept between runs (default: ~/.cache/...)")
     return parser
 
 
@@ -78,6 +91,8 @@ def main(argv=None):
         return _crosscheck(chosen)
     if args.command == "mutants":
         return _mutants(parser, args, chosen)
+    if args.command == "harness":
+        return _harness(parser, args, chosen)
 
     if args.command == "build":
         from autograder import package
@@ -140,6 +155,35 @@ def _mutants(parser, args, chosen):
         if args.strict and (mutants.survivors(found) or stale):
             status = 1
     return status
+
+
+def _harness(parser, args, chosen):
+    import tempfile
+    from pathlib import Path
+
+    from autograder import harness, package
+    from autograder.release import student_copy
+
+    if args.submissions and len(chosen) != 1:
+        parser.error("submissions need one --assignment")
+    reason = harness.unavailable_reason()
+    if reason:
+        print(f"error: {reason}", file=sys.stderr)
+        return 2
+    modes = harness.MODES if args.mode == "both" else (args.mode,)
+    valid = True
+    for assignment in chosen:
+        with tempfile.TemporaryDirectory(prefix="harness-") as work:
+            work = Path(work)
+            autograder_zip = package.build_autograder(assignment, work / "autograder.zip")
+            submissions = [Path(s) for s in args.submissions] or [
+                student_copy(assignment, work / "reference", assignment.source), student_copy(assignment, work / "stubs")]
+            print(f"== {assignment.name}")
+            with harness.Image(autograder_zip, cache=args.cache) as image:
+                graded = [image.grade(s, mode) for s in submissions for mode in modes]
+                print(harness.table(image, graded))
+            valid &= all(not g.problems for g in graded)
+    return 0 if valid else 1
 
 
 def _grade(parser, args):

@@ -1,5 +1,7 @@
 """A graded submission, and the files made from it: Gradescope's results.json, feedback.txt, grades.csv."""
 import csv
+import json
+import math
 import io
 import re
 from dataclasses import dataclass, field
@@ -136,3 +138,64 @@ def gradebook_text(outcomes, questions):
         scores = [o.scores.get(q, 0) for q in questions] + [o.total]
         writer.writerow(clean_text(cell) for cell in [o.name, *map(format_score, scores), o.status, o.log_message])
     return f.getvalue()
+
+
+# Gradescope's documented results.json: what each key may hold (its autograder specification).
+GRADESCOPE_FORMATS = ("text", "html", "simple_format", "md", "ansi")
+GRADESCOPE_VISIBILITY = ("hidden", "after_due_date", "after_published", "visible")
+_NUMBER, _TEXT, _OBJECT, _LIST = (int, float), str, dict, list
+_TOP_KEYS = {"score": _NUMBER, "execution_time": _NUMBER, "output": _TEXT, "output_format": GRADESCOPE_FORMATS,
+             "test_output_format": GRADESCOPE_FORMATS, "test_name_format": GRADESCOPE_FORMATS,
+             "visibility": GRADESCOPE_VISIBILITY, "stdout_visibility": GRADESCOPE_VISIBILITY,
+             "extra_data": _OBJECT, "tests": _LIST, "leaderboard": _LIST}
+_TEST_KEYS = {"score": _NUMBER, "max_score": _NUMBER, "status": ("passed", "failed"), "name": _TEXT,
+              "name_format": GRADESCOPE_FORMATS, "number": _TEXT, "output": _TEXT,
+              "output_format": GRADESCOPE_FORMATS, "tags": _LIST, "visibility": GRADESCOPE_VISIBILITY,
+              "extra_data": _OBJECT}
+
+
+def _key_problems(where, data, allowed):
+    problems = []
+    for key, value in data.items():
+        kind = allowed.get(key)
+        if kind is None:
+            problems.append(f"{where}: unknown key {key!r}")
+        elif isinstance(kind, tuple) and isinstance(kind[0], str):
+            if value not in kind:
+                problems.append(f"{where}.{key} = {value!r}, not one of {', '.join(kind)}")
+        elif isinstance(value, bool) or not isinstance(value, kind):
+            problems.append(f"{where}.{key} is {type(value).__name__}")
+        elif kind is _NUMBER and not math.isfinite(value):
+            problems.append(f"{where}.{key} is {value}")
+    return problems
+
+
+def gradescope_format_problems(text):
+    """How the text of a results.json departs from Gradescope's documented format; [] when it does not.
+
+    Strict JSON (no NaN or Infinity); a top-level object of the documented keys; a ``score`` at
+    the top or on every test; each test an object of the documented keys with a ``name``.
+    """
+    def refuse(constant):
+        raise ValueError(f"{constant} is not JSON")
+
+    try:
+        report = json.loads(text, parse_constant=refuse)
+    except ValueError as error:
+        return [f"not JSON: {error}"]
+    if not isinstance(report, dict):
+        return ["not JSON: the top level is not an object"]
+    problems = _key_problems("results", report, _TOP_KEYS)
+    tests = report.get("tests", [])
+    for number, test in enumerate(tests if isinstance(tests, list) else []):
+        if not isinstance(test, dict):
+            problems.append(f"tests[{number}] is not an object")
+            continue
+        problems += _key_problems(f"tests[{number}]", test, _TEST_KEYS)
+        if "name" not in test:
+            problems.append(f"tests[{number}] has no name")
+        if ("max_score" in test) and "score" not in test:
+            problems.append(f"tests[{number}] has a max_score but no score")
+    if "score" not in report and not (tests and all(isinstance(t, dict) and "score" in t for t in tests)):
+        problems.append("no score: neither at the top nor on every test")
+    return problems

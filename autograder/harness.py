@@ -1,0 +1,215 @@
+"""A Gradescope-like container on this machine: ``python -m autograder harness`` (maintainers).
+
+It does with an autograder zip what Gradescope's published harness does:
+
+1. a fresh Debian root file system (``debootstrap --variant=minbase``, no Python in it, as on an
+   Ubuntu 22.04 base whose Python 3.10 the zip cannot use), made once and cached;
+2. a copy of it, the zip extracted at ``/autograder/source``, ``setup.sh`` run once as root,
+   with the network, and ``run_autograder`` copied to ``/autograder/run_autograder``;
+3. per submission, ``/autograder/submission`` filled (an uploaded zip extracted, as Gradescope
+   does), ``/autograder/results`` emptied, ``/autograder/run_autograder`` run in ``/autograder``
+   without the network, and ``/autograder/results/results.json`` read and checked against
+   Gradescope's format.
+
+Two modes for step 3. ``container``: the root through bubblewrap (pivot_root; own pid, IPC,
+UTS and network namespaces), where nested namespaces are allowed, as in a container that
+permits them. ``chroot``: a plain chroot, where the kernel refuses new user namespaces, as
+Docker's default seccomp profile does.
+
+Needs root, ``debootstrap`` and ``bwrap`` (Debian: ``apt-get install debootstrap bubblewrap``).
+These machines reach PyPI through a proxy whose certificate authority only the host knows: when
+the host's pip has a ``cert`` (``PIP_CERT`` or ``/etc/pip.conf``), the harness copies it into the
+root for pip. That is a fact of the machine, not of Gradescope; ``setup.sh`` knows nothing of it.
+"""
+import configparser
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import results
+
+SUITE = "bookworm"
+MODES = ("container", "chroot")
+PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+ENVIRONMENT = {"PATH": PATH, "HOME": "/root", "LANG": "C.UTF-8"}  # what a container starts with, no more
+SETUP_TIMEOUT = 1200
+GRADING_TIMEOUT = 600  # Gradescope's default limit for one submission
+HARNESS_CA = "/etc/harness-pip-ca.crt"
+
+
+class Unavailable(RuntimeError):
+    """This machine cannot stand up the container (not root, a tool missing): the reason."""
+
+
+def default_cache():
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "rnn-shortcomings-course" / "harness"
+
+
+def unavailable_reason():
+    """Why the harness cannot run here, or None when it can."""
+    if os.geteuid() != 0:
+        return "the harness needs root (debootstrap, chroot, bind mounts)"
+    missing = [tool for tool in ("debootstrap", "bwrap", "unshare", "chroot") if shutil.which(tool) is None]
+    if missing:
+        return f"missing {', '.join(missing)} (Debian: apt-get install debootstrap bubblewrap)"
+    return None
+
+
+def base_root(cache=None):
+    """The cached pristine Debian root, made on first use (about 35 s here)."""
+    reason = unavailable_reason()
+    if reason:
+        raise Unavailable(reason)
+    cache = Path(cache or default_cache())
+    root = cache / f"debian-{SUITE}-minbase"
+    if (root / "etc" / "debian_version").is_file():
+        return root
+    cache.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="debootstrap-", dir=cache))
+    run = subprocess.run(["debootstrap", "--variant=minbase", SUITE, str(staging / "root")],
+                         capture_output=True, text=True)
+    if run.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise Unavailable(f"debootstrap failed: {run.stdout[-1500:]}{run.stderr[-1500:]}")
+    shutil.rmtree(root, ignore_errors=True)
+    os.rename(staging / "root", root)  # whole or not at all: a cut-short run leaves no half root
+    shutil.rmtree(staging, ignore_errors=True)
+    return root
+
+
+def _host_pip_cert():
+    cert = os.environ.get("PIP_CERT")
+    if not cert and Path("/etc/pip.conf").is_file():
+        config = configparser.ConfigParser()
+        config.read("/etc/pip.conf")
+        cert = config.get("global", "cert", fallback=None)
+    return Path(cert) if cert and Path(cert).is_file() else None
+
+
+def _size_mb(path):
+    run = subprocess.run(["du", "-sxm", str(path)], capture_output=True, text=True, check=True)
+    return int(run.stdout.split()[0])
+
+
+@dataclass
+class Graded:
+    submission: str
+    mode: str
+    score: float | None
+    status: str
+    seconds: float
+    problems: list  # how results.json departs from Gradescope's format (empty: it is valid)
+    report: dict | None
+    stdout: str
+
+
+class Image:
+    """One assignment's image: a copy of the base root, the zip in it, ``setup.sh`` run once."""
+
+    def __init__(self, autograder_zip, cache=None, workdir=None):
+        base = base_root(cache)
+        self.place = Path(tempfile.mkdtemp(prefix="gradescope-image-", dir=workdir))
+        self.root = self.place / "root"
+        subprocess.run(["cp", "-a", str(base), str(self.root)], check=True)
+        self.base_mb = _size_mb(self.root)
+        for name in ("resolv.conf", "hosts"):
+            if Path("/etc", name).is_file():
+                shutil.copyfile(Path("/etc", name), self.root / "etc" / name)
+        cert = _host_pip_cert()
+        if cert:
+            shutil.copyfile(cert, self.root / HARNESS_CA.lstrip("/"))
+            (self.root / "etc" / "pip.conf").write_text(f"[global]\ncert = {HARNESS_CA}\n")
+        source = self.root / "autograder" / "source"
+        source.mkdir(parents=True)
+        with zipfile.ZipFile(autograder_zip) as archive:
+            archive.extractall(source)
+        for name in ("setup.sh", "run_autograder"):  # zipfile drops the mode bits
+            (source / name).chmod(0o755)
+        started = time.monotonic()
+        run = self._container(["bash", "/autograder/source/setup.sh"], "/autograder/source", network=True,
+                              timeout=SETUP_TIMEOUT)
+        self.setup_seconds = time.monotonic() - started
+        self.setup_log = run.stdout + run.stderr
+        if run.returncode != 0:
+            raise RuntimeError(f"setup.sh failed (exit {run.returncode}):\n{self.setup_log[-3000:]}")
+        shutil.copyfile(source / "run_autograder", self.root / "autograder" / "run_autograder")
+        (self.root / "autograder" / "run_autograder").chmod(0o755)
+        self.image_mb = _size_mb(self.root)
+
+    def close(self):
+        shutil.rmtree(self.place, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _container(self, argv, cwd, network=False, timeout=GRADING_TIMEOUT):
+        command = ["bwrap", "--bind", str(self.root), "/", "--proc", "/proc", "--dev", "/dev",
+                   "--ro-bind", "/sys", "/sys", "--tmpfs", "/tmp", "--unshare-pid", "--unshare-ipc",
+                   "--unshare-uts", *([] if network else ["--unshare-net"]), "--die-with-parent",
+                   "--chdir", cwd, *argv]
+        return subprocess.run(command, env=ENVIRONMENT, capture_output=True, text=True, timeout=timeout)
+
+    def _chroot(self, argv, cwd, timeout=GRADING_TIMEOUT):
+        # A fresh mount namespace holds /proc, /dev and /tmp for the chroot and takes them away after.
+        script = ('mount -t proc proc "$0/proc" && mount --rbind /dev "$0/dev" && mount -t tmpfs tmpfs "$0/tmp" '
+                  '&& cd "$0" && exec chroot "$0" sh -c \'cd "$0" && exec "$@"\' "$@"')
+        command = ["unshare", "--mount", "--propagation", "private", "--pid", "--net", "--fork", "--kill-child",
+                   "--", "sh", "-c", script, str(self.root), cwd, *argv]
+        return subprocess.run(command, env=ENVIRONMENT, capture_output=True, text=True, timeout=timeout)
+
+    def grade(self, submission, mode="container", name=None):
+        """Grade ``submission`` (a folder, or a zip as uploaded) as Gradescope would; a ``Graded``."""
+        from autograder.engine import unpack
+
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        top = self.root / "autograder"
+        for folder in ("submission", "results"):
+            shutil.rmtree(top / folder, ignore_errors=True)
+            (top / folder).mkdir()
+        unpack(submission, top / "submission")  # Gradescope extracts an uploaded zip; a folder is copied
+        (top / "submission_metadata.json").write_text(json.dumps(
+            {"id": 1, "created_at": "2026-12-04T12:00:00Z", "users": [{"name": "Student", "email": "s@example.org"}],
+             "previous_submissions": []}))
+        started = time.monotonic()
+        try:
+            if mode == "container":
+                run = self._container(["/autograder/run_autograder"], "/autograder")
+            else:
+                run = self._chroot(["/autograder/run_autograder"], "/autograder")
+            stdout = run.stdout + run.stderr
+        except subprocess.TimeoutExpired as error:
+            stdout = f"run_autograder did not finish in {error.timeout} s"
+        seconds = time.monotonic() - started
+        name = name or Path(submission).name
+        results_json = top / "results" / "results.json"
+        if not results_json.is_file():
+            return Graded(name, mode, None, "no results.json", seconds, ["no results.json"], None, stdout)
+        text = results_json.read_text()
+        problems = results.gradescope_format_problems(text)
+        report = None if problems and problems[0].startswith("not JSON") else json.loads(text)
+        status = re.match(r"Status: (\w+)", (report or {}).get("output", ""))
+        return Graded(name, mode, (report or {}).get("score"), status.group(1) if status else "?", seconds,
+                      problems, report, stdout)
+
+
+def table(image, graded):
+    """The harness's report: the image build, then one line per graded submission."""
+    lines = [f"image: base {image.base_mb} MB, setup.sh {image.setup_seconds:.0f} s, "
+             f"{image.image_mb - image.base_mb} MB added ({image.image_mb} MB in all)",
+             f"{'submission':<32} {'mode':<9} {'score':>6}  {'status':<8} {'seconds':>7}  results.json"]
+    for g in graded:
+        score = "-" if g.score is None else results.format_score(g.score)
+        valid = "valid" if not g.problems else "; ".join(g.problems)[:120]
+        lines.append(f"{g.submission:<32} {g.mode:<9} {score:>6}  {g.status:<8} {g.seconds:>7.2f}  {valid}")
+    return "\n".join(lines)
