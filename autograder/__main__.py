@@ -15,7 +15,7 @@ def _command(commands, name, summary, details, every=True):
     """A subcommand with --assignment; its --help opens with the summary shown in the list of commands."""
     command = commands.add_parser(name, help=summary, description=f"{summary[0].upper()}{summary[1:]}. {details}")
     command.add_argument("--assignment", action="append", choices=course.names(), dest="assignments",
-                         help="the assignment (repeatable)" + ("; default: every one" if every else ""))
+                         help="the assignment" + (" (repeatable; default: every one)" if every else ""))
     return command
 
 
@@ -34,7 +34,8 @@ def _parser():
     grade = _command(
         commands, "grade", "grade submissions (folders or zips) of one assignment into a gradebook",
         "Writes OUT/grades.csv (one row per submission) and, per submission, OUT/<name>/results.json "
-        "(Gradescope's format) and OUT/<name>/feedback.txt (for the student). Student code runs in "
+        "(Gradescope's format) and OUT/<name>/feedback.txt (for the student), and OUT/written/<question>.html, "
+        "every submission's answer to one written question, to grade by hand. Student code runs in "
         "sandboxed workers. A submission that cannot be graded gets status error; it never stops the run. "
         "Give --assignment, or --autograder with a built zip (the zip says which assignment it grades).",
         every=False)

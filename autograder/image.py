@@ -31,10 +31,11 @@ STEP="start"
 step() {{ STEP="$1"; echo "== setup.sh: $1"; }}
 trap 'status=$?; echo "setup.sh FAILED (exit $status) at step: $STEP" >&2; exit $status' ERR
 
-APT_UPDATED=""
 apt_install() {{
-    if [ -z "$APT_UPDATED" ]; then apt-get update; APT_UPDATED=1; fi
+    apt-get update
     apt-get install -y --no-install-recommends "$@"
+    apt-get clean  # the image keeps the packages, not their downloads and lists
+    rm -rf /var/lib/apt/lists/*
 }}
 
 supported() {{

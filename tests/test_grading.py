@@ -20,6 +20,7 @@ import buglib
 from autograder import assignment as course
 from autograder import package
 from autograder.grade import question_points
+from autograder.results import gradescope_format_problems
 from autograder.release import student_copy
 
 ASSIGNMENTS = course.every()
@@ -58,6 +59,15 @@ def submissions(tmp_path_factory, exported_submission):
                 archive.write(assignment.source / name, f"my work/{name}")
             archive.writestr(f"my work/{assignment.notebook}", "{}")
         subs["nested"] = nested
+        inside = root / "export_in_a_folder"  # the export zip uploaded inside a folder (or zipped again)
+        inside.mkdir()
+        shutil.copyfile(exported_submission(assignment), inside / "upload.zip")
+        subs["export_in_a_folder"] = inside
+        bomb = root / "inner_zip_too_large"  # an inner zip is unpacked within the same bounds
+        bomb.mkdir()
+        with zipfile.ZipFile(bomb / "upload.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(assignment.submitted_files[0], b"#" * (60 * 2**20))
+        subs["inner_zip_too_large"] = bomb
         broken = root / "broken.zip"
         broken.write_bytes(b"this is not a zip file")
         subs["broken"] = broken
@@ -121,8 +131,9 @@ def test_a_broken_submission_is_an_error_with_zero_and_the_rest_still_grades(gra
     _, rows = graded[assignment.name]
     assert rows["broken"]["status"] == "error" and float(rows["broken"]["total"]) == 0
     assert "zip" in rows["broken"]["message"]
-    # reference, stubs, exported, nested, broken and the two libraries
-    assert len(rows) == len(submissions[assignment.name]) == 5 + len(LIBRARY[assignment.name]) + len(CORRECT[assignment.name])
+    # reference, stubs, exported, nested, the export inside a folder, the inner zip too large, broken
+    # and the two libraries
+    assert len(rows) == len(submissions[assignment.name]) == 7 + len(LIBRARY[assignment.name]) + len(CORRECT[assignment.name])
 
 
 @pytest.mark.parametrize("assignment, bug", entries(LIBRARY))
@@ -230,10 +241,12 @@ def test_both_readings_of_a_nan_total_norm_get_the_point(graded, name):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
 def test_results_json_is_gradescope_format_with_question_named_tests(graded, assignment):
     out, rows = graded[assignment.name]
-    for name in ("reference", "stubs", sorted(LIBRARY[assignment.name])[0]):
+    for name in ("reference", "stubs", "exported", "broken", sorted(LIBRARY[assignment.name])[0]):
+        assert gradescope_format_problems((out / name / "results.json").read_text()) == [], name
         data = results(out, name)
         assert data["score"] == float(rows[name]["total"])
-        assert all(t["name"].split(" ")[0] in assignment.question_names for t in data["tests"])
+        graded_entries = [t for t in data["tests"] if not t["name"].startswith("Written answer: ")]
+        assert all(t["name"].split(" ")[0] in assignment.question_names for t in graded_entries)
         scored = [t for t in data["tests"] if "max_score" in t]
         assert sorted(t["name"] for t in scored) == sorted(assignment.question_names)
         assert sum(t["score"] for t in scored) == data["score"]
@@ -259,6 +272,30 @@ def test_what_students_see_names_no_hidden_check(graded, assignment):
 def test_the_notebooks_export_zip_grades_full_marks(graded, assignment):
     _, rows = graded[assignment.name]
     assert float(rows["exported"]["total"]) == 100 and rows["exported"]["status"] == "ok"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
+def test_one_zip_inside_the_upload_is_read_within_the_same_bounds(graded, assignment):
+    _, rows = graded[assignment.name]
+    assert float(rows["export_in_a_folder"]["total"]) == 100
+    assert "graded files read from the zip upload.zip" in rows["export_in_a_folder"]["message"]
+    assert rows["inner_zip_too_large"]["status"] == "error"
+    assert "unpacks to more than 50 MB" in rows["inner_zip_too_large"]["message"]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
+def test_each_written_question_gets_a_page_with_every_submissions_answer(graded, submissions, assignment):
+    out, rows = graded[assignment.name]
+    for question in assignment.written:
+        page = (out / "written" / f"{question.name}.html").read_text()
+        assert page.count("<section ") == len(rows)
+        exported = results(out, "exported")["tests"]
+        entry = next(t for t in exported if t["name"].startswith(f"Written answer: {question.name} "))
+        assert "placeholder is still there" in entry["output"]  # the solved notebook's answers are left blank
+        reference = next(t for t in results(out, "reference")["tests"] if question.name in t["name"])
+        assert "no notebook in the submission" in reference["output"] or "placeholder" in reference["output"]
+    feedback = (out / "exported" / "feedback.txt").read_text()
+    assert "== written answers (graded by hand, outside the total)" in feedback
 
 
 OTTER_RUN = {"rnn_shortcomings": ["reference", "stubs", "missing_bias", "lstm_backward_drops_h_to_c", "exported"],

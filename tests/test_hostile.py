@@ -29,7 +29,7 @@ from hypothesis import given, strategies as st
 import buglib
 from autograder import assignment as course
 from autograder import sandbox, wire
-from autograder.grade import GRADEBOOK, question_points, submission_names
+from autograder.grade import GRADEBOOK, WRITTEN, question_points, submission_names
 from autograder.results import clean_text
 
 RNN = course.load("rnn_shortcomings")
@@ -349,7 +349,7 @@ def test_every_submission_has_a_row_and_a_result_folder_of_its_own(graded_run):
     assert len(names) == len(set(n.casefold() for n in names)) == len(LIBRARY)
     assert all(rows.values()), [n for n, row in rows.items() if row is None]
     folders = {p.name for p in out.iterdir() if p.is_dir()}
-    assert folders == set(names) and not (out / GRADEBOOK).is_symlink()
+    assert folders == set(names) | {WRITTEN} and not (out / GRADEBOOK).is_symlink()
     assert sorted(p.name for p in root.iterdir()) == ["grades", "library"]  # nothing written beside --out
     for path in out.rglob("*"):
         assert not path.is_symlink() and len(path.relative_to(out).parts) <= 2, path

@@ -96,3 +96,63 @@ def test_the_page_escapes_what_students_type():
     page = written.question_page(RNN.title, RNN.written[0], rows, QUESTIONS)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; $x$" in page
     assert "Content-Security-Policy" in page and "1 of 2 submissions answered" in page
+
+
+# ------------------------------------------------------------ what a TA opens
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def batch_of_submissions(root):
+    """Five uploads as TAs get them: answered, half answered, no notebook, the export inside a folder, broken."""
+    import zipfile
+
+    def upload(name, answers, with_notebook=True):
+        path = root / f"{name}.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            for file in RNN.submitted_files:
+                archive.write(RNN.source / file, file)
+            if with_notebook:
+                archive.writestr(RNN.notebook, course_notebook(answers))
+        return path
+
+    upload("alice", ["A forget bias of 3 keeps $f \\approx 0.95$: <script>document.title='ran'</script>",
+                     "Over 50 steps the RNN's gradient is **vanishing**."])
+    upload("bob", [None, "Clipping bounds only exploding gradients."])
+    upload("carol", [], with_notebook=False)
+    (root / "dave").mkdir()
+    (root / "dave" / "export.zip").write_bytes(upload("dave-export", ["From inside a folder."]).read_bytes())
+    (root / "dave-export.zip").unlink()
+    (root / "eve.zip").write_bytes(b"not a zip")
+    return sorted(root.iterdir())
+
+
+@pytest.mark.browser
+def test_the_written_answers_page_shows_every_submission_in_a_real_browser(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("no chromium here (Debian: apt-get install chromium)")
+    (tmp_path / "in").mkdir()
+    submissions = batch_of_submissions(tmp_path / "in")
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", "--assignment", RNN.name,
+                          *map(str, submissions), "--out", str(tmp_path / "out")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    page = tmp_path / "out" / "written" / "lstm_gradient.html"
+    dom = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
+                          page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    assert "<title>RNNs and their shortcomings: written question lstm_gradient (5 points)</title>" in dom  # no script ran
+    assert "2 of 5 submissions answered" in dom
+    for name, shown in [("alice", "A forget bias of 3 keeps $f \\approx 0.95$: &lt;script&gt;"),
+                        ("bob", "not answered (the placeholder is still there)"),
+                        ("carol", "no notebook in the submission"), ("dave", "From inside a folder."),
+                        ("eve", "not graded (error)")]:
+        section = dom.split(f'<section id="{name}"', 1)[1].split("</section>", 1)[0]
+        assert shown in section, (name, section)
+    shot = tmp_path / "page.png"
+    subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1100,1300",
+                    f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120)
+    assert shot.stat().st_size > 20_000  # a page was drawn, not a blank one
