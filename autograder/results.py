@@ -106,10 +106,11 @@ def feedback_text(outcome, points, written_questions=()):
         lines.append(f"== {question}: {outcome.scores.get(question, 0):g} / {points[question]:g}")
         for case in (c for c in outcome.cases if c["question"] == question):
             verdict = "passed" if case["passed"] else "FAILED"
+            worth = f"{case['points']:g} pt{'s' if case['points'] != 1 else ''}"
             if case["hidden"]:
-                lines.append(f"  [hidden] {case['name']}: {verdict}")
+                lines.append(f"  [hidden] {case['name']} ({worth}): {verdict}")
                 continue
-            lines.append(f"  {case['name']}: {verdict}")
+            lines.append(f"  {case['name']} ({worth}): {verdict}")
             if not case["passed"]:
                 message = _clip(case["message"].replace("❌ Test case failed\n", ""))
                 lines.extend("      " + line for line in message.split("\n"))

@@ -193,8 +193,11 @@ def error_raised(function_name, **arguments):
         with contextlib.redirect_stdout(_Discard()):
             function(function_name)(**arguments)
     except (Exception, SystemExit) as error:
-        return {"error": type(error).__name__, "message": describe_error(error)}
-    return {"error": None, "message": ""}
+        # What the exception is (its classes) and says (its own message), apart from where it was
+        # raised: a check judges the first two, never the source line around it.
+        return {"error": type(error).__name__, "message": describe_error(error),
+                "classes": ",".join(c.__name__ for c in type(error).__mro__), "own_message": _clip(str(error), 2000)}
+    return {"error": None, "message": "", "classes": "", "own_message": ""}
 
 
 def arrays_in(value, path="cache", depth=0, found=None):

@@ -119,9 +119,14 @@ def mismatch(got, expected, rtol=1e-6, atol=None):
         return f"the shape is {array.shape} instead of {expected.shape}"
     if array.dtype.kind not in "fiu":
         return f"the dtype is {array.dtype}, not a real number type"
-    if not np.all(np.isfinite(array)) and np.all(np.isfinite(expected)):
-        return f"it contains {int(np.sum(~np.isfinite(array)))} nan/inf value(s)"
-    infinite = ~np.isfinite(expected)  # e.g. -inf for a masked entry: only the same value will do
+    # One rule for every entry: a non-finite value where a finite one is expected is wrong, and an
+    # expected non-finite value (-inf for a masked entry) is matched by the same value only.
+    unexpected = ~np.isfinite(array) & np.isfinite(expected)
+    if np.any(unexpected):
+        where = tuple(int(i) for i in np.argwhere(unexpected)[0])
+        return (f"it contains {int(unexpected.sum())} nan/inf value(s) where finite values are expected, "
+                f"e.g. at index {where}: {float(array[where])} instead of {float(expected[where])}")
+    infinite = ~np.isfinite(expected)
     if np.any(infinite):
         differs = infinite & ~((array == expected) | (np.isnan(array) & np.isnan(expected)))
         if np.any(differs):
@@ -266,7 +271,9 @@ def expect_value_error(case, function_name, argument):
     got, _ = run("error_raised", inputs, function_name=function_name)
     if got["error"] is None:
         raise CheckFailed(f"{function_name} accepted a wrongly shaped {argument} instead of raising ValueError.")
-    if got["error"] != "ValueError" or argument not in got["message"]:
+    is_value_error = "ValueError" in str(got.get("classes", "")).split(",")
+    if not is_value_error or not re.search(rf"(?<![A-Za-z0-9_]){re.escape(argument)}(?![A-Za-z0-9_])",
+                                           str(got.get("own_message", ""))):
         raise CheckFailed(
             f"{function_name} with a wrongly shaped {argument} raised {got['message']}; expected a "
             f"ValueError whose message names {argument!r}.\n"

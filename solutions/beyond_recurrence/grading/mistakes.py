@@ -116,6 +116,10 @@ MISTAKES = {
         "distance = np.arange(T)[None, :] - np.arange(T)[:, None]",
         "Your outputs are exactly what the distance j - i gives: with i the query's row and j the key's column, "
         "the distance back is i - j (row index minus column index)."),
+    "attention_mask_times_inf": Mistake(
+        BIAS, "attention.py", _BIAS, "B = -slope * distance * (distance >= 0) + (distance < 0) * -np.inf",
+        "Your outputs are exactly what a mask multiplied by -inf gives: 0 * inf is nan, so every visible entry "
+        "becomes nan. Fill the entries with j > i by np.where(distance >= 0, ..., -np.inf) instead."),
     "attention_mask_hides_the_diagonal": Mistake(
         BIAS, "attention.py", _BIAS, "B = np.where(distance > 0, -slope * distance, -np.inf)",
         "Your outputs are exactly what a mask over the diagonal too gives: step i attends to itself (j = i, "
