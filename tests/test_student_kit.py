@@ -64,3 +64,19 @@ def test_pytest_and_the_notebook_run_in_the_kit_with_finished_work(kit, tmp_path
     [upload] = folder.glob(f"{RNN.name}_*.zip")
     with zipfile.ZipFile(upload) as z:
         assert {f"{RNN.name}.ipynb", *RNN.submitted_files} <= set(z.namelist())
+
+
+def test_check_py_pytest_and_grader_check_give_one_verdict_on_a_failing_zero_point_check(tmp_path):
+    """The bias left out of rnn_step fails a 0-point public check of bptt: every tool says so."""
+    import buglib
+    from autograder.release import student_copy
+
+    folder = student_copy(RNN, tmp_path / "work", RNN.source)
+    buglib.write_submission(RNN, buglib.load(RNN)["missing_bias"], folder)
+    check = run(sys.executable, "check.py", "bptt", folder=folder)
+    assert check.returncode == 1 and "all public checks passed" not in check.stdout, check.stdout[-2000:]
+    tests = run(sys.executable, "-m", "pytest", "-q", "-k", "bptt", "-p", "no:cacheprovider", folder=folder)
+    assert tests.returncode == 1, tests.stdout[-2000:]
+    in_notebook = run(sys.executable, "-c", "import otter; r = otter.Notebook(tests_dir='tests').check('bptt'); "
+                      "print(all(c.passed for c in r.test_case_results))", folder=folder)
+    assert in_notebook.stdout.strip().endswith("False"), in_notebook.stdout[-2000:]
