@@ -171,12 +171,17 @@ def known_mistakes(got, variants, names):
     for key, value in (variants or {}).items():
         mistake, output = key[len("variant_"):].split("/", 1)
         by_mistake.setdefault(mistake, {})[output] = value
-    hints = []
+    matched = []
     for outputs in by_mistake.values():
         compared = [name for name in names if name in outputs]
         if ".hint" in outputs and compared and all(mismatch(got.get(k), outputs[k]) is None for k in compared):
-            hints.append(str(outputs[".hint"]))
-    return hints
+            informative = any(np.any(np.isfinite(np.asarray(outputs[k], dtype=np.float64))) for k in compared)
+            matched.append((str(outputs[".hint"]), informative))
+    if len(matched) > 1:
+        # Outputs that are nan or inf throughout (a one-step sequence fully masked, say) tell several
+        # mistakes apart no better than nothing: such a match names none of them.
+        matched = [m for m in matched if m[1]]
+    return [hint for hint, _ in matched]
 
 
 def diagnose(kind, got, expected, wrong, variants=None, inputs=None):
