@@ -41,19 +41,23 @@ def main(root=ROOT):
     print(f"score {outcome.total:g}, status {outcome.status}. {outcome.log_message}")
 
 
-def _written_questions(source):
+def _shipped(source):
+    """The assignment of the zip's manifest, or None when it cannot be read: the score still goes out."""
     try:
-        return course.Assignment(source / "files" / course.MANIFEST).written
-    except Exception:  # noqa: BLE001 - the scores still go out without the written answers
-        return ()
+        return course.Assignment(source / "files" / course.MANIFEST)
+    except Exception:  # noqa: BLE001 - the manifest itself is what failed
+        return None
+
+
+def _written_questions(source):
+    assignment = _shipped(source)
+    return assignment.written if assignment else ()
 
 
 def _no_points(source):
     """Every question at 0 points, for a results.json written when the lane could not start."""
-    try:
-        return {q: 0 for q in course.Assignment(source / "files" / course.MANIFEST).question_names}
-    except Exception:  # noqa: BLE001 - the manifest itself is what failed: the overall score still goes out
-        return {}
+    assignment = _shipped(source)
+    return {q: 0 for q in assignment.question_names} if assignment else {}
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Build the two things an instructor uploads per assignment: the Gradescope autograder zip and the student zip.
 
 ``autograder.zip`` is made by ``otter generate`` from the full Otter tests, the
-fixtures of every case and the support files, with Python 3.11 and the
-project's own package pins. Two things are added to what Otter produces:
+fixtures of every case and the support files. Three things are changed in what
+Otter produces:
 
 - a one-cell driver notebook: Otter grades exactly one notebook or one
   ``.py`` file, and a submission here is several ``.py`` files; the driver is
@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import assignment as course
-from autograder import fixtures, image, pins, release
+from autograder import fixtures, image, release
 
 GRADING_SUPPORT = ("checking.py", "procedures.py", "submission_layout.py")
 OTTER_CONFIG = {
@@ -100,11 +100,10 @@ def build_autograder(assignment, out_zip):
         (staging / driver).write_text(driver_notebook())
         config = {"points_possible": sum(points.values()), **OTTER_CONFIG}
         (staging / "otter_config.json").write_text(json.dumps(config, indent=2))
-        # Otter adds its own pin of otter-grader.
-        (staging / "requirements.txt").write_text("\n".join(pins.dependencies(exclude=("otter-grader",))) + "\n")
+        # Otter's image files (its setup.sh, environment.yml) are replaced below: no requirements for it.
         subprocess.run(
             [sys.executable, "-m", "otter", "generate", "-t", "tests", "-o", "autograder.zip",
-             "-c", "otter_config.json", "-r", "requirements.txt", "--no-environment",
+             "-c", "otter_config.json", "--no-requirements", "--no-environment",
              "--python-version", "3.11", *support],
             cwd=staging, check=True, capture_output=True, text=True,
         )

@@ -55,9 +55,13 @@ def _clip(text):
     return text if len(text) <= MAX_OUTPUT_CHARS else text[:MAX_OUTPUT_CHARS] + "\n... (output cut)"
 
 
+def _worth(points):
+    return f"{points:g} pt{'s' if points != 1 else ''}"
+
+
 def _case_report(cases):
     return "\n\n".join(
-        f"{c['name']} ({c['points']:g} pt{'s' if c['points'] != 1 else ''}): "
+        f"{c['name']} ({_worth(c['points'])}): "
         + ("passed" if c["passed"] else "failed\n" + c["message"].replace("❌ Test case failed\n", ""))
         for c in cases
     )
@@ -106,7 +110,7 @@ def feedback_text(outcome, points, written_questions=()):
         lines.append(f"== {question}: {outcome.scores.get(question, 0):g} / {points[question]:g}")
         for case in (c for c in outcome.cases if c["question"] == question):
             verdict = "passed" if case["passed"] else "FAILED"
-            worth = f"{case['points']:g} pt{'s' if case['points'] != 1 else ''}"
+            worth = _worth(case["points"])
             if case["hidden"]:
                 lines.append(f"  [hidden] {case['name']} ({worth}): {verdict}")
                 continue
