@@ -33,6 +33,12 @@ class Question:
     file: str  # the student's file it grades
     points: int
     script: bool = False  # graded by what ``python <file>`` prints, never imported on its own
+    # The share of the points each function's work represents (published in the contract): a function
+    # wrong on every case loses at least its share (tests/test_grading.py holds the libraries to it).
+    functions: tuple = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "functions", tuple(dict(self.functions).items()))
 
 
 @dataclass(frozen=True)

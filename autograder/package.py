@@ -73,6 +73,11 @@ def check_points(assignment):
     if wrong:
         raise ValueError(f"{assignment.name}: the checks' points differ from {course.MANIFEST}'s: " + ", ".join(
             f"{q} has {got} in {assignment.checks.name}/{q}.py, {want} in the manifest" for q, (got, want) in wrong.items()))
+    shares = {q.name: sum(dict(q.functions).values()) for q in assignment.questions if q.functions}
+    unbalanced = {q: (total, assignment.points[q]) for q, total in shares.items() if total != assignment.points[q]}
+    if unbalanced:
+        raise ValueError(f"{assignment.name}: the functions' shares of a question must add up to its points: " + ", ".join(
+            f"{q}'s add up to {total}, not {points}" for q, (total, points) in unbalanced.items()))
     return found
 
 

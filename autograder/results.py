@@ -59,10 +59,27 @@ def _worth(points):
     return f"{points:g} pt{'s' if points != 1 else ''}"
 
 
+NOT_CHECKED = "not checked: "  # checking.NotChecked's messages start so: the property was not judged
+
+
+def _message(case):
+    return case["message"].replace("❌ Test case failed\n", "").lstrip("\n")
+
+
+def verdict(case):
+    """'passed', 'FAILED', or 'not checked: needs the right outputs of X first' when the check could not
+    judge its property (what it builds on was wrong): a check never claims a property failed unjudged."""
+    if case["passed"]:
+        return "passed"
+    first_line = _message(case).split("\n", 1)[0]
+    return first_line if first_line.startswith(NOT_CHECKED) else "FAILED"
+
+
 def _case_report(cases):
     return "\n\n".join(
         f"{c['name']} ({_worth(c['points'])}): "
-        + ("passed" if c["passed"] else "failed\n" + c["message"].replace("❌ Test case failed\n", ""))
+        + ("passed" if c["passed"] else verdict(c).replace("FAILED", "failed") + "\n" + _message(c)
+           .removeprefix(verdict(c)).lstrip("\n"))
         for c in cases
     )
 
@@ -109,14 +126,14 @@ def feedback_text(outcome, points, written_questions=()):
     for question in points:
         lines.append(f"== {question}: {outcome.scores.get(question, 0):g} / {points[question]:g}")
         for case in (c for c in outcome.cases if c["question"] == question):
-            verdict = "passed" if case["passed"] else "FAILED"
+            said = verdict(case)
             worth = _worth(case["points"])
             if case["hidden"]:
-                lines.append(f"  [hidden] {case['name']} ({worth}): {verdict}")
+                lines.append(f"  [hidden] {case['name']} ({worth}): {said}")
                 continue
-            lines.append(f"  {case['name']} ({worth}): {verdict}")
+            lines.append(f"  {case['name']} ({worth}): {said}")
             if not case["passed"]:
-                message = _clip(case["message"].replace("❌ Test case failed\n", ""))
+                message = _clip(_message(case).removeprefix(said).lstrip("\n"))
                 lines.extend("      " + line for line in message.split("\n"))
         lines.append("")
     if written_questions:

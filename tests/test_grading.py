@@ -164,14 +164,14 @@ def test_each_correct_alternative_gets_full_marks_and_passes_every_check(graded,
     assert "FAILED" not in feedback and "Hint:" not in feedback  # the checks worth 0 points too
 
 
-CHECK_HEADING = re.compile(r"(?m)^(\w+) \(\d+ pts?\): (passed|failed)$")
+CHECK_HEADING = re.compile(r"(?m)^(\w+) \(\d+ pts?\): (passed|failed|not checked: .*)$")
 
 
 def first_failed_check(output):
     """The message of the first failed check in a question's output ("name (N pts): failed" and what follows)."""
     headings = list(CHECK_HEADING.finditer(output))
     for heading, following in zip(headings, headings[1:] + [None]):
-        if heading.group(2) == "failed":
+        if heading.group(2) != "passed":
             return output[heading.start():following.start() if following else len(output)]
     return None
 
@@ -265,7 +265,8 @@ def test_what_students_see_names_no_hidden_check(graded, assignment):
         feedback = (out / name / "feedback.txt").read_text()
         for line in feedback.splitlines():
             if "[hidden]" in line:
-                assert line.rstrip().endswith(("passed", "FAILED"))
+                assert re.search(r": (passed|FAILED|not checked: needs the right outputs of [\w ]+ first\.)$",
+                                 line.rstrip()), line
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
@@ -320,3 +321,65 @@ def test_otter_run_on_the_built_zip_gives_the_same_scores(graded, submissions, a
     otter_scores = {t["name"]: t["score"] for t in json.loads((tmp_path / "results.json").read_text())["tests"]
                     if t["name"] in assignment.question_names}
     assert otter_scores == scores(assignment, rows[name])
+
+
+@pytest.fixture(scope="session")
+def wrong_everywhere(tmp_path_factory, autograder_zips, submissions):
+    """Per assignment: bug -> the functions of the questions it breaks that it gets wrong on every stored
+    case (public and hidden) that the reference passes, judged by tests/wrong_everywhere.py in the grader's folder."""
+    found = {}
+    for assignment in ASSIGNMENTS:
+        root = tmp_path_factory.mktemp(f"everywhere-{assignment.name}")
+        with zipfile.ZipFile(autograder_zips[assignment.name]) as archive:
+            archive.extractall(root / "zip")
+        shutil.copytree(root / "zip" / "files", root / "support")  # the support files, as Otter lays them out
+        folders = []
+        for name in ["reference", *sorted(LIBRARY[assignment.name])]:
+            folder = shutil.copytree(root / "support", root / name)
+            source = Path(submissions[assignment.name][name])
+            for graded_file in assignment.submitted_files:
+                found_file = next(source.rglob(graded_file), None)  # an entry may put its files in a folder
+                if found_file is not None:
+                    shutil.copyfile(found_file, folder / graded_file)
+            folders.append(str(folder))
+        functions = [f for q in assignment.questions for f, _ in q.functions]
+        run = subprocess.run([sys.executable, str(Path(__file__).with_name("wrong_everywhere.py")), *folders,
+                              "--functions", *functions], capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr[-3000:]
+        report = json.loads(run.stdout)
+        found[assignment.name] = {Path(folder).name: [f for f, wrong in report[folder].items() if wrong]
+                                  for folder in folders}
+    return found
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
+def test_a_function_wrong_on_every_case_loses_at_least_its_share(graded, wrong_everywhere, assignment):
+    _, rows = graded[assignment.name]
+    share = {f: (q.name, points) for q in assignment.questions for f, points in q.functions}
+    assert wrong_everywhere[assignment.name]["reference"] == []
+    too_cheap, judged = [], 0
+    for bug, functions in wrong_everywhere[assignment.name].items():
+        for function in functions:
+            question, points = share[function]
+            lost = POINTS[assignment.name][question] - float(rows[bug][question])
+            judged += 1
+            if lost < points:
+                too_cheap.append(f"{bug}: {function} is wrong on every case but costs {lost:g} of {question}, "
+                                 f"its share is {points}")
+    assert not too_cheap, "\n".join(too_cheap)
+    assert judged >= 5  # the libraries hold bugs that get a whole function wrong
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
+def test_the_contract_publishes_each_functions_points(assignment):
+    published = re.findall(r"^\| (\w+) \| `(\w+)` \| (\d+) \|$", assignment.contract.read_text(), re.M)
+    assert published == [(q.name, f, str(p)) for q in assignment.questions for f, p in q.functions]
+
+
+@pytest.mark.parametrize("assignment, bug", entries(LIBRARY))
+def test_only_a_bug_that_modifies_its_inputs_is_told_so(graded, assignment, bug):
+    """A bug with wrong outputs reads 'not checked' on the inputs-left-alone checks, never FAILED."""
+    out, _ = graded[assignment.name]
+    feedback = (out / bug / "feedback.txt").read_text()
+    failed = re.findall(r"(\w+_does_not_modify_inputs) \(\d+ pts?\): FAILED", feedback)
+    assert bool(failed) == bool(LIBRARY[assignment.name][bug].get("modifies_inputs")), (bug, failed)

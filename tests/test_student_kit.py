@@ -80,3 +80,17 @@ def test_check_py_pytest_and_grader_check_give_one_verdict_on_a_failing_zero_poi
     in_notebook = run(sys.executable, "-c", "import otter; r = otter.Notebook(tests_dir='tests').check('bptt'); "
                       "print(all(c.passed for c in r.test_case_results))", folder=folder)
     assert in_notebook.stdout.strip().endswith("False"), in_notebook.stdout[-2000:]
+
+
+def test_an_unfinished_first_assignment_is_named_where_it_raises(tmp_path):
+    """The second kit beside the first one's stubs: a check names the stub's file and line, through
+    earlier.py, and the line of the student's own file that called it, not the function it checked."""
+    from autograder.release import student_copy
+
+    second = course.load("beyond_recurrence")
+    student_copy(RNN, tmp_path / RNN.name)
+    folder = student_copy(second, tmp_path / second.name, second.source)
+    check = run(sys.executable, "check.py", "gradient_paths", folder=folder)
+    assert "rnn_path_norms stopped: rnn_forward is not implemented yet" in check.stdout, check.stdout[-3000:]
+    assert f"../{RNN.name}/recurrence.py, line " in check.stdout
+    assert "reached from gradient_paths.py, line " in check.stdout

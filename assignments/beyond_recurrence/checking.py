@@ -28,6 +28,30 @@ class CheckFailed(AssertionError):
     """A check failed; the message is written for the student."""
 
 
+NOT_CHECKED = "not checked: "
+
+
+class NotChecked(CheckFailed):
+    """A check could not judge its property because what it builds on is wrong first: it pays
+    nothing and says so ("not checked: needs ..."), never that the property failed."""
+
+
+def _not_checked(kind, failure):
+    return NotChecked(f"{NOT_CHECKED}needs the right outputs of {kind} first.\n{failure}")
+
+
+def needs_right_outputs(case, hint="", **options):
+    """``expect_case`` as the gate of a check whose property means something only beside right
+    outputs (inputs left alone, a repeatable backward, a rejected shape): wrong outputs make the
+    check NotChecked, with their own explanation below."""
+    try:
+        expect_case(case, hint=hint, **options)
+    except NotChecked:
+        raise
+    except CheckFailed as failure:
+        raise _not_checked(case.split("/")[0], failure) from None
+
+
 def show_check_messages_only():
     """Make Otter report a failed check by its message alone.
 
@@ -103,6 +127,15 @@ def fixture(case):
     return inputs, {**expected, **expected_variants}
 
 
+def has_case(case):
+    """Whether the fixtures hold ``case`` (a student's copy holds the public cases only)."""
+    try:
+        fixture(case)
+    except KeyError:
+        return False
+    return True
+
+
 # ----------------------------------------------------------------- comparisons
 
 def mismatch(got, expected, rtol=1e-6, atol=None):
@@ -151,12 +184,31 @@ def mismatch(got, expected, rtol=1e-6, atol=None):
     )
 
 
+def _differ_most(got, expected, count=3):
+    """'  differ most at: (i, j): expected a, returned b; ...' for the entries where ``got`` and ``expected``
+    differ most (a non-finite value where the other is not first), or '' when the first values shown
+    already say everything (a small array, another shape)."""
+    if not (isinstance(got, np.ndarray) and got.shape == expected.shape and got.dtype.kind in "fiu"
+            and expected.size > 4):
+        return ""
+    array = got.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        same = (array == expected) | (np.isnan(array) & np.isnan(expected))
+        gap = np.where(same, 0.0, np.abs(array - expected))
+    gap = np.where(np.isnan(gap), np.inf, gap)  # nan against a number, inf against -inf: the most different
+    order = np.argsort(-gap, axis=None, kind="stable")[:count]
+    shown = [f"{tuple(int(i) for i in np.unravel_index(k, gap.shape))}: expected {expected.flat[k]:.6g}, "
+             f"returned {array.flat[k]:.6g}" for k in order if gap.flat[k] > 0]
+    return "\n  differ most at " + "; ".join(shown) if shown else ""
+
+
 def _failure(label, problem, got, expected, hints):
     expected = np.asarray(expected, dtype=np.float64)
     return CheckFailed(
         f"{label}: {problem}.\n"
         f"  expected: {describe(float(expected) if expected.ndim == 0 else expected)}\n"
         f"  returned: {got if isinstance(got, Described) else describe(got)}"
+        + _differ_most(got, expected)
         + "".join(f"\nHint: {hint}" for hint in hints if hint)
     )
 
@@ -257,16 +309,17 @@ def expect_inputs_unchanged(case, hint="", **options):
     zeros does too), only together with the right answer."""
     kind = case.split("/")[0]
     inputs, expected = fixture(case)
-    _, mutated = run(kind, _with_replay(kind, inputs, expected), **options)
+    try:
+        _, mutated = run(kind, _with_replay(kind, inputs, expected), **options)
+    except CheckFailed as failure:
+        raise _not_checked(kind, failure) from None
     if mutated:
         raise CheckFailed(
             f"{kind} modified its input(s) {', '.join(mutated)} in place.\n"
             f"Hint: build new arrays (x = x * 2, not x *= 2; copy before writing into an array "
             f"you were given): the caller's arrays must come back unchanged."
         )
-    expect_case(case, hint=hint or "This check pays for inputs left unchanged by a call that returns the "
-                "right outputs: make the outputs right first (the other checks of this function say how).",
-                **options)
+    needs_right_outputs(case, hint=hint, **options)
 
 
 def expect_value_error(case, function_name, argument):
@@ -286,30 +339,65 @@ def expect_value_error(case, function_name, argument):
         )
 
 
+FD_ENTRIES = 8  # per input: enough to catch a wrong formula, few enough for a check in milliseconds
+FD_STEP = 1e-6
+
+
+def _numerical_gradients(forward, inputs, upstream, fixed):
+    """Centred differences of sum(upstream * output) through the student's forward, computed here from
+    the outputs alone (procedures.forward_at), at FD_ENTRIES entries of each input chosen by a generator
+    seeded by the input's name (so every run checks the same ones): {name: (entries, gradients)}."""
+    entries = {}
+    for name in (k for k in inputs if k != upstream and k not in fixed):
+        rng = np.random.default_rng(list(name.encode()))
+        entries[name] = np.sort(rng.choice(inputs[name].size, size=min(FD_ENTRIES, inputs[name].size), replace=False))
+    moves = [[name, int(entry)] for name, chosen in entries.items() for entry in chosen]
+    arguments = {k: v for k, v in inputs.items() if k != upstream}
+    outputs = run("forward_at", arguments, forward=forward, moves=moves, h=FD_STEP)[0]["outputs"]
+    weights = np.asarray(inputs[upstream], dtype=np.float64)
+    if not isinstance(outputs, np.ndarray) or outputs.shape != (2 * len(moves), *weights.shape):
+        shape = outputs.shape[1:] if isinstance(outputs, np.ndarray) else None
+        raise CheckFailed(f"{forward} returned an output of shape {shape} where {weights.shape} was expected: "
+                          f"finite differences need the output shaped like {upstream}.")
+    with np.errstate(all="ignore"):
+        numeric = ((outputs[0::2] - outputs[1::2]) * weights).reshape(len(moves), -1).sum(axis=1) / (2 * FD_STEP)
+    found, start = {}, 0
+    for name, chosen in entries.items():
+        found[name] = (chosen, numeric[start:start + len(chosen)])
+        start += len(chosen)
+    return found
+
+
+def _rel_error(x, y):
+    """max |x - y| / max(1e-8, |x| + |y|), entry by entry, as gradcheck.rel_error."""
+    with np.errstate(all="ignore"):
+        return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)), initial=0.0))
+
+
 def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_must_be_right=False):
     """The student's backward pass agrees with centred differences of their own forward pass (on a sample of entries).
 
-    With ``forward_must_be_right``, the forward pass must also return the expected states: a forward and
-    a backward that both return zeros agree perfectly, and earn nothing.
+    The backward runs in one call, the forward at the moved points in another; the differences are
+    computed here. With ``forward_must_be_right``, the forward pass must also return the expected
+    states: a forward and a backward that both return zeros agree perfectly, and earn nothing.
     """
-    from gradcheck import rel_error
-
     kind = case.split("/")[0]
     inputs, expected = fixture(case)
     variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
-    _, upstream, output, fixed = calls.FINITE_DIFFERENCES[forward]
-    got, mutated = run("finite_differences", inputs, forward=forward)
-    for name in (k for k in inputs if k != upstream and k not in fixed):
-        entries, numeric, analytic = got["entries.d" + name], got["numeric.d" + name], got["analytic.d" + name]
+    backward, upstream, output, fixed = calls.FINITE_DIFFERENCES[forward]
+    analytic, mutated = run(backward, inputs)
+    numerical = _numerical_gradients(forward, inputs, upstream, fixed)
+    got = {"analytic." + k: v for k, v in analytic.items()}
+    for name, (entries, numeric) in numerical.items():
+        gradient = analytic.get("d" + name)
         shape = inputs[name].shape
-        if not isinstance(analytic, np.ndarray) or analytic.shape != shape:
-            shown = analytic if isinstance(analytic, Described) else describe(analytic)
+        if not isinstance(gradient, np.ndarray) or gradient.shape != shape or gradient.dtype.kind not in "fiu":
+            shown = gradient if isinstance(gradient, Described) else describe(gradient)
             raise CheckFailed(f"{kind}, gradient on {name}: it should be an array of shape {shape}.\n"
                               f"  returned: {shown}")
-        sampled = np.asarray(analytic, dtype=np.float64).ravel()[entries]
-        error = rel_error(sampled, numeric)
+        sampled = np.asarray(gradient, dtype=np.float64).ravel()[entries]
+        error = _rel_error(sampled, numeric)
         if not error < tolerance:
-            analytic = {k[len("analytic."):]: v for k, v in got.items() if k.startswith("analytic.")}
             known = known_mistakes(analytic, variants, list(analytic))
             if mutated:
                 hint = (f"your code modified {', '.join(mutated)} in place, which can throw the gradients off: "
@@ -331,9 +419,10 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
                 f"Hint: {hint}"
             )
     if forward_must_be_right and mismatch(got.get("analytic." + output), expected[output]):
-        raise CheckFailed(
-            f"{kind}: your gradients agree with finite differences of your {forward}, but it does not return "
-            f"the expected {output}: {mismatch(got.get('analytic.' + output), expected[output])}.\n"
+        raise NotChecked(
+            f"{NOT_CHECKED}needs the right outputs of {forward} first. Your gradients agree with finite "
+            f"differences of your {forward}, but it does not return the expected {output}: "
+            f"{mismatch(got.get('analytic.' + output), expected[output])}.\n"
             f"Hint: this check pays for a backward pass that is the derivative of a right {forward}: make "
             f"{forward} right first (its own check says how)."
         )
@@ -352,18 +441,6 @@ _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 # the label a line starts with, which of the student's values it shows (own[key]) and those values;
 # own_line(reference_line, own) the line printed from them; format_mistake(got, want) a hint for a number
 # printed with another format, or None.
-
-
-def _computed_from_the_matrix(reference_line, own, own_perturbed):
-    """Whether the student's function behind a line answers differently when its matrix is scaled.
-
-    A line that differs from the reference earns its points only when it shows what the student's
-    functions compute (a bug there costs its own question) and they compute it from the matrix:
-    a function returning zeros, or anything else that ignores its matrix, prints a faithful line that pays nothing.
-    """
-    key = calls.printed_line(reference_line, own)[1]
-    a, b = own.get(key), own_perturbed.get(key)
-    return a is not None and b is not None and not (a.shape == b.shape and np.array_equal(a, b, equal_nan=True))
 
 
 def _follows(line, reference_line, own):
@@ -389,39 +466,56 @@ def _printed_line_mistake(got, reference, index, count):
     if got is None:
         return f"your output has only {count} lines: a line is missing (line {index + 1} and after)."
     label, _, number = got.rpartition(": ")
+    own_label = reference[index].rpartition(": ")[0]
     others = [other for other, line in enumerate(reference)
-              if other != index and line.rpartition(": ")[2] == number and label == reference[index].rpartition(": ")[0]]
+              if other != index and line.rpartition(": ")[2] == number and label == own_label]
     if others:
-        return (f"line {index + 1} shows the number of line {others[0] + 1} ({reference[others[0]].rpartition(': ')[0]}): "
-                f"print each line's own value.")
+        other_label = reference[others[0]].rpartition(": ")[0]
+        if other_label.partition(":")[0] == own_label.partition(":")[0]:  # same model, another distance
+            return (f"line {index + 1} shows the number of line {others[0] + 1} ({other_label}): print each "
+                    f"line's own value.")
+        return (f"line {index + 1} ({own_label}) shows the number line {others[0] + 1} should show ({other_label}): "
+                f"check which function and which arguments (the slope, the weights) that line uses.")
     return calls.format_mistake(got, reference[index])
+
+
+def _functions_right(first, last, reference, own):
+    """Fail as NotChecked unless the function behind each line from ``first`` to ``last`` is right on the
+    cases of its own question (calls.PRINTED_NEEDS): a line pays for a right number, computed."""
+    keys = dict.fromkeys(calls.printed_line(reference[index], own)[1] for index in range(first - 1, last))
+    for key in keys:
+        for case in filter(has_case, calls.PRINTED_NEEDS[key]):
+            try:
+                expect_case(case)
+            except CheckFailed as failure:
+                raise NotChecked(
+                    f"{NOT_CHECKED}needs the right outputs of {case.split('/')[0]} first: these lines pay for "
+                    f"right numbers computed by your functions.\n{failure}") from None
 
 
 def expect_printed_lines(first, last, hint):
     """Lines ``first`` to ``last`` (1-based) of the reference script's output, as the student's script prints them.
 
-    Then the script runs a second time, with the functions behind its numbers changed in a known way
-    (calls.PERTURBED_FUNCTIONS, see procedures.perturbed): the numbers it prints must follow, so they
-    come from those functions.
+    A line pays only when it shows, in the reference's format, the number the student's own function gives
+    on the script's inputs (calls.OWN_VALUES, in a call of its own), and that function is right on the
+    cases of its own question (calls.PRINTED_NEEDS). Then the script runs a second time, with the functions
+    behind its numbers changed in a known way (calls.PERTURBED_FUNCTIONS, see procedures.perturbed): the
+    numbers it prints must follow, so they come from those functions each time the script runs.
     """
     script, functions = calls.SCRIPT, " and ".join(calls.PERTURBED_FUNCTIONS)
     modules = " and ".join(dict.fromkeys(calls.FUNCTIONS[name] for name in calls.PERTURBED_FUNCTIONS))
     inputs, expected = fixture(calls.PRINTED_CASE)
     reference = [str(line) for line in expected["lines"]]
+    own = run(calls.OWN_VALUES, inputs)[0]
+    _functions_right(first, last, reference, own)
     printed = run("run_script", {})[0]["lines"]
-    own = own_perturbed = None
     problems, found, unexplained = [], [], False
     for index in range(first - 1, last):
         want = reference[index]
         got = printed[index].rstrip() if index < len(printed) else None
-        if got == want:
+        # The line as the reference prints it (its format, to its digits), showing the student's own number.
+        if got is not None and (got == calls.own_line(want, own) or (got == want and _follows(got, want, own))):
             continue
-        if got is not None:
-            own = own or run(calls.OWN_VALUES, inputs)[0]
-            if got == calls.own_line(want, own):
-                own_perturbed = own_perturbed or run(calls.OWN_VALUES, inputs, perturbed=True)[0]
-                if _computed_from_the_matrix(want, own, own_perturbed):
-                    continue
         shown = f"nothing (the output has only {len(printed)} lines)" if got is None else repr(got[:200])
         problems.append(f"  line {index + 1}: expected {want!r}\n           printed  {shown}")
         diagnosis = _printed_line_mistake(got, reference, index, len(printed))
@@ -463,9 +557,15 @@ def expect_printed_lines(first, last, hint):
 
 # ------------------------------------------------------------ edges of the contract
 
-def expect_edge_case(case, hint, **options):
+def expect_edge_case(case, hint, needs=None, **options):
     """``expect_case`` for an edge of the contract; when the student's code raised, the message says on
-    which inputs and gets the hint too (a crash on an empty sequence says little by itself)."""
+    which inputs and gets the hint too (a crash on an empty sequence says little by itself).
+
+    ``needs`` names an ordinary case that must be right first: a function wrong everywhere is wrong at
+    the edge too, and its edge check then says it could not judge the edge (NotChecked).
+    """
+    if needs:
+        needs_right_outputs(needs, hint=hint)
     try:
         expect_case(case, hint=hint, **options)
     except CheckFailed as failure:
@@ -499,7 +599,10 @@ def expect_backward_repeatable(case, forward, hint=""):
     inputs, expected = fixture(case)
     backward = calls.BACKWARD_OF[forward]
     replay = {name: expected[name] for name in getattr(calls, "REPLAYED", {}).get(backward, ())}
-    got, _ = run("backward_twice", {**inputs, **replay}, forward=forward)
+    try:
+        got, _ = run("backward_twice", {**inputs, **replay}, forward=forward)
+    except CheckFailed as failure:
+        raise _not_checked(f"{forward} and {backward}", failure) from None
     changed = got["cache_changed"]
     # Only a backward that is right pays: identical wrong (or zero) gradients twice earn nothing.
     compared = {name: value for name, value in expected.items()
@@ -507,12 +610,12 @@ def expect_backward_repeatable(case, forward, hint=""):
     wrong = [name for name, value in compared.items() if mismatch(got["first." + name], value)]
     if wrong:
         name = wrong[0]
-        raise _failure(
+        raise _not_checked(f"{backward}", _failure(
             f"{backward} (first of two calls on the same cache), output {name}"
             f"{' (also wrong: ' + ', '.join(wrong[1:]) + ')' if len(wrong) > 1 else ''}\n  ({_inputs_line(inputs)})",
             mismatch(got["first." + name], compared[name]), got["first." + name], compared[name],
             ["This check pays for a backward pass that can be called twice and gives the right gradients: "
-             "make them right first (the other checks of this function say how)."])
+             "make them right first (the other checks of this function say how)."]))
     if got["second_failure"]:
         problem = f"the second call failed: {got['second_failure']}"
     else:

@@ -83,17 +83,46 @@ def function(name):
 
 # ------------------------------------------------------------ calling student code
 
+def _student_frames(error):
+    """The traceback's frames in the student's modules, deepest first."""
+    modules = assignment().STUDENT_MODULES
+    return [frame for frame in reversed(traceback.extract_tb(error.__traceback__))
+            if os.path.basename(frame.filename)[:-3] in modules]
+
+
+def _where(frame):
+    """'recurrence.py, line 12', the path relative to the submission's folder (../rnn_shortcomings/... when
+    the first assignment's files are found there)."""
+    path = os.path.relpath(frame.filename) if os.path.isabs(frame.filename) else frame.filename
+    return f"{path}, line {frame.lineno}"
+
+
+def _graded_modules():
+    calls = assignment()
+    return set(calls.FUNCTIONS.values()) | {os.path.splitext(getattr(calls, "SCRIPT", ""))[0]}
+
+
+def where_raised(error):
+    """' (bptt.py, line 12: h = ...)': the deepest line of the student's code that raised, and, when
+    that is not a file graded here (a provided helper, the first assignment's files), the graded
+    file's line that led there."""
+    if isinstance(error, SyntaxError):
+        return f" ({os.path.basename(error.filename or '?')}, line {error.lineno}: {(error.text or '').strip()})"
+    frames = _student_frames(error)
+    if not frames:
+        return ""
+    where = f" ({_where(frames[0])}: {frames[0].line}"
+    graded = _graded_modules()
+    if os.path.basename(frames[0].filename)[:-3] not in graded:
+        caller = next((f for f in frames[1:] if os.path.basename(f.filename)[:-3] in graded), None)
+        if caller is not None:
+            where += f"; reached from {_where(caller)}: {caller.line}"
+    return where + ")"
+
+
 def describe_error(error):
     """'ValueError: ... (model.py, line 12: h = ...)', naming the deepest line of student code."""
-    where = ""
-    if isinstance(error, SyntaxError):
-        where = f" ({os.path.basename(error.filename or '?')}, line {error.lineno}: {(error.text or '').strip()})"
-    else:
-        for frame in reversed(traceback.extract_tb(error.__traceback__)):
-            if os.path.basename(frame.filename)[:-3] in assignment().STUDENT_MODULES:
-                where = f" ({os.path.basename(frame.filename)}, line {frame.lineno}: {frame.line})"
-                break
-    return f"{type(error).__name__}: {_clip(str(error), 300)}{where}"
+    return f"{type(error).__name__}: {_clip(str(error), 500)}{where_raised(error)}"
 
 
 def call(name, *args, **kwargs):
@@ -102,7 +131,11 @@ def call(name, *args, **kwargs):
     try:
         with contextlib.redirect_stdout(_Discard()):
             return student_function(*args, **kwargs)
-    except NotImplementedError:
+    except NotImplementedError as error:
+        frames = _student_frames(error)
+        if frames and frames[0].name != name:  # a function it calls, maybe in another file, is the stub
+            raise StudentCodeError(f"{name} stopped: {frames[0].name} is not implemented yet (it raised "
+                                   f"NotImplementedError){where_raised(error)}.") from None
         raise StudentCodeError(f"{name} is not implemented yet (it raised NotImplementedError).") from None
     except SystemExit as stop:
         raise StudentCodeError(f"{name} called exit({stop.code!r}).") from None
@@ -251,37 +284,27 @@ def backward_twice(forward, **inputs):
             "second_failure": failure, "cache_changed": changed}
 
 
-FD_ENTRIES = 8  # per input: enough to catch a wrong formula, few enough for a check in milliseconds
+def forward_at(forward, moves, h, **arguments):
+    """The first output of the student's ``forward`` with one entry of its arguments moved at a time.
 
-
-def finite_differences(forward, h=1e-6, **inputs):
-    """Numerical gradients of sum(upstream * outputs) through the student's own forward pass, and theirs.
-
-    ``calls.FINITE_DIFFERENCES[forward]`` names the procedure that runs the
-    student's forward and backward, the input holding the upstream gradient,
-    the output differentiated and the inputs left alone. Differentiates at most FD_ENTRIES entries of each input, chosen
-    by a generator seeded by the input's name (so every run checks the same ones).
+    ``moves`` lists [argument name, flat entry] pairs: for each, the output with that entry + h, then
+    with it - h, stacked in that order. Only these values cross: the finite differences themselves, and
+    the upstream gradient they are weighed with, stay in the grader (checking.py), out of reach of the
+    student's code.
     """
-    from gradcheck import numerical_gradient
-
-    backward, upstream, _, fixed = assignment().FINITE_DIFFERENCES[forward]  # fixed: e.g. a hyper-parameter
-    # The student's backward gets ``inputs`` themselves (the caller sees what it modified in place); the
-    # finite differences start from fresh copies, never from arrays the student's code may have overwritten.
-    pristine = {k: np.copy(v) for k, v in inputs.items()}
-    arguments = {k: v for k, v in pristine.items() if k != upstream}
-    outputs = {"analytic." + k: v for k, v in procedure(backward)(**inputs).items()}
-    for name, value in arguments.items():
-        if name in fixed:
-            continue
-
-        def f(v, name=name):
-            fresh = {k: np.copy(a) for k, a in arguments.items()}
-            return tuple_of(call(forward, **{**fresh, name: v}), forward, 2)[0]
-        rng = np.random.default_rng(list(name.encode()))
-        entries = np.sort(rng.choice(value.size, size=min(FD_ENTRIES, value.size), replace=False))
-        outputs["entries.d" + name] = entries
-        outputs["numeric.d" + name] = numerical_gradient(f, value, pristine[upstream], h=h, entries=entries)
-    return outputs
+    outputs = []
+    for name, entry in moves:
+        for step in (h, -h):
+            moved = {k: np.copy(v) for k, v in arguments.items()}
+            moved[name].reshape(-1)[int(entry)] += step
+            value = tuple_of(call(forward, **moved), forward, 2)[0]
+            if not isinstance(value, np.ndarray) or value.dtype.kind not in "fiu":
+                raise StudentCodeError(f"{forward} must return a numeric numpy array first; it returned "
+                                       f"{describe(value)}.")
+            outputs.append(value.astype(np.float64))
+    if len({output.shape for output in outputs}) > 1:
+        raise StudentCodeError(f"{forward} returned outputs of different shapes for inputs of the same shapes.")
+    return {"outputs": np.stack(outputs) if outputs else np.zeros((0,))}
 
 
 # The printed script's checks run it a second time with the functions behind its numbers changed in a
@@ -405,7 +428,7 @@ def import_module(name):
 GENERIC = {
     "error_raised": error_raised,
     "backward_twice": backward_twice,
-    "finite_differences": finite_differences,
+    "forward_at": forward_at,
     "run_script": run_script,
     "import_module": import_module,
 }
@@ -420,7 +443,7 @@ def modules_needed(kind, options):
     calls = assignment()
     if kind == "error_raised":
         return (calls.FUNCTIONS[options["function_name"]],)
-    if kind in ("finite_differences", "backward_twice"):
+    if kind in ("forward_at", "backward_twice"):
         return calls.BACKWARD_MODULES[options["forward"]]
     if kind in ("run_script", "import_module"):  # the script is run as a whole; an import is its own check
         return ()

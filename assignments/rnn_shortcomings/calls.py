@@ -310,6 +310,11 @@ def diagnosis_hints(kind, got, expected, wrong, inputs):
 PRINTED_CASE = "printed_norms/lecture"  # the fixture holding the reference lines and the script's inputs
 OWN_VALUES = "lecture_values"  # the procedure giving what the student's functions compute for them
 PRINTED_WHAT, PRINTED_WHOSE = "the lecture's lines", "the lecture's"
+# A line pays only when the function behind it (own[key]) is right on these cases of its own question
+# (those the fixtures hold: the student's copy has no hidden case).
+PRINTED_NEEDS = {"state": ("iterate_map/lecture", "iterate_map/random"),
+                 "vanishing": ("jacobian_power_norms/vanishing", "jacobian_power_norms/nonsymmetric"),
+                 "exploding": ("jacobian_power_norms/exploding", "jacobian_power_norms/nonsymmetric")}
 _STATE_LABEL = "Hidden state after 20 steps:"
 _NORM_LINE = re.compile(r"^Norm after (\d+) steps \((vanishing|exploding) case\): (\d+\.(\d+))$")
 
@@ -328,8 +333,9 @@ def printed_line(lecture_line, own):
 def own_line(lecture_line, own):
     """The lecture's line, with the number the student's own functions give (None if they fail).
 
-    A bug in iterate_map or jacobian_power_norms costs the points of its own
-    question; printing faithfully what those functions return still earns these.
+    A line pays only beside a right function (PRINTED_NEEDS): a bug in
+    iterate_map or jacobian_power_norms costs its own question's points and
+    those of the lines it computes.
     """
     if lecture_line.startswith(_STATE_LABEL):
         state = own["state"]

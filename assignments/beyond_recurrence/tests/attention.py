@@ -3,7 +3,7 @@ OK_FORMAT = False
 from otter.test_files import test_case
 
 from checking import (expect_backward_repeatable, expect_case, expect_edge_case, expect_finite_difference_gradients,
-                      expect_inputs_unchanged, expect_value_error)
+                      expect_inputs_unchanged, expect_value_error, needs_right_outputs)
 
 name = "attention"
 

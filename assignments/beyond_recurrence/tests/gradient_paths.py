@@ -14,12 +14,12 @@ PATH_HINT = ("Run the model's forward pass, backpropagate last_step_upstream of 
              "pass, and return distance_norms of the gradient on X. " + DISTANCE_HINT)
 
 
-@test_case(name="last_step_upstream_small", points=2, hidden=False)
+@test_case(name="last_step_upstream_small", points=1, hidden=False)
 def test_last_step_upstream_small():
     expect_case("last_step_upstream/small", hint=UPSTREAM_HINT)
 
 
-@test_case(name="distance_norms_small", points=2, hidden=False)
+@test_case(name="distance_norms_small", points=1, hidden=False)
 def test_distance_norms_small():
     expect_case("distance_norms/small", hint=DISTANCE_HINT)
 
@@ -29,6 +29,6 @@ def test_rnn_path_norms_small():
     expect_case("rnn_path_norms/small", hint=PATH_HINT)
 
 
-@test_case(name="attention_path_norms_small", points=3, hidden=False)
+@test_case(name="attention_path_norms_small", points=1, hidden=False)
 def test_attention_path_norms_small():
     expect_case("attention_path_norms/small", hint=PATH_HINT + " attention_backward returns the dict alone.")

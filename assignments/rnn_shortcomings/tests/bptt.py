@@ -3,7 +3,7 @@ OK_FORMAT = False
 from otter.test_files import test_case
 
 from checking import (expect_backward_on_empty_sequence, expect_backward_repeatable, expect_case, expect_edge_case,
-                      expect_finite_difference_gradients, expect_inputs_unchanged)
+                      expect_finite_difference_gradients, expect_inputs_unchanged, needs_right_outputs)
 
 name = "bptt"
 

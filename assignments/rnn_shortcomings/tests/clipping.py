@@ -3,7 +3,7 @@ OK_FORMAT = False
 import numpy as np
 from otter.test_files import test_case
 
-from checking import CheckFailed, expect_case, expect_edge_case, expect_inputs_unchanged, run
+from checking import CheckFailed, expect_case, expect_edge_case, expect_inputs_unchanged, needs_right_outputs, run
 
 name = "clipping"
 

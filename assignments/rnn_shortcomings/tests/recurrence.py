@@ -2,7 +2,7 @@ OK_FORMAT = False
 
 from otter.test_files import test_case
 
-from checking import expect_case, expect_edge_case, expect_inputs_unchanged, expect_value_error
+from checking import expect_case, expect_edge_case, expect_inputs_unchanged, expect_value_error, needs_right_outputs
 
 name = "recurrence"
 

@@ -109,6 +109,7 @@ CASES = {
     "last_step_upstream/empty": ("last_step_upstream", False, lambda r: {"Ys": np.zeros((0, 2, 3))}),
     "distance_norms/small": ("distance_norms", True, lambda r: {"dX": r.normal(size=(5, 1, 3))}),
     "distance_norms/batch": ("distance_norms", False, lambda r: {"dX": r.normal(size=(6, 3, 2))}),
+    "distance_norms/empty": ("distance_norms", False, lambda r: {"dX": np.zeros((0, 3, 2))}),
     "rnn_path_norms/small": ("rnn_path_norms", True, _paths("rnn")),
     "lstm_path_norms/small": ("lstm_path_norms", False, _paths("lstm")),
     "gru_path_norms/small": ("gru_path_norms", False, _paths("gru")),

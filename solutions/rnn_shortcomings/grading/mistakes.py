@@ -51,6 +51,10 @@ MISTAKES = {
         "states[k] = np.tanh(states[k - 1] @ W)",
         "Your states are exactly what the row-vector form tanh(h @ W) gives: the lecture's map is tanh(W @ h)."),
     # ------------------------------------------------------------------ bptt
+    "jacobian_diagonal_only": Mistake(
+        ("jacobian_power_norms",), "bptt.py", "        vec = W.T @ vec\n", "        vec = np.diag(W) * vec\n",
+        "Your norms are exactly what the diagonal of W alone gives (np.diag(W) * vec, an element-wise product): "
+        "multiply by the whole transposed matrix, W.T @ vec."),
     "jacobian_not_transposed": Mistake(
         ("jacobian_power_norms",), "bptt.py", "        vec = W.T @ vec\n", "        vec = W @ vec\n",
         "Your norms are exactly what multiplying by W (not W.T) gives: the product is (W.T)^t v, and with a "

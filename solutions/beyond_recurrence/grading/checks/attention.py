@@ -3,7 +3,7 @@ OK_FORMAT = False
 from otter.test_files import test_case
 
 from checking import (expect_backward_repeatable, expect_case, expect_edge_case, expect_finite_difference_gradients,
-                      expect_inputs_unchanged, expect_value_error)
+                      expect_inputs_unchanged, expect_value_error, needs_right_outputs)
 
 name = "attention"
 
@@ -56,7 +56,7 @@ def test_alibi_bias_edges():
 
 @test_case(name="attention_weights_large_scores", points=2, hidden=True)
 def test_attention_weights_large_scores():
-    expect_edge_case("attention_weights/large_scores", hint=(
+    expect_edge_case("attention_weights/large_scores", needs="attention_weights/alibi", hint=(
         "Scores of several hundred must give finite weights: subtract each row's largest score before np.exp "
         "(softmax does not change), or exp overflows to inf and inf / inf is nan."))
 
@@ -64,7 +64,7 @@ def test_attention_weights_large_scores():
 @test_case(name="attention_forward_edges", points=2, hidden=True)
 def test_attention_forward_edges():
     expect_case("attention_forward/one_step", hint=FORWARD_HINT + " With T = 1 the one step attends to itself.")
-    expect_edge_case("attention_forward/empty", hint=(
+    expect_edge_case("attention_forward/empty", needs="attention_forward/one_step", hint=(
         "T may be 0: Y then has shape (0, N, dv). Take the sizes from the arrays, and mind np.max of an empty "
         "row (initial=-np.inf)."))
 
@@ -82,15 +82,16 @@ def test_attention_backward_long_sequence():
 
 @test_case(name="attention_does_not_modify_inputs", points=1, hidden=True)
 def test_attention_does_not_modify_inputs():
-    expect_inputs_unchanged("attention_weights/large_scores", hint=WEIGHTS_HINT)
+    expect_inputs_unchanged("attention_weights/alibi", hint=WEIGHTS_HINT)
     expect_inputs_unchanged("attention_backward/alibi", hint=BACKWARD_HINT)
 
 
 @test_case(name="attention_rejects_wrong_shapes", points=1, hidden=True)
 def test_attention_rejects_wrong_shapes():
+    needs_right_outputs("attention_forward/one_step", hint=FORWARD_HINT)  # raising pays only beside right outputs
+    needs_right_outputs("attention_weights/alibi", hint=WEIGHTS_HINT)
     expect_value_error("attention_forward/one_step", "attention_forward", "Wk")
-    expect_value_error("attention_weights/large_scores", "attention_weights", "K")
-    expect_case("attention_forward/one_step", hint=FORWARD_HINT)  # raising pays only beside right outputs
+    expect_value_error("attention_weights/alibi", "attention_weights", "K")
 
 
 @test_case(name="attention_backward_twice_on_the_same_cache", points=1, hidden=True)

@@ -3,7 +3,7 @@ OK_FORMAT = False
 from otter.test_files import test_case
 
 from checking import (expect_backward_repeatable, expect_case, expect_edge_case, expect_finite_difference_gradients,
-                      expect_inputs_unchanged, expect_value_error)
+                      expect_inputs_unchanged, expect_value_error, needs_right_outputs)
 
 name = "gru"
 
@@ -73,15 +73,16 @@ def test_gru_does_not_modify_inputs():
 
 @test_case(name="gru_rejects_wrong_shapes", points=1, hidden=True)
 def test_gru_rejects_wrong_shapes():
+    needs_right_outputs("gru_forward/long", hint=CELL_HINT)  # raising pays only beside right outputs
+    needs_right_outputs("gru_step_forward/single", hint=CELL_HINT)
     expect_value_error("gru_step_forward/single", "gru_step_forward", "Wh")
     expect_value_error("gru_forward/long", "gru_forward", "bh")
-    expect_case("gru_forward/long", hint=CELL_HINT)  # raising pays only beside right outputs
 
 
 @test_case(name="gru_saturated_gates", points=1, hidden=True)
 def test_gru_saturated_gates():
     # Batch row 0 of X is scaled by 1000: pre-activations around +-1000, far beyond exp's overflow (709).
-    expect_edge_case("gru_backward/saturated", hint=(
+    expect_edge_case("gru_backward/saturated", needs="gru_backward/long", hint=(
         "Pre-activations of +-1000 must give finite values: a formula like (exp(x) - exp(-x)) / (exp(x) + exp(-x)) "
         "or exp(x) / (1 + exp(x)) overflows to inf / inf = nan. Use np.tanh and the provided sigmoid."))
 
@@ -91,10 +92,9 @@ def test_gru_empty_sequence():
     hint = ("T may be 0: Hs has shape (0, N, H); gru_backward then returns dX of shape (0, N, D), dh_norms of shape "
             "(0,), zero weight gradients and dh0 = 0. Take the sizes from the arrays (dHs, the weights), not from "
             "the first step's cache.")
-    expect_edge_case("gru_forward/empty", hint=hint)
-    expect_edge_case("gru_backward/empty", hint=hint)
     # Zeros are the right answer at T = 0: the point needs a right answer on a long sequence too.
-    expect_case("gru_backward/long", hint=BACKWARD_HINT)
+    expect_edge_case("gru_forward/empty", needs="gru_forward/long", hint=hint)
+    expect_edge_case("gru_backward/empty", needs="gru_backward/long", hint=hint)
 
 
 @test_case(name="gru_backward_twice_on_the_same_cache", points=1, hidden=True)

@@ -3,7 +3,7 @@ OK_FORMAT = False
 from otter.test_files import test_case
 
 from checking import (expect_backward_on_empty_sequence, expect_backward_repeatable, expect_case, expect_edge_case,
-                      expect_finite_difference_gradients, expect_inputs_unchanged)
+                      expect_finite_difference_gradients, expect_inputs_unchanged, needs_right_outputs)
 
 name = "bptt"
 
@@ -62,14 +62,14 @@ def test_bptt_does_not_modify_inputs():
 
 @test_case(name="bptt_empty_sequence_and_zero_steps", points=1, hidden=True)
 def test_bptt_empty_sequence_and_zero_steps():
+    # Zeros are the right answer at T = 0 and steps = 0: the point needs right answers elsewhere too.
+    needs_right_outputs("jacobian_power_norms/nonsymmetric", hint=NORMS_HINT, rtol=1e-9)
+    needs_right_outputs("rnn_backward/long", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
     expect_edge_case("jacobian_power_norms/zero_steps", hint="With steps = 0 there is no multiplication: norms has shape (0,).")
     expect_backward_on_empty_sequence(
         "rnn_backward/empty", hint="T may be 0: then dX has shape (0, N, D), dh_norms shape (0,), the weight "
         "gradients and dh0 are zeros. The states before each step are h0, Hs[0], ..., Hs[T-2]: "
         "np.concatenate([h0[None], Hs])[:-1] has T rows for every T, [h0[None], Hs[:-1]] has 1 at T = 0.")
-    # Zeros are the right answer at T = 0 and steps = 0: the point needs right answers elsewhere too.
-    expect_case("jacobian_power_norms/nonsymmetric", hint=NORMS_HINT, rtol=1e-9)
-    expect_case("rnn_backward/long", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
 
 
 @test_case(name="rnn_backward_twice_on_the_same_cache", points=1, hidden=True)

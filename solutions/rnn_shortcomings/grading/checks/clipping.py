@@ -3,7 +3,7 @@ OK_FORMAT = False
 import numpy as np
 from otter.test_files import test_case
 
-from checking import CheckFailed, expect_case, expect_edge_case, expect_inputs_unchanged, run
+from checking import CheckFailed, expect_case, expect_edge_case, expect_inputs_unchanged, needs_right_outputs, run
 
 name = "clipping"
 
@@ -55,6 +55,10 @@ def test_clip_by_value():
 
 @test_case(name="nonfinite_norm_raises_when_asked", points=1, hidden=True)
 def test_nonfinite_norm_raises_when_asked():
+    # Raising pays only from a function that clips right when it does not raise.
+    needs_right_outputs("clip_by_global_norm/flagged", error_if_nonfinite=True, hint=(
+        "With error_if_nonfinite=True and finite gradients, clip as usual: raise only when the total norm is nan "
+        "or inf (np.isfinite(total_norm); the arrays may have different shapes, so not np.isfinite(list of arrays))."))
     grads = {"W": np.array([[1.0, np.inf]]), "b": np.array([0.5])}
     got, _ = run("error_raised", {"grads": grads, "max_norm": 1.0, "error_if_nonfinite": True},
                  function_name="clip_by_global_norm")
@@ -64,10 +68,6 @@ def test_nonfinite_norm_raises_when_asked():
             f"should raise ValueError; it {'returned normally' if got['error'] is None else 'raised ' + got['message']}.\n"
             "Hint: check np.isfinite(total_norm) before scaling when error_if_nonfinite is set."
         )
-    # Raising pays only from a function that clips right when it does not raise.
-    expect_edge_case("clip_by_global_norm/flagged", error_if_nonfinite=True, hint=(
-        "With error_if_nonfinite=True and finite gradients, clip as usual: raise only when the total norm is nan "
-        "or inf (np.isfinite(total_norm); the arrays may have different shapes, so not np.isfinite(list of arrays))."))
 
 
 @test_case(name="nonfinite_norm_without_error", points=1, hidden=True)
@@ -122,15 +122,17 @@ def test_clip_by_global_norm_tiny_gradients():
 def test_clipping_no_gradients():
     hint = ("An empty dict or list of gradients is allowed: its global norm is 0.0 and clipping returns an empty "
             "container of the same type (np.concatenate needs at least one array; a sum over no arrays is 0).")
+    # Empty containers and a 0.0 norm are what a function returning zeros gives: the point needs right answers
+    # on gradients too.
+    needs_right_outputs("global_norm/list", hint="sqrt of the sum of the squares of every entry of every array.",
+                        container="list")
+    needs_right_outputs("clip_by_global_norm/mixed", hint=GLOBAL_HINT)
+    needs_right_outputs("clip_by_value/mixed", hint="Clamp each entry into [-clip_value, clip_value] (np.clip), "
+                        "array by array.")
     for container in ("dict", "list"):
         expect_edge_case("global_norm/none", hint=hint, container=container)
         expect_edge_case("clip_by_global_norm/none", hint=hint, container=container)
         expect_edge_case("clip_by_value/none", hint=hint, container=container)
-    # Empty containers and a 0.0 norm are what a function returning zeros gives: the point needs right answers
-    # on gradients too.
-    expect_case("global_norm/list", hint="sqrt of the sum of the squares of every entry of every array.", container="list")
-    expect_case("clip_by_global_norm/mixed", hint=GLOBAL_HINT)
-    expect_case("clip_by_value/mixed", hint="Clamp each entry into [-clip_value, clip_value] (np.clip), array by array.")
 
 
 @test_case(name="error_if_nonfinite_with_finite_gradients", points=1, hidden=True)

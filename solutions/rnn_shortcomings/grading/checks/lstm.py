@@ -71,7 +71,7 @@ def test_lstm_does_not_modify_inputs():
 @test_case(name="lstm_saturated_gates", points=1, hidden=True)
 def test_lstm_saturated_gates():
     # Batch row 0 of X and c0 is scaled by 1000: pre-activations around +-1000, far beyond exp's overflow (709).
-    expect_edge_case("lstm_backward/saturated", hint=(
+    expect_edge_case("lstm_backward/saturated", needs="lstm_backward/long", hint=(
         "Pre-activations of +-1000 must give finite values: a formula like (exp(x) - exp(-x)) / (exp(x) + exp(-x)) "
         "or exp(x) / (1 + exp(x)) overflows to inf / inf = nan. Use np.tanh and the provided sigmoid."))
 
@@ -81,10 +81,9 @@ def test_lstm_empty_sequence():
     hint = ("T may be 0: Hs has shape (0, N, H); lstm_backward then returns dX of shape (0, N, D), dh_norms of shape "
             "(0,), zero weight gradients, dh0 = 0 and dc0 = 0. Take the sizes from the arrays (dHs, the weights), "
             "not from the first step's cache.")
-    expect_edge_case("lstm_forward/empty", hint=hint)
-    expect_edge_case("lstm_backward/empty", hint=hint)
     # Zeros are the right answer at T = 0: the point needs a right answer on a long sequence too.
-    expect_case("lstm_backward/long", hint=BACKWARD_HINT)
+    expect_edge_case("lstm_forward/empty", needs="lstm_forward/long", hint=hint)
+    expect_edge_case("lstm_backward/empty", needs="lstm_backward/long", hint=hint)
 
 
 @test_case(name="lstm_backward_twice_on_the_same_cache", points=1, hidden=True)

@@ -2,7 +2,7 @@ OK_FORMAT = False
 
 from otter.test_files import test_case
 
-from checking import expect_case, expect_edge_case, expect_inputs_unchanged, expect_value_error
+from checking import expect_case, expect_edge_case, expect_inputs_unchanged, expect_value_error, needs_right_outputs
 
 name = "recurrence"
 
@@ -53,16 +53,16 @@ def test_recurrence_does_not_modify_inputs():
 def test_recurrence_rejects_bad_shapes():
     # The errors pay only with the right outputs of the same functions (a stub keeping the provided
     # check_shapes call raises them too), on hidden cases.
+    needs_right_outputs("rnn_forward/long", hint=LOOP_HINT)
+    needs_right_outputs("rnn_step/wide", hint=STEP_HINT)
     expect_value_error("rnn_forward/long", "rnn_forward", "Wh")
     expect_value_error("rnn_forward/long", "rnn_forward", "h0")
     expect_value_error("rnn_step/wide", "rnn_step", "x")
-    expect_case("rnn_forward/long", hint=LOOP_HINT)
-    expect_case("rnn_step/wide", hint=STEP_HINT)
 
 
 @test_case(name="rnn_forward_empty_sequence", points=1, hidden=True)
 def test_rnn_forward_empty_sequence():
-    expect_edge_case("rnn_forward/empty", hint="T may be 0: an empty X (0, N, D) gives Hs of shape (0, N, H), "
-                "with no step run (np.stack needs at least one array; np.empty((T, N, H)) does not).")
     # Zeros are the right answer at T = 0: the point needs a right answer on a long sequence too.
-    expect_case("rnn_forward/long", hint=LOOP_HINT)
+    expect_edge_case("rnn_forward/empty", needs="rnn_forward/long", hint="T may be 0: an empty X (0, N, D) gives Hs "
+                     "of shape (0, N, H), with no step run (np.stack needs at least one array; np.empty((T, N, H)) "
+                     "does not).")
