@@ -8,6 +8,8 @@ waits at most ``call_timeout`` seconds for the whole reply, turns every way a
 worker can fail (time-out, crash, exit, memory) into a message naming the
 call, and has the sandbox kill whatever the call left running.
 """
+import copy
+import hashlib
 import json
 import os
 import signal
@@ -27,6 +29,12 @@ SUBMISSION_MEMORY_BYTES = 1 << 30  # all of a submission's processes together, w
 UID_BASE = 100_000  # submissions graded as root get uids from here up, one each (above nobody, 65534)
 UID_BLOCKS = 100_000
 WITHOUT_VARIABLE = "AUTOGRADER_SANDBOX_WITHOUT"  # e.g. "namespaces,cgroup": to try the fallbacks
+# What a worker may send back. The reference's largest reply is well under 1 MB; anything larger, or
+# not in the shape of a reply, becomes that call's failed check, and every text in it is clipped before
+# the grader keeps it (messages reach the gradebook, the feedback and the main process).
+REPLY_LIMIT_BYTES = 4 << 20
+ERROR_LIMIT_CHARS = 2_000
+TEXT_LIMIT_CHARS = 20_000
 
 
 def fresh_uid_base(count):
@@ -58,16 +66,29 @@ class SandboxError(Exception):
     """The sandbox of a submission could not be started or has ended."""
 
 
-def _ask(channel, request, fds, gone):
-    """Send ``request`` (and ``fds``) on ``channel``; the answer, or SandboxError saying ``gone``."""
+def _tell(channel, request, fds, gone):
+    """Send ``request`` (and ``fds``) on ``channel``, or SandboxError saying ``gone``."""
     try:
         socket.send_fds(channel, [json.dumps(request).encode()], list(fds))
+    except OSError as error:
+        raise SandboxError(f"{gone}: {error}") from None
+
+
+def _hear(channel, gone):
+    """The next answer on ``channel``, or SandboxError saying ``gone``."""
+    try:
         answer = channel.recv(65536)
     except OSError as error:
         raise SandboxError(f"{gone}: {error}") from None
     if not answer:
         raise SandboxError(gone)
     return json.loads(answer)
+
+
+def _ask(channel, request, fds, gone):
+    """Send ``request`` (and ``fds``) on ``channel``; the answer, or SandboxError saying ``gone``."""
+    _tell(channel, request, fds, gone)
+    return _hear(channel, gone)
 
 
 class Zygote:
@@ -125,21 +146,38 @@ class Sandbox:
     """One submission's sandbox as the grader holds it: the channel to the process that starts
     its workers, and the layers it lacks (``missing``: layer -> why)."""
 
+    GONE = "the sandbox of this submission has ended (over its memory limit?)"
+
     def __init__(self, zygote, channel, keeper, missing):
         self.zygote, self.channel, self.keeper, self.missing = zygote, channel, keeper, missing
+        self.unheard = 0  # answers to reap requests not read yet: the sandbox cleans up while the grader checks
 
     def _ask(self, request, fds=()):
-        return _ask(self.channel, request, fds, "the sandbox of this submission has ended (over its memory limit?)")
+        self.settle()
+        return _ask(self.channel, request, fds, self.GONE)
 
-    def spawn(self, cpu_seconds):
-        """A new worker for one call: its pid (as the sandbox numbers it) and the socket to talk to it."""
+    def settle(self):
+        """Wait until the sandbox has killed what the calls so far left running (reap_later)."""
+        while self.unheard:
+            self.unheard -= 1
+            _hear(self.channel, self.GONE)
+
+    def spawn(self, cpu_seconds, message):
+        """A new worker for one call, sent ``message`` (wire data) at once: its pid (as the sandbox
+        numbers it) and the socket to talk to it. The message waits in the socket while the worker
+        locks itself down."""
         mine, its = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            answer = self._ask({"op": "spawn", "memory_bytes": MEMORY_BYTES, "cpu_seconds": int(cpu_seconds) + 1},
-                               [its.fileno()])
-        except SandboxError:
+            self.settle()
+            _tell(self.channel, {"op": "spawn", "memory_bytes": MEMORY_BYTES, "cpu_seconds": int(cpu_seconds) + 1},
+                  [its.fileno()], self.GONE)
+            its.close()
+            mine.settimeout(CALL_TIMEOUT_S)  # the worker reads it first thing; a small message never waits
+            mine.sendall(message)
+            answer = _hear(self.channel, self.GONE)
+        except (SandboxError, OSError) as error:
             mine.close()
-            raise
+            raise SandboxError(str(error)) from None
         finally:
             its.close()
         return answer["pid"], mine
@@ -149,9 +187,53 @@ class Sandbox:
         negative for a signal, None if unknown."""
         return self._ask({"op": "reap", "pid": pid})["exit"]
 
+    def reap_later(self, pid):
+        """``reap``, without waiting: the next request waits for it (the sandbox handles one at a time)."""
+        self.settle()
+        _tell(self.channel, {"op": "reap", "pid": pid}, (), self.GONE)
+        self.unheard += 1
+
     def close(self):
+        try:
+            self.settle()
+        except SandboxError:
+            pass
         self.channel.close()
         self.zygote.close_sandbox(self.keeper)
+
+
+class MalformedReply(Exception):
+    """A worker's reply that is not a reply: the message says what it was, in the grader's words."""
+
+
+def _clipped(value, described, depth=0):
+    """``value`` with every text clipped to TEXT_LIMIT_CHARS (``described`` ones keep their type)."""
+    if depth > 20:
+        raise MalformedReply("nested too deep")
+    if isinstance(value, str):
+        clipped = value if len(value) <= TEXT_LIMIT_CHARS else value[:TEXT_LIMIT_CHARS] + "... (cut)"
+        return described(clipped) if isinstance(value, described) else clipped
+    if isinstance(value, (list, tuple)):
+        return type(value)(_clipped(v, described, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return {k: _clipped(v, described, depth + 1) for k, v in value.items()}
+    return value
+
+
+def _bounded_reply(reply, described):
+    """The reply of a worker, checked to be one (outputs and the inputs as left, or an error) and clipped;
+    MalformedReply if it is anything else."""
+    if not isinstance(reply, dict):
+        raise MalformedReply(f"a {type(reply).__name__}, not a reply")
+    if "error" in reply:
+        if not isinstance(reply["error"], str):
+            raise MalformedReply("an error that is not a text")
+        error = reply["error"]
+        return {"error": error if len(error) <= ERROR_LIMIT_CHARS else error[:ERROR_LIMIT_CHARS] + "... (cut)"}
+    outputs, after = reply.get("outputs"), reply.get("after")
+    if not isinstance(outputs, dict) or not isinstance(after, dict):
+        raise MalformedReply("outputs or inputs that are not named values")
+    return {"outputs": _clipped(outputs, described), "after": _clipped(after, described)}
 
 
 def kill_uid(uid):
@@ -196,7 +278,10 @@ class SandboxBackend:
         self.deadline = None
         self.timed_out = False
         self.broken_modules = {}
-        self.script_outputs = {}  # the script prints the same whatever the check: run it once per way to run it
+        # Every call starts from the same clean state, so one with the same kind, inputs and options gives
+        # the same answer: each is run once per submission (the checks ask some again, e.g. to gate a
+        # property on right outputs), and the script once per way to run it.
+        self.answers = {}
 
     def preflight(self, modules):
         for module in modules:
@@ -222,17 +307,17 @@ class SandboxBackend:
         for module in modules_needed(kind, options):
             if module in self.broken_modules:
                 raise CheckFailed(self.broken_modules[module])
-        if kind != "run_script":
-            return self._call(kind, inputs, options, f"in {self._label(kind, options)}")
-        key = repr(sorted(options.items()))
-        if key not in self.script_outputs:
+        key = hashlib.sha256(wire.dumps({"kind": kind, "inputs": inputs, "options": options})).digest()
+        if key not in self.answers:
             try:
-                self.script_outputs[key] = self._call(kind, inputs, options, f"in {self._label(kind, options)}")
+                self.answers[key] = self._call(kind, inputs, options, f"in {self._label(kind, options)}")
             except CheckFailed as error:
-                self.script_outputs[key] = error
-        if isinstance(self.script_outputs[key], CheckFailed):
-            raise self.script_outputs[key]
-        return self.script_outputs[key]
+                if getattr(error, "not_run", False):  # the question's budget, not the call: ask again later
+                    raise
+                self.answers[key] = error
+        if isinstance(self.answers[key], CheckFailed):
+            raise self.answers[key]
+        return copy.deepcopy(self.answers[key])
 
     def _call(self, kind, inputs, options, where):
         from checking import CheckFailed
@@ -241,33 +326,46 @@ class SandboxBackend:
         left = self.deadline - time.monotonic()
         if left <= 0:
             self.timed_out = True
-            raise CheckFailed(f"not run: this question used up its time budget of {self.question_budget_s:g} s.")
+            error = CheckFailed(f"not run: this question used up its time budget of {self.question_budget_s:g} s.")
+            error.not_run = True
+            raise error
         limit = min(SCRIPT_TIMEOUT_S if kind == "run_script" else self.call_timeout_s, left)
         deadline = time.monotonic() + limit  # once per call: the request and the whole reply within it
         try:
-            pid, channel = self.sandbox.spawn(limit)
+            pid, channel = self.sandbox.spawn(limit, wire.frame({"kind": kind, "inputs": inputs, "options": options}))
         except SandboxError as error:
             raise CheckFailed(f"not run {where}: {error}") from None
         try:
-            wire.send(channel, {"kind": kind, "inputs": inputs, "options": options}, deadline=deadline)
-            reply = wire.recv(channel, described=Described, deadline=deadline)
+            reply = wire.recv(channel, described=Described, limit=REPLY_LIMIT_BYTES, deadline=deadline)
+            reply = _bounded_reply(reply, Described)
+            if time.monotonic() > deadline:  # reading the reply counts against the call's time too
+                raise socket.timeout("deadline passed")
         except socket.timeout:
             self.timed_out = True
             raise CheckFailed(f"timed out after {limit:g} s {where} (an endless loop, or far too slow).") from None
-        except (EOFError, ConnectionError, wire.WireError) as error:
+        except (MalformedReply, wire.WireError) as error:
+            raise CheckFailed(f"the process running your code {where} sent back a reply the grader cannot use "
+                              f"({error}): nothing from this call is graded.") from None
+        except (EOFError, ConnectionError) as error:
             exit_code = self._reap(pid)
             pid = None
             raise CheckFailed(
                 f"the process running your code {where} {_ended(exit_code)} before answering "
-                f"(os._exit, a crash of the interpreter, or a reply that is not plain data: {error})."
+                f"(os._exit, or a crash of the interpreter: {str(error)[:200]})."
             ) from None
         finally:
             channel.close()
             if pid is not None:
-                self._reap(pid)
+                self._reap_later(pid)
         if "error" in reply:
             raise CheckFailed(reply["error"])
         return reply["outputs"], reply["after"]
+
+    def _reap_later(self, pid):
+        try:
+            self.sandbox.reap_later(pid)
+        except SandboxError:
+            pass
 
     def _reap(self, pid):
         try:

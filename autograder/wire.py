@@ -73,15 +73,21 @@ def loads(data, described=str):
     """Decode; objects that were not plain data come back as ``described(text)``."""
     try:
         return _decode(json.loads(data), described)
-    except (ValueError, TypeError, KeyError) as error:
-        raise WireError(f"malformed message: {error}") from None
+    except (ValueError, TypeError, KeyError, RecursionError) as error:  # nested too deep: RecursionError
+        raise WireError(f"malformed message: {type(error).__name__}") from None
+
+
+def frame(value):
+    """The bytes of one frame holding ``value``."""
+    data = dumps(value)
+    return struct.pack("!Q", len(data)) + data
 
 
 def send(sock, value, deadline=None):
     """Send one frame; with a ``deadline`` (``time.monotonic()``), socket.timeout once it passes."""
-    data = dumps(value)
+    data = frame(value)
     _wait_until(sock, deadline)
-    sock.sendall(struct.pack("!Q", len(data)) + data)  # sendall: the timeout bounds the whole send
+    sock.sendall(data)  # sendall: the timeout bounds the whole send
 
 
 def recv(sock, described=str, limit=MAX_FRAME_BYTES, deadline=None):

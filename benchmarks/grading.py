@@ -6,8 +6,12 @@ Grades ``copies`` x (bug library + solutions + stubs) submissions with
 ``python -m autograder grade`` and a sample of them with ``otter run``
 through ``xargs -P jobs``, in one run, and prints: seconds per submission
 (effective, wall clock / count), one cold submission (process start to
-gradebook), peak resident memory per process kind, and whether the scores
-agree with ``otter run`` on the sample. Figures, not assertions.
+gradebook), the sandbox's cost of one call (a worker answering a function
+that takes microseconds) and the calls per submission, peak resident memory
+per process kind, the same batch again with the hostile library's
+``floods_its_error_messages`` added (each of its calls raises 60 MB of
+text), and whether the scores agree with ``otter run`` on the sample.
+Figures, not assertions.
 """
 import argparse
 import csv
@@ -115,6 +119,45 @@ def timed(command, classify, env=None):
     return elapsed, memory.finish()
 
 
+def per_call(autograder_zip, work, count=60):
+    """(median seconds of one sandboxed call, calls per reference submission, distinct ones)."""
+    from autograder import engine, sandbox
+
+    with zipfile.ZipFile(autograder_zip) as archive:
+        archive.extractall(work / "per-call")
+    lane = engine.Lane(work / "per-call")
+    try:
+        import checking  # the lane's copy
+
+        asked, run, original_run, original_call = [], [], sandbox.SandboxBackend.run, sandbox.SandboxBackend._call
+
+        def counted_run(self, kind, inputs, options=None):
+            asked.append(kind)
+            return original_run(self, kind, inputs, options)
+
+        def counted_call(self, kind, inputs, options, where):
+            run.append(kind)
+            return original_call(self, kind, inputs, options, where)
+
+        sandbox.SandboxBackend.run, sandbox.SandboxBackend._call = counted_run, counted_call
+        lane.grade_folder("reference", RNN.source, sandbox.fresh_uid_base(1) if sandbox.is_root() else None)
+        sandbox.SandboxBackend.run, sandbox.SandboxBackend._call = original_run, original_call
+        place = lane._sandbox_folder(RNN.source)
+        box = lane.zygote.open(place / "files", place / "root", sandbox.fresh_uid_base(1) if sandbox.is_root() else None)
+        backend = sandbox.SandboxBackend(box, lane.assignment)
+        inputs, _ = checking.fixture("global_norm/dict")
+        times = []
+        for _ in range(count):
+            backend.start_question(None)
+            started = time.perf_counter()
+            backend._call("global_norm", inputs, {}, "in global_norm")
+            times.append(time.perf_counter() - started)
+        box.close()
+        return sorted(times)[count // 2], len(asked), len(run)
+    finally:
+        lane.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--copies", type=int, default=7)
@@ -140,6 +183,11 @@ def main():
         cold_s, _ = timed(grade + [str(submissions[0]), "--out", str(work / "cold"), "--jobs", "1"], classify_engine)
         batch_s, engine_memory = timed(grade + [*map(str, submissions), "--out", str(work / "batch"),
                                                 "--jobs", str(args.jobs)], classify_engine)
+        call_s, calls, distinct = per_call(autograder_zip, work)
+        flood = buglib.load(RNN, buglib.HOSTILE)["floods_its_error_messages"]
+        flooding = [buglib.write_submission(RNN, flood, work / "flood" / f"flood-{copy}") for copy in range(args.copies)]
+        flood_s, flood_memory = timed(grade + [*map(str, submissions + flooding), "--out", str(work / "flooded"),
+                                               "--jobs", str(args.jobs)], classify_engine)
 
         sample = submissions[: args.otter_sample]
         zips = []
@@ -171,8 +219,14 @@ def main():
         print(f"{'wall clock (s)':34}{batch_s:>20.1f}{otter_s:>18.1f}")
         print(f"{'seconds per submission, effective':34}{batch_s / len(submissions):>20.3f}{otter_s / max(len(zips), 1):>18.3f}")
         print(f"{'one cold submission (s)':34}{cold_s:>20.2f}{'':>18}")
+        print(f"{'one call, median (ms)':34}{call_s * 1000:>20.2f}{'':>18}")
+        print(f"{'calls per reference submission':34}{calls:>20}{'':>18}")
+        print(f"  (of which run: {distinct}; the engine runs each distinct call once)")
         print("peak resident memory (MB):")
         for kind, peak in sorted(engine_memory.items()):
+            print(f"  engine: {kind:40}{peak:8.0f}")
+        print(f"the same batch with {len(flooding)} flooding submissions ({flood_s:.1f} s):")
+        for kind, peak in sorted(flood_memory.items()):
             print(f"  engine: {kind:40}{peak:8.0f}")
         for kind, peak in sorted(otter_memory.items()):
             print(f"  otter:  {kind:40}{peak:8.0f}")

@@ -30,21 +30,31 @@ def in_child(function):
 
 
 @pytest.mark.skipif(not confine.seccomp_available(), reason="seccomp filters need x86-64 Linux")
-def test_seccomp_leaves_unix_sockets_and_refuses_every_other_family():
+def test_seccomp_refuses_sockets_of_every_family_and_keeps_the_inherited_channel():
     def attempt():
-        confine.forbid_network_sockets()
-        for end in socket.socketpair():  # UNIX sockets still work
-            end.close()
+        inherited = socket.socketpair()  # the channel to the grader, opened before the filter
+        confine.forbid_sockets()
         outcomes = []
-        for family in (socket.AF_INET, socket.AF_INET6, socket.AF_NETLINK, socket.AF_PACKET):
+        for family in (socket.AF_UNIX, socket.AF_INET, socket.AF_INET6, socket.AF_NETLINK, socket.AF_PACKET):
             try:
                 socket.socket(family, socket.SOCK_DGRAM).close()
                 outcomes.append("opened")
             except OSError as error:
                 outcomes.append(error.errno)
+        try:
+            socket.socketpair()
+            outcomes.append("pair")
+        except OSError as error:
+            outcomes.append(error.errno)
+        try:
+            inherited[0].connect("/tmp/anything")
+        except OSError as error:
+            outcomes.append(error.errno)
+        inherited[0].send(b"still")
+        outcomes.append(inherited[1].recv(5).decode())
         return outcomes
 
-    assert in_child(attempt) == str([97, 97, 97, 97])  # EAFNOSUPPORT
+    assert in_child(attempt) == str([13, 13, 13, 13, 13, 13, 13, "still"])  # EACCES
 
 
 @pytest.mark.skipif(not confine.seccomp_available(), reason="seccomp filters need x86-64 Linux")
@@ -54,7 +64,7 @@ def test_seccomp_refuses_the_listed_calls_and_nothing_else(tmp_path):
     libc = ctypes.CDLL(None, use_errno=True)
 
     def attempt():
-        confine.forbid_network_sockets()
+        confine.forbid_sockets()
         refused = {}
         for name, number in confine._REFUSED_SYSCALLS.items():
             libc.syscall(number, 0, 0, 0, 0, 0)

@@ -135,7 +135,8 @@ IPC_KEYS = {"shm": 0x524E4E01, "msg": 0x524E4E02}  # what leaves_ipc_and_files_b
 
 
 class Listener:
-    """TCP and UDP on 127.0.0.1 and an abstract UNIX socket, recording whatever reaches them."""
+    """TCP and UDP on 127.0.0.1, an abstract UNIX socket and a pathname one that any user may connect
+    to (as a TA's ssh-agent is to the TA's own uid), recording whatever reaches them."""
 
     def __init__(self):
         self.tcp = socket.create_server(("127.0.0.1", 0))
@@ -146,9 +147,16 @@ class Listener:
         self.unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.unix.bind("\0" + self.abstract_name)
         self.unix.listen()
+        self.folder = tempfile.mkdtemp(prefix="rnn-grader-socket-")
+        os.chmod(self.folder, 0o777)
+        self.path = os.path.join(self.folder, "agent.sock")
+        self.pathname = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.pathname.bind(self.path)
+        os.chmod(self.path, 0o777)
+        self.pathname.listen()
         self.received, self.stop = [], threading.Event()
         self.threads = [threading.Thread(target=self._serve, args=(s,), daemon=True)
-                        for s in (self.tcp, self.udp, self.unix)]
+                        for s in (self.tcp, self.udp, self.unix, self.pathname)]
         for thread in self.threads:
             thread.start()
 
@@ -169,17 +177,19 @@ class Listener:
         self.stop.set()
         for thread in self.threads:
             thread.join()
-        for sock in (self.tcp, self.udp, self.unix):
+        for sock in (self.tcp, self.udp, self.unix, self.pathname):
             sock.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def hostile_values(root, out, listener, marker):
     """What the library's placeholders stand for (see its header)."""
     return {"LIBRARY": root / "library", "REPO_ROOT": course.ROOT, "OUT": out, "PORT": listener.port,
-            "ABSTRACT": listener.abstract_name, "MARKER": marker, "FORGE_TARGET": out / "forges_results_later" / "results.json"}
+            "ABSTRACT": listener.abstract_name, "UNIX_PATH": listener.path, "MARKER": marker, "FORGE_TARGET": out / "forges_results_later" / "results.json"}
 
 
-def grade_library(names, root, autograder_zip, as_user=(), without="", assignment=RNN):
+def grade_library(names, root, autograder_zip, as_user=(), without="", assignment=RNN, python=sys.executable,
+                  code=course.ROOT):
     """Grade entries ``names`` of ``assignment``'s hostile library in one ``python -m autograder grade``
     run, the command prefixed by ``as_user`` (e.g. setpriv), with $AUTOGRADER_SANDBOX_WITHOUT = ``without``.
     Returns (out, rows by entry name, the run, what reached the listener, the marker)."""
@@ -189,11 +199,12 @@ def grade_library(names, root, autograder_zip, as_user=(), without="", assignmen
     listener = Listener()
     values = hostile_values(root, out, listener, marker)
     submissions = {name: write_shaped(name, library[name], root / "library", values, assignment) for name in names}
-    env = {**os.environ, SECRET_VARIABLE: "tok-do-not-show", sandbox.WITHOUT_VARIABLE: without}
+    env = {**os.environ, SECRET_VARIABLE: "tok-do-not-show", sandbox.WITHOUT_VARIABLE: without,
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH", "")]))}
     started = time.monotonic()
     try:
         run = subprocess.run(
-            [*as_user, sys.executable, "-m", "autograder", "grade", *map(str, submissions.values()), "--out", str(out),
+            [*as_user, python, "-m", "autograder", "grade", *map(str, submissions.values()), "--out", str(out),
              "--autograder", str(autograder_zip)],
             capture_output=True, text=True, env=env, timeout=900, cwd=root,
         )
@@ -471,7 +482,7 @@ def processes_named(name):
 
 
 @pytest.mark.parametrize("without", ["", "namespaces"])
-def test_what_a_worker_leaves_running_is_killed_before_the_call_returns(monkeypatch, without):
+def test_what_a_worker_leaves_running_is_killed_before_the_next_call(monkeypatch, without):
     monkeypatch.setenv(sandbox.WITHOUT_VARIABLE, without)
     marker = f"left{os.getpid() % 10**6}{without[:2]}"
     tmp_path = Path(tempfile.mkdtemp())  # not below pytest's private folder: another uid enters it, as a lane's
@@ -490,6 +501,7 @@ def test_what_a_worker_leaves_running_is_killed_before_the_call_returns(monkeypa
         backend = sandbox.SandboxBackend(box, RNN)
         backend.start_question("clipping")
         outputs, _ = backend.run("global_norm", {"grads.a": np.ones(2)}, {"container": "dict"})
+        box.settle()  # the sandbox cleans up while the grader checks the reply, and before the next call
         assert outputs["norm"] == 1.0 and not processes_named(marker)
         box.close()
     finally:
@@ -511,8 +523,48 @@ MODES = {
 }
 
 
+def _runs_as_nobody(python, code_path):
+    """Whether uid 65534 can run ``python`` with numpy, Otter and the project's package from ``code_path``."""
+    probe = subprocess.run([*NOBODY, python, "-c", "import numpy, otter.test_files, autograder"],
+                           capture_output=True, text=True, cwd="/", env={**os.environ, "PYTHONPATH": str(code_path)})
+    return probe.returncode == 0, probe.stderr.strip()[-300:]
+
+
+NOBODY_VENVS = Path("/var/tmp")  # world-readable, and kept between runs: a venv is made once per set of pins
+
+
+def nobody_python():
+    """A Python that uid 65534 can run, with the autograder image's pins: this one where it can, else a
+    virtual environment of a system Python 3.11 or 3.12 (/usr/bin, as Debian's) made once and kept. The
+    normal user's mode then runs in CI too, where the project's Python lives in root's home."""
+    from autograder import image, pins as project_pins
+
+    if _runs_as_nobody(sys.executable, course.ROOT)[0]:
+        return sys.executable
+    # the grader's image, and what the command line adds to it (its progress bar)
+    with_deps = image.requirements() + [p for p in project_pins.dependencies() if project_pins.name_of(p) == "tqdm"]
+    pins = with_deps + image.requirements_no_deps()
+    tag = hashlib.sha256("\n".join(pins).encode()).hexdigest()[:12]
+    for version in (f"{sys.version_info.major}.{sys.version_info.minor}", "3.11", "3.12"):
+        base = Path(f"/usr/bin/python{version}")
+        if not base.exists():
+            continue
+        venv = NOBODY_VENVS / f"rnn-course-nobody-{version}-{tag}"
+        python = venv / "bin" / "python"
+        if not python.exists():
+            subprocess.run([str(base), "-m", "venv", str(venv)], check=True, capture_output=True)
+            pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", "--only-binary=:all:"]
+            subprocess.run([*pip, *with_deps], check=True, capture_output=True)
+            subprocess.run([*pip, "--no-deps", *image.requirements_no_deps()], check=True, capture_output=True)
+            subprocess.run(["chmod", "-R", "a+rX", str(venv)], check=True)
+        return str(python)
+    return None
+
+
 def _mode_or_skip(mode):
+    """(command prefix, $AUTOGRADER_SANDBOX_WITHOUT, the layers it lacks, the Python to run)."""
     prefix, without, needs_root, missing = MODES[mode]
+    python = sys.executable
     if needs_root and not sandbox.is_root():
         if mode != "normal user":
             pytest.skip(f"{mode}: needs root to set up")
@@ -520,26 +572,31 @@ def _mode_or_skip(mode):
     if prefix and not shutil.which(prefix[0]):
         pytest.skip(f"{mode}: no {prefix[0]} here")
     if prefix == NOBODY:
-        probe = subprocess.run([*NOBODY, sys.executable, "-c", "import sys, numpy, autograder; print(sys.base_prefix)"],
-                               capture_output=True, text=True, cwd="/", env={**os.environ, "PYTHONPATH": str(course.ROOT)})
-        if probe.returncode or probe.stdout.strip() != sys.base_prefix:  # e.g. a Python under /root (mode 700)
-            got = (probe.stderr.strip()[-200:] if probe.returncode else f"a Python from {probe.stdout.strip()}")
-            pytest.skip(f"{mode}: uid 65534 cannot run this Python from {sys.base_prefix} (it got {got})")
-    return prefix, without, missing
+        python = nobody_python()
+        if python is None:
+            pytest.skip(f"{mode}: uid 65534 cannot run {sys.executable}, and there is no /usr/bin/python3.11 or 3.12 "
+                        f"to make it a virtual environment of")
+    return prefix, without, missing, python
 
 
 @pytest.fixture(scope="module", params=list(MODES))
 def sandbox_run(request, autograder_zip):
     """The sandbox entries graded in one run in a mode: (mode, the layers it lacks, out, rows, run)."""
-    prefix, without, missing = _mode_or_skip(request.param)
+    prefix, without, missing, python = _mode_or_skip(request.param)
     root = Path(tempfile.mkdtemp(prefix="hostile-modes-"))  # not below pytest's private folder: 65534 works here
     try:
         grader_zip = root / "autograder.zip"
         shutil.copyfile(autograder_zip, grader_zip)
+        code = course.ROOT
         if prefix == NOBODY:
-            os.chown(root, 65534, 65534)
+            code = root / "code"  # the package where 65534 can read it (a checkout in root's home it cannot)
+            shutil.copytree(course.PACKAGE, code / "autograder", ignore=shutil.ignore_patterns("__pycache__"))
+            for path in (root, *code.rglob("*"), code):
+                os.chown(path, 65534, 65534)
+            assert _runs_as_nobody(python, code)[0], _runs_as_nobody(python, code)[1]
         root.chmod(0o755)
-        out, rows, run, received, marker = grade_library(SANDBOX_ENTRIES, root, grader_zip, prefix, without)
+        out, rows, run, received, marker = grade_library(SANDBOX_ENTRIES, root, grader_zip, prefix, without,
+                                                         python=python, code=code)
         run.received, run.marker = received, marker
         yield request.param, missing, out, rows, run
     finally:

@@ -59,7 +59,8 @@ def show_check_messages_only():
     test ..." and the line of the test file that raised (e.g. an internal
     ``expect_case(...)`` call): noise for a student, and a look at the check's
     code. A CheckFailed is written for the student, so it is shown as it is;
-    any other exception (a bug of the checks themselves) keeps Otter's format.
+    any other exception gets one fixed sentence (the reference solutions pass
+    every check, so it never hides a bug of the checks from the tests).
     Installed when this module is imported after Otter (the notebook,
     check.py, ``otter run``); the grader calls it after loading Otter.
     """
@@ -72,7 +73,10 @@ def show_check_messages_only():
     def _generate_error_message(self, excp, context=0):
         if isinstance(excp, CheckFailed):
             return str(excp)
-        return original(self, excp, context)
+        # A check that stumbled on what came back (a bug of the checks, or a reply shaped to trip
+        # them): the student sees that, never Otter's "Error at line N" or the check's source.
+        return (f"this check could not judge what your code returned ({type(excp).__name__}); "
+                f"the other checks of this question say more.")
 
     _generate_error_message.shows_check_messages_only = True
     test_file._generate_error_message = _generate_error_message
