@@ -525,7 +525,8 @@ MODES = {
 
 def _runs_as_nobody(python, code_path):
     """Whether uid 65534 can run ``python`` with numpy, Otter and the project's package from ``code_path``."""
-    probe = subprocess.run([*NOBODY, python, "-c", "import numpy, otter.test_files, autograder"],
+    probe = subprocess.run([*NOBODY, python, "-c", "import numpy, tqdm; from autograder.engine import _otter_test_files; "
+                                                   "_otter_test_files()"],
                            capture_output=True, text=True, cwd="/", env={**os.environ, "PYTHONPATH": str(code_path)})
     return probe.returncode == 0, probe.stderr.strip()[-300:]
 
