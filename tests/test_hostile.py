@@ -5,6 +5,7 @@ with privilege dropping and hidden paths); a few entries also go through the
 Gradescope entry point of the built zip. Entries with a hostile shape (crafted
 zips, odd names, deep folders, links) are written by ``write_shaped``.
 """
+import contextlib
 import csv
 import hashlib
 import json
@@ -481,15 +482,17 @@ def processes_named(name):
     return found
 
 
-@pytest.mark.parametrize("without", ["", "namespaces"])
-def test_what_a_worker_leaves_running_is_killed_before_the_next_call(monkeypatch, without):
+@contextlib.contextmanager
+def one_sandbox(monkeypatch, files, without=""):
+    """A zygote and one submission's sandbox holding ``files`` (name -> text), as a lane opens them:
+    (the sandbox backend, the submission's folder)."""
     monkeypatch.setenv(sandbox.WITHOUT_VARIABLE, without)
-    marker = f"left{os.getpid() % 10**6}{without[:2]}"
     tmp_path = Path(tempfile.mkdtemp())  # not below pytest's private folder: another uid enters it, as a lane's
     tmp_path.chmod(0o755)
     (tmp_path / "files").mkdir()
     (tmp_path / "root").mkdir()
-    (tmp_path / "files" / "clipping.py").write_text(DETACHES.replace("MARKER", marker))
+    for name, text in files.items():
+        (tmp_path / "files" / name).write_text(text)
     support = tmp_path / "support"  # checking, procedures and the assignment's calls, as a lane has them
     shutil.copytree(course.SUPPORT, support)
     shutil.copyfile(RNN.grading / course.CALLS, support / course.CALLS)
@@ -498,15 +501,38 @@ def test_what_a_worker_leaves_running_is_killed_before_the_next_call(monkeypatch
     zygote = sandbox.Zygote(support)
     try:
         box = zygote.open(tmp_path / "files", tmp_path / "root", sandbox.fresh_uid_base(1))
-        backend = sandbox.SandboxBackend(box, RNN)
-        backend.start_question("clipping")
-        outputs, _ = backend.run("global_norm", {"grads.a": np.ones(2)}, {"container": "dict"})
-        box.settle()  # the sandbox cleans up while the grader checks the reply, and before the next call
-        assert outputs["norm"] == 1.0 and not processes_named(marker)
+        yield sandbox.SandboxBackend(box, RNN), tmp_path / "files"
         box.close()
     finally:
         zygote.close()
         shutil.rmtree(tmp_path)
+
+
+@pytest.mark.parametrize("without", ["", "namespaces"])
+def test_what_a_worker_leaves_running_is_killed_before_the_next_call(monkeypatch, without):
+    marker = f"left{os.getpid() % 10**6}{without[:2]}"
+    with one_sandbox(monkeypatch, {"clipping.py": DETACHES.replace("MARKER", marker)}, without) as (backend, _):
+        backend.start_question("clipping")
+        outputs, _ = backend.run("global_norm", {"grads.a": np.ones(2)}, {"container": "dict"})
+        backend.sandbox.settle()  # the sandbox cleans up while the grader checks the reply, and before the next call
+        assert outputs["norm"] == 1.0 and not processes_named(marker)
+
+
+@pytest.mark.parametrize("without", ["", "namespaces"])
+def test_modules_are_compiled_once_into_read_only_pyc_files_the_calls_import(monkeypatch, without):
+    files = {"clipping.py": (RNN.source / "clipping.py").read_text(), "shapes.py": (RNN.source / "shapes.py").read_text(),
+             "lstm.py": "def broken(:\n"}
+    with one_sandbox(monkeypatch, files, without) as (backend, folder):
+        backend.precompile(folder)
+        cache = folder / "__pycache__"
+        assert sorted(p.name for p in cache.iterdir()) == [f"{m}.{sys.implementation.cache_tag}.pyc"
+                                                           for m in ("clipping", "shapes")]
+        assert all(oct(p.stat().st_mode)[-3:] == "644" for p in cache.iterdir())
+        backend.start_question("clipping")
+        outputs, _ = backend.run("global_norm", {"grads.a": np.ones(2)}, {"container": "dict"})
+        assert outputs["norm"] == pytest.approx(np.sqrt(2))
+        with pytest.raises(Exception, match="SyntaxError"):  # no .pyc: compiled by the call, and reported
+            backend.run("import_module", {}, {"name": "lstm"})
 
 
 # The sandbox's attacks (entries with `sandbox = true`) in every mode this machine offers.
