@@ -93,6 +93,8 @@ CASES = {
     "attention_weights/small": ("attention_weights", True, lambda r: _queries(r)),
     "attention_weights/alibi": ("attention_weights", True, lambda r: _queries(r, slope=0.5)),
     "attention_weights/large_scores": ("attention_weights", False, lambda r: _queries(r, T=6, d=4, scale=40.0)),
+    # the ordinary case the hidden checks of attention_weights need right first (never a public one)
+    "attention_weights/ordinary": ("attention_weights", False, lambda r: _queries(r, T=6, N=3, d=4, slope=0.25)),
     "attention_forward/small": ("attention_forward", True, lambda r: _attention(r, slope=0.25)),
     "attention_forward/one_step": ("attention_forward", False, lambda r: _attention(r, T=1, N=3, slope=0.5)),
     "attention_forward/empty": ("attention_forward", False, lambda r: _attention(r, T=0, N=2, slope=0.5)),

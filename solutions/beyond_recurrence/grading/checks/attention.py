@@ -56,7 +56,7 @@ def test_alibi_bias_edges():
 
 @test_case(name="attention_weights_large_scores", points=2, hidden=True)
 def test_attention_weights_large_scores():
-    expect_edge_case("attention_weights/large_scores", needs="attention_weights/alibi", hint=(
+    expect_edge_case("attention_weights/large_scores", needs="attention_weights/ordinary", hint=(
         "Scores of several hundred must give finite weights: subtract each row's largest score before np.exp "
         "(softmax does not change), or exp overflows to inf and inf / inf is nan."))
 
@@ -82,16 +82,16 @@ def test_attention_backward_long_sequence():
 
 @test_case(name="attention_does_not_modify_inputs", points=1, hidden=True)
 def test_attention_does_not_modify_inputs():
-    expect_inputs_unchanged("attention_weights/alibi", hint=WEIGHTS_HINT)
+    expect_inputs_unchanged("attention_weights/ordinary", hint=WEIGHTS_HINT)
     expect_inputs_unchanged("attention_backward/alibi", hint=BACKWARD_HINT)
 
 
 @test_case(name="attention_rejects_wrong_shapes", points=1, hidden=True)
 def test_attention_rejects_wrong_shapes():
     needs_right_outputs("attention_forward/one_step", hint=FORWARD_HINT)  # raising pays only beside right outputs
-    needs_right_outputs("attention_weights/alibi", hint=WEIGHTS_HINT)
+    needs_right_outputs("attention_weights/ordinary", hint=WEIGHTS_HINT)
     expect_value_error("attention_forward/one_step", "attention_forward", "Wk")
-    expect_value_error("attention_weights/alibi", "attention_weights", "K")
+    expect_value_error("attention_weights/ordinary", "attention_weights", "K")
 
 
 @test_case(name="attention_backward_twice_on_the_same_cache", points=1, hidden=True)
