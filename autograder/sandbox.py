@@ -209,12 +209,16 @@ class MalformedReply(Exception):
     """A worker's reply that is not a reply: the message says what it was, in the grader's words."""
 
 
+def _clip(text, limit):
+    return text if len(text) <= limit else text[:limit] + "... (cut)"
+
+
 def _clipped(value, described, depth=0):
     """``value`` with every text clipped to TEXT_LIMIT_CHARS (``described`` ones keep their type)."""
     if depth > 20:
         raise MalformedReply("nested too deep")
     if isinstance(value, str):
-        clipped = value if len(value) <= TEXT_LIMIT_CHARS else value[:TEXT_LIMIT_CHARS] + "... (cut)"
+        clipped = _clip(value, TEXT_LIMIT_CHARS)
         return described(clipped) if isinstance(value, described) else clipped
     if isinstance(value, (list, tuple)):
         return type(value)(_clipped(v, described, depth + 1) for v in value)
@@ -231,8 +235,7 @@ def _bounded_reply(reply, described):
     if "error" in reply:
         if not isinstance(reply["error"], str):
             raise MalformedReply("an error that is not a text")
-        error = reply["error"]
-        return {"error": error if len(error) <= ERROR_LIMIT_CHARS else error[:ERROR_LIMIT_CHARS] + "... (cut)"}
+        return {"error": _clip(reply["error"], ERROR_LIMIT_CHARS)}
     outputs, after = reply.get("outputs"), reply.get("after")
     if not isinstance(outputs, dict) or not isinstance(after, dict):
         raise MalformedReply("outputs or inputs that are not named values")
