@@ -11,7 +11,9 @@ lecture prints (same text, same precision):
 Compute every number with your iterate_map and jacobian_power_norms, each
 time the script runs: the grader also runs it with those two functions
 changed (they scale the matrix they are given) and checks that the printed
-numbers change with them. Lines typed in or read from a file earn nothing.
+numbers change with them. Lines typed in or read from a file earn nothing,
+and a line earns its points only when the function behind it is right (it
+passes the checks of its own question, recurrence or bptt).
 """
 import numpy as np
 

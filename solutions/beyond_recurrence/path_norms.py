@@ -32,7 +32,8 @@ What the numbers show:
 
 Compute every number with your functions each time the script runs; the
 grader also runs it with those functions changed and checks that the printed
-numbers change with them.
+numbers change with them. A line earns its points only when the path
+function behind it is right (it passes its checks in gradient_paths).
 """
 from gradient_paths import (attention_path_norms, gru_path_norms, lstm_path_norms, rnn_path_norms,
                             same_sequence)
