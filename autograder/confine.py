@@ -108,12 +108,23 @@ def become_inside_user():
 
 def drop_privileges():
     """No capability left, in any set, and none to be gained by running a program."""
-    prctl(PR_SET_NO_NEW_PRIVS, 1)
-    prctl(PR_SET_DUMPABLE, 0)  # no ptrace, no /proc/PID/mem of this process by its own children
+    drop_bounding_set()
+    drop_capabilities()
+
+
+def drop_bounding_set():
+    """No capability to be gained by running a program, in this process and its future children; those
+    it holds now stay. A submission's init drops them once, for all of its workers."""
     for capability in range(64):
         if _libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0 and ctypes.get_errno() == errno.EINVAL:
             break  # past the last capability this kernel knows
     _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+
+
+def drop_capabilities():
+    """No capability held by this process, and none to gain (``no_new_privs``); not dumpable."""
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    prctl(PR_SET_DUMPABLE, 0)  # no ptrace, no /proc/PID/mem of this process by its own children
     header = struct.pack("Ii", 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
     data = ctypes.create_string_buffer(24)  # two empty {effective, permitted, inheritable}
     _check(_libc.syscall(SYS_CAPSET, ctypes.c_char_p(header), data), "capset")
@@ -195,6 +206,19 @@ def landlock(readable, writable=()):
     """From now on, this process and its children may read only below ``readable``, write only
     below ``writable``; from ABI 4, no TCP; from ABI 6, no signal or abstract socket beyond
     their own domain. Raises Unavailable without Landlock."""
+    ruleset = landlock_ruleset(readable, writable)
+    try:
+        restrict_to(ruleset)
+    finally:
+        os.close(ruleset)
+    return landlock_abi()
+
+
+def landlock_ruleset(readable, writable=()):
+    """``landlock``'s rules, built but not applied: a file descriptor that ``restrict_to`` applies to
+    any process holding it. A submission's init builds it once, and each worker applies it in
+    microseconds. Rules hold the folders themselves, not their names: a file system mounted later
+    on a writable folder (a call's private /tmp) is writable too."""
     abi = landlock_abi()
     if abi < 1:
         raise Unavailable("Landlock is not available")
@@ -207,12 +231,17 @@ def landlock(readable, writable=()):
         for paths, rights in ((readable, _READ), (writable, fs_rights)):
             for path in paths:
                 _allow(ruleset, path, rights)
-        prctl(PR_SET_NO_NEW_PRIVS, 1)
-        _check(_libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)),
-               "landlock_restrict_self")
-    finally:
+    except BaseException:
         os.close(ruleset)
-    return abi
+        raise
+    return ruleset
+
+
+def restrict_to(ruleset):
+    """Apply a ruleset of ``landlock_ruleset`` to this process and its future children (a domain of its own)."""
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    _check(_libc.syscall(SYS_LANDLOCK_RESTRICT_SELF, ctypes.c_int(ruleset), ctypes.c_uint32(0)),
+           "landlock_restrict_self")
 
 
 def _allow(ruleset, path, rights):
@@ -255,10 +284,10 @@ def seccomp_available():
     return platform.machine() == "x86_64" and _libc.prctl(21, 0, 0, 0, 0) >= 0  # PR_GET_SECCOMP
 
 
-def forbid_sockets():
-    """From now on, creating, connecting, binding or accepting a socket of any family fails (EACCES)
-    for this process and its children (``_SOCKET_SYSCALLS``); the calls in ``_REFUSED_SYSCALLS`` fail
-    with ENOSYS, and so do 32-bit and x32 system calls, which would bypass the filter. Sockets already
+def socket_filter():
+    """The seccomp program of ``forbid_sockets``: from then on, creating, connecting, binding or
+    accepting a socket of any family fails (EACCES) for the process and its children
+    (``_SOCKET_SYSCALLS``); the calls in ``_REFUSED_SYSCALLS`` fail with ENOSYS, and so do 32-bit and x32 system calls, which would bypass the filter. Sockets already
     open (the channel to the grader) keep working. No privilege needed (``no_new_privs``), allowed in
     containers: the network layer where there is no network namespace, and a second one where there is."""
     def op(code, k, jt=0, jf=0):
@@ -282,7 +311,12 @@ def forbid_sockets():
         op(_RET, _ERRNO | _EACCES),
         op(_RET, _ERRNO | _ENOSYS),
     ]
-    program = b"".join(program)
+    return b"".join(program)
+
+
+def forbid_sockets(program=None):
+    """Install ``socket_filter`` (or ``program``, built by it once for many processes): see there."""
+    program = program or socket_filter()
     filters = ctypes.create_string_buffer(program)
     fprog = struct.pack("HxxxxxxQ", len(program) // 8, ctypes.addressof(filters))
     prctl(PR_SET_NO_NEW_PRIVS, 1)

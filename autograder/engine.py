@@ -220,8 +220,7 @@ class Lane:
         backend = sandbox.SandboxBackend(box, self.assignment)
         self.checking.BACKEND = backend
         try:
-            backend.precompile(place / "files")
-            backend.preflight(self.assignment.modules)
+            backend.prepare(place / "files", self.assignment.modules)
             for question, test_file in self.test_files:
                 backend.start_question(question)
                 test_file.run({})

@@ -48,8 +48,8 @@ if __name__ == "__main__":
 # Otter's conda image (Miniforge, R libraries, Chromium), replaced by the lean one of autograder/image.py.
 OTTER_IMAGE_FILES = ("environment.yml",)
 # The grading engine, shipped inside the zip for Gradescope's run_otter.py.
-ENGINE_MODULES = ("__init__.py", "assignment.py", "wire.py", "confine.py", "zygote.py", "sandbox.py", "engine.py",
-                  "results.py", "written.py", "gradescope.py")
+ENGINE_MODULES = ("__init__.py", "assignment.py", "wire.py", "confine.py", "preload.py", "zygote.py", "sandbox.py",
+                  "engine.py", "results.py", "written.py", "gradescope.py")
 
 
 def driver_notebook():

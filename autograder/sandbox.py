@@ -129,7 +129,7 @@ class Zygote:
         if not answer.get("ready"):
             mine.close()
             raise SandboxError(f"its sandbox could not be started: {describe_missing(answer.get('missing'))}")
-        return Sandbox(self, mine, answer["keeper"], answer["missing"])
+        return Sandbox(self, mine, answer["keeper"], answer["missing"], answer.get("preloaded", []))
 
     def close_sandbox(self, keeper):
         self._ask({"op": "close", "keeper": keeper})
@@ -147,12 +147,14 @@ class Zygote:
 
 class Sandbox:
     """One submission's sandbox as the grader holds it: the channel to the process that starts
-    its workers, and the layers it lacks (``missing``: layer -> why)."""
+    its workers, the layers it lacks (``missing``: layer -> why), and the student's modules its
+    workers find imported already (``preloaded``: see ``autograder.preload``)."""
 
     GONE = "the sandbox of this submission has ended (over its memory limit?)"
 
-    def __init__(self, zygote, channel, keeper, missing):
+    def __init__(self, zygote, channel, keeper, missing, preloaded=()):
         self.zygote, self.channel, self.keeper, self.missing = zygote, channel, keeper, missing
+        self.preloaded = list(preloaded)
         self.unheard = 0  # answers to reap requests not read yet: the sandbox cleans up while the grader checks
 
     def _ask(self, request, fds=()):
@@ -270,8 +272,8 @@ def _ended(exit_code):
 class SandboxBackend:
     """checking.BACKEND for one submission: every procedure call in its own worker.
 
-    Before the checks, each student module is imported once on its own
-    (``preflight``); a module that hangs, exits or crashes while importing
+    Before the checks, each student module is imported once (``prepare``,
+    on its own if need be: ``preflight``); a module that hangs, exits or crashes while importing
     then fails every call that needs it at once, with that first message,
     instead of costing a time-out per call. Each question has its own time
     budget, so a hang in one question costs that question only.
@@ -289,18 +291,41 @@ class SandboxBackend:
         # property on right outputs), and the script once per way to run it.
         self.answers = {}
 
+    def prepare(self, folder, modules):
+        """``precompile`` and ``preflight`` in one call: the student's modules compiled, then imported
+        in one worker. Only when that call fails or one of them does not import are the two done
+        apart, so that each module's import is judged in a process of its own."""
+        self.start_question(None)
+        try:
+            outputs, _ = self._call("compiled_modules", {}, {"then_import": list(modules)},
+                                    "while compiling and importing the modules")
+            compiled, errors = outputs["code"], outputs["import_errors"]
+        except Exception:  # noqa: BLE001 - CheckFailed (whatever its class), or a reply without those keys
+            self.precompile(folder)
+            self.preflight(modules)
+            return
+        self._store_compiled(folder, compiled)
+        if errors:
+            self.preflight(modules)
+
     def precompile(self, folder):
         """Compile the student's modules once, in a worker (never here: compiling hostile source may
         take long), and write the code as .pyc files into ``folder``/__pycache__, owned by the grader
         and read-only to the submission: each later call imports them without compiling (about 1 ms
         a call). The files are only written, never loaded, by the grader. Best effort: a module
         left out is compiled by each call, as before."""
-        import importlib.util
-
         self.start_question(None)
         try:
-            compiled, _ = self._call("compiled_modules", {}, {}, "while compiling the modules")
+            outputs, _ = self._call("compiled_modules", {}, {}, "while compiling the modules")
+            compiled = outputs["code"]
         except Exception:  # noqa: BLE001 - CheckFailed, whatever its class: the calls compile for themselves
+            return
+        self._store_compiled(folder, compiled)
+
+    def _store_compiled(self, folder, compiled):
+        import importlib.util
+
+        if not isinstance(compiled, dict):
             return
         cache = Path(folder) / "__pycache__"
         cache.mkdir(mode=0o755, exist_ok=True)

@@ -412,10 +412,11 @@ def returns(name, *keys, size=None):
     return procedure
 
 
-def compiled_modules():
-    """The student's modules compiled, not run: {name: marshal bytes as uint8}, for the grader to store
-    as .pyc files beside them, so that the calls after this one import without compiling. A module that
-    does not compile is left out (importing it reports the error)."""
+def compiled_modules(then_import=()):
+    """The student's modules compiled, not run: ``{"code": {name: marshal bytes as uint8}}``, for the
+    grader to store as .pyc files beside them, so that the calls after this one import without
+    compiling. A module that does not compile is left out (importing it reports the error). Then the
+    modules ``then_import`` are imported in turn: ``"import_errors"`` holds why each that failed did."""
     import marshal
 
     found = {}
@@ -429,7 +430,13 @@ def compiled_modules():
         except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError):
             continue
         found[name] = np.frombuffer(marshal.dumps(code), dtype=np.uint8)
-    return found
+    errors = {}
+    for name in then_import:
+        try:
+            load(name)
+        except StudentCodeError as error:
+            errors[name] = str(error)
+    return {"code": found, "import_errors": errors}
 
 
 def import_module(name):
@@ -465,14 +472,17 @@ def modules_needed(kind, options):
     return calls.MODULES_OF.get(kind, (calls.FUNCTIONS.get(kind),) if kind in calls.FUNCTIONS else ())
 
 
-def run(kind, inputs, options=None):
-    """Run procedure ``kind`` on copies of ``inputs``.
+def run(kind, inputs, options=None, reload=True):
+    """Run procedure ``kind`` on copies of ``inputs``, with the student's modules imported afresh
+    (``reload``: their latest edits) or as they are in this process (a grader's worker, forked
+    from a process where nothing of the student's has run).
 
     Returns ``(outputs, after)``: the procedure's plain outputs, and the input
     arrays as the student's code left them (the caller compares them with the
     originals to see what was modified in place).
     """
-    forget_student_modules()
+    if reload:
+        forget_student_modules()
     working = {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in inputs.items()}
     outputs = procedure(kind)(**working, **(options or {}))
     return plain(outputs), {k: v for k, v in working.items() if isinstance(v, np.ndarray)}

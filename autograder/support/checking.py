@@ -112,23 +112,27 @@ def run(kind, inputs, **options):
 # -------------------------------------------------------------------- fixtures
 
 _FIXTURE_CACHE = {}
+_CASE_CACHE = {}  # the grader looks up the same cases for every submission
 
 
 def fixture(case):
     """Inputs and expected outputs of a stored case: ``(inputs, expected)`` dicts of arrays."""
     path = os.path.abspath(FIXTURES)
-    if path not in _FIXTURE_CACHE:
-        with np.load(path) as data:
-            _FIXTURE_CACHE[path] = {key: data[key] for key in data.files}
-    stored = _FIXTURE_CACHE[path]
-    inputs = {k[len(case) + 4:]: v.copy() for k, v in stored.items() if k.startswith(case + "/in/")}
-    # Outputs of known mistakes ride along as expected["variant_<mistake>/<output>"], their hint as
-    # expected["variant_<mistake>/.hint"] (the assignment's grading/mistakes.py).
-    expected_variants = {k[len(case) + 1:]: v for k, v in stored.items() if k.startswith(case + "/variant_")}
-    expected = {k[len(case) + 5:]: v for k, v in stored.items() if k.startswith(case + "/out/")}
-    if not inputs and not expected:
-        raise KeyError(f"no case named {case!r} in {FIXTURES}")
-    return inputs, {**expected, **expected_variants}
+    if (path, case) not in _CASE_CACHE:
+        if path not in _FIXTURE_CACHE:
+            with np.load(path) as data:
+                _FIXTURE_CACHE[path] = {key: data[key] for key in data.files}
+        stored = _FIXTURE_CACHE[path]
+        inputs = {k[len(case) + 4:]: v for k, v in stored.items() if k.startswith(case + "/in/")}
+        # Outputs of known mistakes ride along as expected["variant_<mistake>/<output>"], their hint as
+        # expected["variant_<mistake>/.hint"] (the assignment's grading/mistakes.py).
+        expected_variants = {k[len(case) + 1:]: v for k, v in stored.items() if k.startswith(case + "/variant_")}
+        expected = {k[len(case) + 5:]: v for k, v in stored.items() if k.startswith(case + "/out/")}
+        if not inputs and not expected:
+            raise KeyError(f"no case named {case!r} in {FIXTURES}")
+        _CASE_CACHE[path, case] = inputs, {**expected, **expected_variants}
+    inputs, expected = _CASE_CACHE[path, case]
+    return {k: v.copy() for k, v in inputs.items()}, dict(expected)
 
 
 def has_case(case):
