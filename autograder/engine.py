@@ -166,6 +166,7 @@ class Lane:
     def __init__(self, autograder_dir):
         self.autograder_dir = Path(autograder_dir)
         files = self.autograder_dir / "files"
+        self.zygote = sandbox.Zygote(files)  # first: it loads numpy while this process loads Otter
         sys.path.insert(0, str(files))
         import checking  # the autograder's trusted copy
 
@@ -182,7 +183,6 @@ class Lane:
         self.provided = [files / name for name in trusted]
         self.workspace = Path(tempfile.mkdtemp(prefix="grading-"))
         os.chmod(self.workspace, 0o711)  # workers may enter their own folder, not list the others
-        self.zygote = sandbox.Zygote(files)
 
     def close(self):
         self.zygote.close()
