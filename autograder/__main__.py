@@ -1,10 +1,11 @@
-"""Command line: python -m autograder build, grade, figures, crosscheck, mutants or harness [--assignment NAME]."""
+"""Command line: python -m autograder build, grade, similarity, figures, crosscheck, mutants or harness [--assignment NAME]."""
 import argparse
 import sys
 
 from autograder import assignment as course
 
-DESCRIPTION = "The course's tools: build each assignment's zips, grade submissions, save a notebook's figures, " \
+DESCRIPTION = "The course's tools: build each assignment's zips, grade submissions, rank submissions by the code " \
+              "they share, save a notebook's figures, " \
               "compare the solutions with PyTorch, measure the checks by mutation testing, grade in a " \
               "Gradescope-like container. Every command takes " \
               f"--assignment NAME (one of: {', '.join(course.names())}); build, figures, crosscheck, mutants " \
@@ -44,6 +45,21 @@ def _parser():
     grade.add_argument("--autograder",
                        help="the autograder zip (default: dist/<assignment>/autograder.zip, built if missing)")
     grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
+    similarity = _command(
+        commands, "similarity", "rank every pair of submissions of one assignment by the code only they share",
+        "Reads each submission as the grader does and compares their graded files with copydetect (renaming "
+        "variables or reordering functions changes nothing), leaving out the stubs' code and code found in more "
+        "than --common submissions. Writes OUT/similarity.html (the ranked pairs, for a browser), "
+        "OUT/similarity.csv (every pair), OUT/copydetect.html (the shared code of each flagged pair, side by "
+        "side) and OUT/documents/. A high share is a reason to read both submissions, not a verdict.",
+        every=False)
+    similarity.add_argument("submissions", nargs="+", help="submission folders or .zip files")
+    similarity.add_argument("--out", required=True, help="folder for the report")
+    similarity.add_argument("--common", type=int, default=None,
+                            help="code found in more than this many submissions counts as boilerplate "
+                                 "(default: a tenth of them, at least 4)")
+    similarity.add_argument("--display", type=float, default=0.5,
+                            help="flag pairs sharing more than this share of one side's code (default: %(default)s)")
     _command(commands, "crosscheck",
              "compare every graded function of the solutions with PyTorch in float64 (needs the torch extra)",
              "Prints the largest difference per function; exits 1 if one is above the tolerance. "
@@ -88,6 +104,8 @@ def main(argv=None):
 
     if args.command == "grade":
         return _grade(parser, args)
+    if args.command == "similarity":
+        return _similarity(parser, args, chosen)
     if args.command == "crosscheck":
         return _crosscheck(chosen)
     if args.command == "mutants":
@@ -111,6 +129,20 @@ def main(argv=None):
     for assignment in chosen:
         for path in notebook.save_figures(assignment, Path(args.out) / assignment.name):
             print(f"wrote {path}")
+    return 0
+
+
+def _similarity(parser, args, chosen):
+    from autograder import similarity
+
+    if not args.assignments or len(chosen) != 1:
+        parser.error("similarity needs one --assignment")
+    pairs = similarity.run(chosen[0], args.submissions, args.out, args.common, args.display)
+    flagged = [p for p in pairs if similarity.flagged(p, args.display)]
+    for rank, p in enumerate(pairs[:10], 1):
+        print(f"{rank:3d}. {p['a']}  {p['b']}  score {similarity.score(p):.2f} ({p['a_in_b']:.0%} of A in B, "
+              f"{p['b_in_a']:.0%} of B in A, {p['tokens']} tokens)")
+    print(f"{len(flagged)} of {len(pairs)} pairs above {args.display:.0%}; report: {args.out}/similarity.html")
     return 0
 
 

@@ -181,6 +181,7 @@ class Lane:
         self.points = {q: sum(tc.points for tc in tf.test_cases) for q, tf in self.test_files}
         trusted = self.assignment.provided_files + self.assignment.reference_files + ("procedures.py", course.CALLS)
         self.provided = [files / name for name in trusted]
+        self.trusted_modules = [path.stem for path in self.provided if path.suffix == ".py"]
         self.workspace = Path(tempfile.mkdtemp(prefix="grading-"))
         os.chmod(self.workspace, 0o711)  # workers may enter their own folder, not list the others
 
@@ -212,7 +213,7 @@ class Lane:
             self.zygote = sandbox.Zygote(self.zygote.support_dir)
         place = self._sandbox_folder(Path(files_dir))
         try:
-            box = self.zygote.open(place / "files", place / "root", uid)
+            box = self.zygote.open(place / "files", place / "root", uid, self.trusted_modules)
         except sandbox.SandboxError as error:
             shutil.rmtree(place, ignore_errors=True)
             return Outcome(name, status="error", message=f"the grader failed: {error}")
@@ -281,14 +282,16 @@ class Lane:
                     for n in names}
 
 
-def read_submission(submission, target, graded_files):
+def read_submission(submission, target, graded_files, layout=None):
     """Unpack ``submission`` into ``target`` and bring its graded files to the top; the layout's notes.
 
     When none of ``graded_files`` is anywhere in it but it holds exactly one zip (the notebook's
     export uploaded inside a folder, or zipped again), that zip is unpacked beside it, within the
-    same bounds, and read instead.
+    same bounds, and read instead. ``layout``: the ``submission_layout`` module to use (default: the
+    autograder's copy, on the lane's path).
     """
-    import submission_layout  # the autograder's copy, on the lane's path
+    if layout is None:
+        import submission_layout as layout
 
     budget = unpack(submission, target)
     notes = []
@@ -300,7 +303,7 @@ def read_submission(submission, target, graded_files):
             folder.mkdir()
             unpack(inner[0], folder, budget)
             notes.append(f"graded files read from the zip {relative} inside the submission")
-    return notes + submission_layout.normalize(target)
+    return notes + layout.normalize(target)
 
 
 def _walk_files(root):

@@ -116,12 +116,14 @@ class Zygote:
     def _ask(self, request, fds=()):
         return _ask(self.control, request, fds, "the zygote is gone")
 
-    def open(self, folder, root, uid):
+    def open(self, folder, root, uid, trusted=()):
         """A sandbox for one submission whose files are in ``folder``; ``root`` is an empty folder
-        its root file system is mounted on; ``uid`` is its own uid when grading as root."""
+        its root file system is mounted on; ``uid`` is its own uid when grading as root; ``trusted``:
+        the modules in ``folder`` that are the grader's own copies (provided, reference)."""
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         request = {"op": "open", "folder": str(folder), "root": str(root), "uid": uid if is_root() else None,
-                   "layers": wanted_layers(), "cgroup_memory_bytes": SUBMISSION_MEMORY_BYTES}
+                   "layers": wanted_layers(), "cgroup_memory_bytes": SUBMISSION_MEMORY_BYTES,
+                   "trusted": list(trusted)}
         try:
             answer = self._ask(request, [theirs.fileno()])
         finally:

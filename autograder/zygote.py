@@ -311,13 +311,15 @@ def _serve_calls(channel, sandbox):
         clean_up()
 
 
-def _preload(folder):
-    """Import the submission's modules that run no code on import, once, here: every worker forked
-    from this process then has them (``preload``). The names of those imported."""
+def _preload(folder, trusted):
+    """Import the submission's modules that run no student code on import, once, here: every worker
+    forked from this process then has them (``preload``; ``trusted``: the grader's own files in the
+    folder). The names of those imported."""
     import procedures
 
     procedures.forget_student_modules()  # the zygote's copies, if any, are not the submission's
-    done, _ = preload.preload_within(PRELOAD_SECONDS, folder, procedures.assignment().STUDENT_MODULES)
+    trusted = [name for name in trusted if name not in sys.modules]  # procedures and calls: loaded already
+    done, _ = preload.preload_within(PRELOAD_SECONDS, folder, procedures.assignment().STUDENT_MODULES, trusted)
     return done
 
 
@@ -354,7 +356,7 @@ def _keeper(channel, up, down, sandbox, use_namespaces):
     sandbox["namespaced"] = use_namespaces
     if not use_namespaces:
         confine.prctl(confine.PR_SET_CHILD_SUBREAPER, 1)
-        _say(up, {"ready": True, "preloaded": _preload(sandbox["folder"])})
+        _say(up, {"ready": True, "preloaded": _preload(sandbox["folder"], sandbox["trusted"])})
         os.close(up)
         _serve_calls(channel, sandbox)
         os._exit(0)
@@ -373,7 +375,7 @@ def _keeper(channel, up, down, sandbox, use_namespaces):
     confine.prctl(confine.PR_SET_DUMPABLE, 0)
     sandbox["folder"] = confine.SUBMISSION_DIR
     sandbox["readable"] = [*sandbox["readable"], "/dev"]
-    _say(up, {"ready": True, "preloaded": _preload(sandbox["folder"])})
+    _say(up, {"ready": True, "preloaded": _preload(sandbox["folder"], sandbox["trusted"])})
     os.close(up)
     _serve_calls(channel, sandbox)
     os._exit(0)
@@ -397,7 +399,8 @@ class Zygote:
         if "seccomp" in wanted and not seccomp:
             missing["seccomp"] = "not offered here (x86-64 Linux only)"
         sandbox = {"folder": request["folder"], "root": request["root"], "uid": request["uid"],
-                   "readable": self.readable, "landlock": landlock, "seccomp": seccomp}
+                   "readable": self.readable, "landlock": landlock, "seccomp": seccomp,
+                   "trusted": request.get("trusted", [])}
         use_namespaces = "namespaces" in wanted
         while True:
             pid, ready = self._start_keeper(channel_fd, sandbox, use_namespaces, request, missing)

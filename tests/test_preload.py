@@ -119,10 +119,20 @@ def test_a_module_is_preloaded_after_its_imports_and_only_if_they_are(tmp_path, 
     assert "broken" not in sys.modules
 
 
+def test_the_graders_own_files_may_run_code_but_import_nothing_of_the_students(tmp_path, clean_modules):
+    _write(tmp_path, {
+        "base": "import sys\nFOUND = sorted(sys.modules)[:1]\n",  # runs code: fine for the grader's file
+        "user": "import base\ndef f():\n    return base.FOUND\n",
+        "leaf": "import user\nVALUE = user.f()\n",  # the grader's file, calling the student's code: left
+    })
+    done, left = preload.preload(str(tmp_path), ["user"], trusted=["base", "leaf"])
+    assert done == ["base", "user"] and "leaf" in left
+
+
 def test_preloading_that_overruns_its_time_leaves_every_module_to_the_calls(tmp_path, monkeypatch, clean_modules):
     _write(tmp_path, {"base": "X = 1\n"})
 
-    def slow(folder, candidates):
+    def slow(folder, candidates, trusted):
         sys.modules["base"] = object()
         while True:
             pass
