@@ -157,9 +157,12 @@ def page(title, pairs, count, more_than, display, shown=50):
         for rank, p in enumerate(pairs[:shown], 1))
     count_flagged = sum(flagged(p, display) for p in pairs)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Similar submissions: {html.escape(title)}</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>Similar submissions: {html.escape(title)}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 60em; color: #222; }}
+body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #222; }}
+td:nth-child(2), td:nth-child(3) {{ overflow-wrap: anywhere; }}
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ border-bottom: 1px solid #ddd; padding: .35em .6em; text-align: left; }}
 td:nth-child(n+4), th:nth-child(n+4) {{ text-align: right; }}

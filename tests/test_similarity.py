@@ -101,3 +101,25 @@ def test_the_command_line_prints_the_ranking_and_writes_the_report(cohort, tmp_p
     assert run.returncode == 0, run.stderr
     assert "  1. " in run.stdout and "report:" in run.stdout
     assert (tmp_path / "out" / "similarity.html").is_file()
+
+
+@pytest.mark.browser
+def test_the_report_shows_the_ranked_pairs_in_a_real_browser(cohort, tmp_path):
+    import shutil
+
+    from test_written_answers import CHROMIUM_FLAGS
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("no chromium here (Debian: apt-get install chromium)")
+    similarity.run(RNN, [str(f) for f in cohort], tmp_path / "report")
+    page = (tmp_path / "report" / "similarity.html").as_uri()
+    dom = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page],
+                         capture_output=True, text=True, timeout=120).stdout
+    first_rows = dom.split("<tbody>", 1)[1].split("</tr>")[:len(PLANTED)]
+    for name in PLANTED:
+        assert any(f"<td>{name}</td><td>{name}-copy</td>" in row and 'class="flag"' in row for row in first_rows), name
+    shot = tmp_path / "page.png"
+    subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,900",
+                    f"--screenshot={shot}", page], capture_output=True, timeout=120)
+    assert shot.stat().st_size > 20_000  # a page was drawn, not a blank one
