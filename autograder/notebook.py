@@ -20,9 +20,14 @@ SETUP = r"""%load_ext autoreload
 import contextlib
 import os
 import traceback
+import runpy
 import numpy as np
 import matplotlib.pyplot as plt
 import otter
+
+# Colours that stay distinct for colour-blind readers (Okabe and Ito): RNN, LSTM, GRU, attention, ...
+plt.rcParams["axes.prop_cycle"] = plt.cycler(color=["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
+                                                    "#56B4E9", "#F0E442", "#000000"])
 
 {IMPORTS}
 

@@ -53,9 +53,10 @@ its bias included: $n = \tanh(x W_{x,n} + b_{x,n} + r \odot (h W_{h,n} + b_{h,n}
 Going back one step multiplies the gradient on $h$ by $z$ (plus what flows
 through the gates and the candidate): when $z$ stays near 1 the state is
 copied and the gradient survives, as through the LSTM's cell when $f$ is
-near 1. Below, the three recurrent models of the same size on the same
-sequence of T = 200 steps, a gradient on the last state only: `dh_norms`
-read from right to left."""),
+near 1. As in the first assignment, the gradient **survives** 200 steps when
+it keeps at least 0.1 % of its norm ($10^{-3}$). Below, the three recurrent
+models of the same size on the same sequence of T = 200 steps, a gradient
+on the last state only: `dh_norms` read from right to left."""),
     ("code", r"""rng = np.random.default_rng(0)
 T, N, D, H = 200, 1, 32, 32
 X = rng.normal(size=(T, N, D))
@@ -67,21 +68,23 @@ with attempt("rnn_forward / rnn_backward (first assignment)"):
     curves["RNN"] = bptt.rnn_backward(dHs, cache)[1]
 with attempt("lstm_forward / lstm_backward (first assignment)"):
     Wx, Wh, b = (rng.uniform(-bound, bound, s) for s in ((D, 4 * H), (H, 4 * H), 4 * H))
-    b[H:2 * H] += 1.0  # forget gate near sigmoid(1)
+    b[H:2 * H] += 3.0  # forget gate near sigmoid(3) = 0.95: the first assignment's survivor
     Hs, cache = lstm.lstm_forward(X, np.zeros((N, H)), np.zeros((N, H)), Wx, Wh, b)
-    curves["LSTM, forget bias 1"] = lstm.lstm_backward(dHs, cache)[1]
+    curves["LSTM (forget bias 3)"] = lstm.lstm_backward(dHs, cache)[1]
 with attempt("gru_forward / gru_backward"):
     Wx, Wh, bx, bh = (rng.uniform(-bound, bound, s) for s in ((D, 3 * H), (H, 3 * H), 3 * H, 3 * H))
-    for update_bias in (0, 2):
+    for update_bias in (0, 2, 4):
         bx_ = bx.copy(); bx_[H:2 * H] += update_bias
         Hs, cache = gru.gru_forward(X, np.zeros((N, H)), Wx, Wh, bx_, bh)
-        curves[f"GRU, update bias {update_bias}"] = gru.gru_backward(dHs, cache)[1]
+        curves[f"GRU (update bias {update_bias})"] = gru.gru_backward(dHs, cache)[1]
 if curves:
     plt.figure(figsize=(7, 4))
     for name, norms in curves.items():
-        plt.semilogy(np.arange(1, T + 1), norms, label=f"{name}: ratio first/last {norms[0] / norms[-1]:.1e}")
-    plt.xlabel("time step t"); plt.ylabel("||dL/dh_t||"); plt.legend(fontsize=8)
-    plt.title("An update gate near 1 keeps the GRU's gradient alive, as the LSTM's forget gate does")
+        plt.semilogy(np.arange(1, T + 1), norms, label=f"{name}: keeps {norms[0] / norms[-1]:.1e} of its norm")
+    plt.xlabel("time step t"); plt.ylabel(r"$\|\partial L / \partial h_t\|$"); plt.legend(fontsize=8)
+    survivors = [name for name, norms in curves.items() if norms[0] / norms[-1] >= 1e-3]
+    plt.title(f"Over 200 steps the gradient survives (keeps 0.1 %) only in: {' and '.join(survivors) or 'none'}"
+              if len(curves) == 5 else "Gradient norms back through time (the missing curves need your code)")
     plt.show()"""),
     ("code", r"""grader.check("gru")"""),
     ("markdown", r"""## 2. Causal attention with ALiBi (`attention.py`)
@@ -98,14 +101,14 @@ T, D, d = 24, 8, 8
 X = rng.normal(size=(T, 1, D))
 Wq, Wk, Wv = (rng.normal(0, 1 / np.sqrt(D), (D, d)) for _ in range(3))
 with attempt("attention_weights"):
-    fig, axes = plt.subplots(1, 2, figsize=(9, 4))
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.3), layout="constrained")
     for ax, slope in zip(axes, (0.0, 0.25)):
         A = attention.attention_weights(X @ Wq, X @ Wk, slope)[0]
-        image = ax.imshow(A, cmap="viridis", vmin=0)
+        image = ax.imshow(A, cmap="viridis", vmin=0, vmax=1)
         ax.set_title(f"slope {slope:g}" + (" (plain causal)" if slope == 0 else " (ALiBi)"))
         ax.set_xlabel("key j"); ax.set_ylabel("query i")
-        fig.colorbar(image, ax=ax, fraction=0.046)
-    fig.suptitle("Attention weights A[i, j]: zero above the diagonal, rows sum to 1")
+    fig.colorbar(image, ax=axes, label="$A_{ij}$", shrink=0.9)  # one scale for both: no tick labels collide
+    fig.suptitle("Attention weights $A_{ij}$: zero above the diagonal, every row sums to 1")
     plt.show()"""),
     ("code", r"""grader.check("attention")"""),
     ("markdown", r"""## 3. Gradient paths (`gradient_paths.py`)
@@ -122,13 +125,17 @@ from an input $k$ steps back. The four models read the same sequence
         "LSTM": gradient_paths.lstm_path_norms(X, **params["lstm"]),
         "GRU": gradient_paths.gru_path_norms(X, **params["gru"]),
         "attention": gradient_paths.attention_path_norms(X, **params["attention"]),
-        "attention, ALiBi 1/16": gradient_paths.attention_path_norms(X, **params["attention"], slope=1 / 16),
+        "attention (ALiBi 1/16)": gradient_paths.attention_path_norms(X, **params["attention"], slope=1 / 16),
     }
     plt.figure(figsize=(7, 4.5))
     for name, norms in paths.items():
         plt.semilogy(np.arange(len(norms)), norms, "--" if "ALiBi" in name else "-", label=name)
-    plt.xlabel("distance k from the last step"); plt.ylabel("||dL/dx_{T-1-k}||"); plt.legend(fontsize=8)
-    plt.title("Through attention every input is one step away: the norm does not decay with distance")
+    plt.xlabel("distance k from the last step"); plt.ylabel(r"$\|\partial L / \partial x_{T-1-k}\|$")
+    plt.legend(fontsize=8)
+    far = len(paths["attention"]) - 1
+    plt.title(f"Through attention every input is one step away: at distance {far} it keeps "
+              f"{paths['attention'][far] / paths['attention'][0]:.0%} of its gradient, the recurrences under 1e-5",
+              fontsize=10)
     plt.show()
     for name, norms in paths.items():
         print(f"{name:<22} distance 1: {norms[1]:.2e}   distance 50: {norms[50]:.2e}   ratio {norms[50] / norms[1]:.1e}")"""),
@@ -144,7 +151,8 @@ slope (the paper's heads go down to 1/256) keeps far inputs in reach."""),
 
 Like the lecture's printout: fifteen lines, the norms of part 3 at distances
 1, 10 and 50, computed with your functions every time the script runs."""),
-    ("code", r"""!python path_norms.py"""),
+    ("code", r"""with attempt("python path_norms.py"):  # as the grader runs it: the script as __main__
+    runpy.run_path("path_norms.py", run_name="__main__")"""),
     ("code", r"""grader.check("printed_paths")"""),
     ("markdown", r"""## 5. The counter-example, one step further (provided, not graded)
 
@@ -161,19 +169,28 @@ over three seeds."""),
     ("code", r"""results = []
 with attempt("the adding problem at T = 200"):
     for model in long_range_attention.MODELS:
-        results.append(long_range_attention.train(model, 200, seed=0))
+        results.append(long_range_attention.train(model, 200, seed=0, eval_every=10))
 if results:
     print(long_range_attention.HEADER)
     for r in results:
         print(long_range_attention.row(r))
-    plt.figure(figsize=(7, 4))
+    plt.figure(figsize=(7.5, 4.3))
+    names = {"lstm": "LSTM", "gru": "GRU", "attention": "attention (ALiBi)"}
+    colours = {"lstm": "#E69F00", "gru": "#009E73", "attention": "#D55E00"}  # as in part 3's figure
     for r in results:
         steps, mse = zip(*r["curve"])
-        plt.semilogy(steps, mse, "o-", ms=3, label=f"{r['model']}, T = {r['T']}")
+        plt.semilogy(steps, mse, "o-", ms=3, color=colours[r["model"]], label=f"{names[r['model']]}, T = {r['T']}")
     plt.axhline(long_range_attention.BASELINE_MSE, color="gray", ls=":", label="predict the mean (1/6)")
-    plt.axhline(long_range_attention.SOLVED_MSE, color="green", ls=":", label="solved")
+    plt.axhline(long_range_attention.SOLVED_MSE, color="black", ls="--", lw=1, label="solved")
     plt.xlabel("training step"); plt.ylabel("test MSE"); plt.legend(fontsize=8)
-    plt.title("At T = 200 attention finds the first marker first; the LSTM never leaves the baseline")
+    def outcome(r):
+        lowest = min(mse for _, mse in r["curve"])
+        if r["solved_at"]:
+            return f"{names[r['model']]} is solved at step {r['solved_at']}"
+        if lowest > long_range_attention.BASELINE_MSE / 2:
+            return f"the {names[r['model']]} stays near the baseline"
+        return f"the {names[r['model']]} reaches {lowest:.2g}, not solved"
+    plt.title("At T = 200: " + "; ".join(outcome(r) for r in results), fontsize=10)
     plt.show()"""),
     ("written", "path_length"),  # prompt and points: the manifest's [[written]]
     ("markdown", r"""## Submit

@@ -74,8 +74,10 @@ with attempt("jacobian_power_norms"):
 initialisation) on the same random sequence of T = 200 steps, with a
 gradient only on the last hidden state. `dh_norms[t]` is the norm of the
 gradient reaching $h_{t+1}$: read the plot from right to left. The LSTM's
-forget-gate bias sets how close $f$ sits to 1; the gradient only survives
-the trip back once it is near 1."""),
+forget-gate bias sets how close $f$ sits to 1. Here, and in the next
+assignment, the gradient **survives** 200 steps when it keeps at least
+0.1 % of its norm ($10^{-3}$) on the way back; it only does once $f$ is
+near 1."""),
     ("code", r"""def uniform(rng, shape, H):
     return rng.uniform(-1 / np.sqrt(H), 1 / np.sqrt(H), shape)
 
@@ -94,13 +96,15 @@ with attempt("lstm_forward / lstm_backward"):
     for forget_bias in (0, 1, 2, 3):
         b = b0.copy(); b[H:2 * H] += forget_bias
         Hs, cache = lstm.lstm_forward(X, np.zeros((N, H)), np.zeros((N, H)), Wx, Wh, b)
-        curves[f"LSTM, forget bias {forget_bias}"] = lstm.lstm_backward(dHs, cache)[1]
+        curves[f"LSTM (forget bias {forget_bias})"] = lstm.lstm_backward(dHs, cache)[1]
 if curves:
     plt.figure(figsize=(7, 4))
     for name, norms in curves.items():
-        plt.semilogy(np.arange(1, T + 1), norms, label=f"{name}: ratio first/last {norms[0] / norms[-1]:.1e}")
-    plt.xlabel("time step t"); plt.ylabel("||dL/dh_t||"); plt.legend(fontsize=8)
-    plt.title("Only a forget gate near 1 (bias 2-3) lets the gradient survive 200 steps")
+        plt.semilogy(np.arange(1, T + 1), norms, label=f"{name}: keeps {norms[0] / norms[-1]:.1e} of its norm")
+    plt.xlabel("time step t"); plt.ylabel(r"$\|\partial L / \partial h_t\|$"); plt.legend(fontsize=8)
+    survivors = [name for name, norms in curves.items() if norms[0] / norms[-1] >= 1e-3]
+    plt.title(f"Over 200 steps the gradient survives (keeps 0.1 %) only in: {' and '.join(survivors) or 'none'}"
+              if len(curves) == 5 else "Gradient norms back through time (the missing curves need your code)")
     plt.show()"""),
     ("code", r"""grader.check("bptt")"""),
     ("markdown", r"""## 3. Gradient clipping (`clipping.py`)
@@ -136,16 +140,24 @@ gradient; the outcome does not.)"""),
     runs = {label: long_range.train("rnn", T=30, seed=3, steps=300, lr=0.05, optimizer="sgd", max_norm=max_norm,
                                     recurrent_gain=1.5, eval_every=300)
             for label, max_norm in (("no clipping", None), ("clipped at norm 1", 1.0))}
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
-    for label, run in runs.items():
-        left.semilogy(run["grad_norms"], label=label)
-        right.semilogy(run["losses"], label=label)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    for (label, run), colour in zip(runs.items(), ("#D55E00", "#0072B2")):
+        left.semilogy(np.arange(1, run["steps"] + 1), run["grad_norms"], color=colour,
+                      label=f"{label} (largest {run['grad_norms'].max():.0e})")
+        right.semilogy(np.arange(1, run["steps"] + 1), run["losses"], color=colour,
+                       label=f"{label} (last 100 steps: {run['losses'][-100:].mean():.2g})")
+    left.set_ylim(0.1, 1e6); right.set_ylim(0.03, 10)  # the unclipped run leaves both charts through the top
     left.set_xlabel("training step"); left.set_ylabel("global gradient norm (before clipping)")
     right.set_xlabel("training step"); right.set_ylabel("training loss (MSE)")
-    right.axhline(long_range.BASELINE_MSE, color="gray", ls=":", label="predict the mean")
-    left.legend(fontsize=8); right.legend(fontsize=8)
-    fig.suptitle("Unclipped, the gradient keeps exploding and the loss never comes back; "
-                 "clipped, the loss falls below the baseline")
+    right.axhline(long_range.BASELINE_MSE, color="gray", ls=":", label="predict the mean (1/6)")
+    left.legend(fontsize=8, loc="upper left"); right.legend(fontsize=8, loc="upper right")
+    unclipped, clipped = runs["no clipping"], runs["clipped at norm 1"]
+    above = np.flatnonzero(unclipped["grad_norms"] > 100)
+    ending = clipped["losses"][-100:].mean()
+    fig.suptitle((f"Unclipped, the gradient norm passes 100 at step {above[0] + 1}" if above.size
+                  else "Unclipped, the gradient norm stays under 100")
+                 + (f"; clipped at norm 1, the loss ends below the baseline ({ending:.2g} < 1/6)"
+                    if ending < long_range.BASELINE_MSE else f"; clipped at norm 1, the loss ends at {ending:.2g}"))
     plt.show()
     for label, run in runs.items():
         print(f"{label}: largest gradient norm {run['grad_norms'].max():.3g}, above 100 at "
@@ -165,7 +177,8 @@ $W_h$ and no tanh slope: that is the path the plot of part 2 showed.
 
 Your script must print the lecture's twelve lines exactly, computed with
 your own functions."""),
-    ("code", r"""!python gradient_norms.py"""),
+    ("code", r"""with attempt("python gradient_norms.py"):  # as the grader runs it: the script as __main__
+    runpy.run_path("gradient_norms.py", run_name="__main__")"""),
     ("code", r"""grader.check("printed_norms")"""),
     ("markdown", r"""## 6. A counter-example: the adding problem (provided, not graded)
 
@@ -187,11 +200,12 @@ with attempt("the adding problem"):
 if results:
     print(long_range.table(results))
     plt.figure(figsize=(7, 4))
-    for r in results:
+    for r, colour in zip(results, ("#E69F00", "#D55E00", "#0072B2")):  # colour-blind safe (Okabe-Ito)
         steps, mse = zip(*r["curve"])
-        plt.semilogy(steps, mse, "o-" if r["model"] == "lstm" else "s--", ms=3, label=f"{r['model'].upper()}, T = {r['T']}")
+        plt.semilogy(steps, mse, "o-" if r["model"] == "lstm" else "s--", ms=3, color=colour,
+                     label=f"{r['model'].upper()}, T = {r['T']}")
     plt.axhline(long_range.BASELINE_MSE, color="gray", ls=":", label="predict the mean (1/6)")
-    plt.axhline(long_range.SOLVED_MSE, color="green", ls=":", label="solved")
+    plt.axhline(long_range.SOLVED_MSE, color="black", ls="--", lw=1, label="solved")
     plt.xlabel("training step"); plt.ylabel("test MSE"); plt.legend(fontsize=8)
     plt.title("Over 50 steps only the LSTM carries the first value to the end")
     plt.show()"""),

@@ -1,0 +1,198 @@
+"""Every figure of both notebooks says what its data shows, on axes where it can be seen.
+
+The notebooks' code cells run here, in this process, with the reference
+solutions (shell and ``grader`` lines left out); each ``plt.show()`` hands its
+figure to the test. For each figure a claim function reads the lines the
+figure draws and checks its title against them: the title is computed from
+the data in the notebook, and these checks say which statement the data must
+make with the reference (who survives, who is solved, what ends below the
+baseline), with margins that hold on any CPU.
+"""
+import contextlib
+import io
+import os
+import sys
+
+import matplotlib
+import numpy as np
+import pytest
+
+from autograder import assignment as course
+from autograder import notebook
+from autograder.release import course_copy
+
+SKIPPED_LINES = ("%", "!", "grader", "import otter")
+SURVIVES = 1e-3  # the notebooks' meaning of "the gradient survives 200 steps"
+BASELINE = 1 / 6
+
+
+def drawn_figures(assignment, root):
+    """The figures the notebook of ``assignment`` draws with the reference solutions, in order."""
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder = course_copy(root, solutions=True) / assignment.name
+    shown = []
+    show, here = plt.show, os.getcwd()
+    plt.show = lambda *args, **kwargs: shown.append(plt.gcf()) or plt.figure()
+    sys.path.insert(0, str(folder))
+    os.chdir(folder)
+    try:
+        namespace = {}
+        for cell in notebook.notebook(assignment).cells:
+            if cell.cell_type == "code":
+                source = "\n".join(line for line in cell.source.splitlines()
+                                   if not line.lstrip().startswith(SKIPPED_LINES))
+                with contextlib.redirect_stdout(io.StringIO()):
+                    exec(compile(source, cell.id, "exec"), namespace)  # noqa: S102 - the course's own notebook
+    finally:
+        os.chdir(here)
+        sys.path.remove(str(folder))
+        plt.show = show
+    return shown
+
+
+def lines(ax):
+    return {line.get_label(): (np.asarray(line.get_xdata(), float), np.asarray(line.get_ydata(), float))
+            for line in ax.get_lines()}
+
+
+def title(figure):
+    texts = [figure._suptitle.get_text()] if figure._suptitle else []
+    return " ".join(texts + [ax.get_title() for ax in figure.axes if ax.get_title()])
+
+
+def kept(y):
+    """The share of its norm a gradient keeps from the last step back to the first."""
+    return y[0] / y[-1]
+
+
+def within_view(ax, y):
+    low, high = ax.get_ylim()
+    return bool(np.all((y >= low) & (y <= high)))
+
+
+def survivors_claim(figure, expected):
+    (ax,) = figure.axes
+    drawn = lines(ax)
+    survivors = [label.split(":")[0] for label, (_, y) in drawn.items() if kept(y) >= SURVIVES]
+    assert survivors == expected
+    for label, (_, y) in drawn.items():
+        assert kept(y) >= 3 * SURVIVES or kept(y) <= SURVIVES / 3, label  # far from the line on any CPU
+    assert title(figure).endswith("only in: " + " and ".join(expected))
+    assert "\\partial" in ax.get_ylabel()
+
+
+def rnn_decays(figure):
+    (ax,) = figure.axes
+    for _, y in lines(ax).values():
+        assert abs(y[-1]) < 0.05 * np.abs(y).max()
+    assert "decays to 0" in title(figure)
+
+
+def rnn_jacobian_powers(figure):
+    (ax,) = figure.axes
+    drawn = lines(ax)
+    for case in ("vanishing", "exploding"):
+        measured = next(y for label, (_, y) in drawn.items() if label == f"{case}: measured")
+        power = next(y for label, (_, y) in drawn.items() if label.startswith(f"{case}: $\\rho^t$"))
+        assert 0.5 < measured[-1] / power[-1] < 2  # follows rho^t, within a factor 2 at t = 30
+    assert "spectral radius to the power t" in title(figure)
+
+
+def rnn_clipping(figure):
+    left, right = figure.axes
+    norms, losses = lines(left), lines(right)
+    unclipped = next(y for label, (_, y) in norms.items() if label.startswith("no clipping"))
+    clipped_loss = next(y for label, (_, y) in losses.items() if label.startswith("clipped"))
+    first_above = int(np.flatnonzero(unclipped > 100)[0]) + 1
+    assert f"passes 100 at step {first_above}" in title(figure) and first_above <= 10
+    assert clipped_loss[-100:].mean() < 0.9 * BASELINE and "ends below the baseline" in title(figure)
+    for ax, drawn in ((left, norms), (right, losses)):  # everything but the unclipped run is in view
+        for label, (_, y) in drawn.items():
+            assert label.startswith("no clipping") or within_view(ax, y), label
+
+
+def adding_problem(figure, solved_models, baseline_models, title_gives_steps):
+    (ax,) = figure.axes
+    drawn = lines(ax)
+    for label, (x, y) in drawn.items():
+        if label in solved_models:
+            step = int(x[np.flatnonzero(y < 0.01)[0]])
+            assert not title_gives_steps or f"{label.split(',')[0]} is solved at step {step}" in title(figure), label
+            assert y[-1] < 0.005 if title_gives_steps else y[-1] < 0.01, label
+        if label in baseline_models:
+            assert y.min() > BASELINE / 2, label
+        if not label.startswith(("predict", "solved")):
+            assert len(x) >= 6 and within_view(ax, y), label
+
+
+def rnn_adding_problem(figure):
+    adding_problem(figure, solved_models={"LSTM, T = 50"}, baseline_models={"RNN, T = 50"},
+                   title_gives_steps=False)
+    assert "only the LSTM carries the first value" in title(figure)
+
+
+def beyond_adding_problem(figure):
+    adding_problem(figure, solved_models={"GRU, T = 200", "attention (ALiBi), T = 200"},
+                   baseline_models={"LSTM, T = 200"}, title_gives_steps=True)
+    assert "the LSTM stays near the baseline" in title(figure)
+    x_gru, y_gru = next(v for label, v in lines(figure.axes[0]).items() if label.startswith("GRU"))
+    x_att, y_att = next(v for label, v in lines(figure.axes[0]).items() if label.startswith("attention"))
+    assert x_att[np.flatnonzero(y_att < 0.01)[0]] + 30 <= x_gru[np.flatnonzero(y_gru < 0.01)[0]]  # first, by far
+    assert len(x_gru) >= 15
+
+
+def attention_weights(figure):
+    images = [ax.get_images()[0].get_array() for ax in figure.axes if ax.get_images()]
+    assert len(images) == 2
+    for A in images:
+        A = np.asarray(A)
+        assert np.all(A[np.triu_indices_from(A, 1)] == 0) and np.allclose(A.sum(axis=1), 1)
+    assert "zero above the diagonal, every row sums to 1" in title(figure)
+
+
+def gradient_paths(figure):
+    (ax,) = figure.axes
+    drawn = lines(ax)
+    attention = drawn["attention"][1]
+    assert attention[-1] / attention[0] > 0.05
+    assert f"it keeps {attention[-1] / attention[0]:.0%} of its gradient" in title(figure)
+    for model in ("RNN", "LSTM", "GRU"):
+        y = drawn[model][1]
+        assert y[-1] / y[0] < 1e-5 / 3, model
+    assert "\\partial" in ax.get_ylabel()
+
+
+CLAIMS = {
+    "rnn_shortcomings": [rnn_decays, rnn_jacobian_powers,
+                         lambda f: survivors_claim(f, ["LSTM (forget bias 3)"]), rnn_clipping, rnn_adding_problem],
+    "beyond_recurrence": [lambda f: survivors_claim(f, ["LSTM (forget bias 3)", "GRU (update bias 4)"]),
+                          attention_weights, gradient_paths, beyond_adding_problem],
+}
+
+
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory):
+    found = {}
+
+    def of(name):
+        if name not in found:
+            found[name] = drawn_figures(course.load(name), tmp_path_factory.mktemp(name))
+        return found[name]
+    return of
+
+
+def test_every_assignment_has_its_claims_here():
+    assert sorted(CLAIMS) == sorted(course.names())
+
+
+@pytest.mark.parametrize("name", sorted(CLAIMS))
+def test_each_figures_title_states_what_its_data_shows(figures, name):
+    drawn = figures(name)
+    assert len(drawn) == len(CLAIMS[name])
+    for number, (figure, claim) in enumerate(zip(drawn, CLAIMS[name]), start=1):
+        try:
+            claim(figure)
+        except AssertionError as error:
+            raise AssertionError(f"{name} figure {number} ({title(figure)!r}): {error}") from None
