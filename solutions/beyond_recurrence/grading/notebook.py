@@ -161,8 +161,8 @@ first in the first tenth of the sequence, the target their sum; predicting
 the mean gives a mean squared error of 1/6. `long_range_attention.py`
 trains an LSTM (the first assignment's), a GRU and one head of attention
 with ALiBi (yours), with the same budget of 200 steps, batch, clipping and
-data, each at the learning rate that was best for it on seed 0 (see its
-docstring). Measured with the reference solutions on three seeds: attention
+data, each at the learning rate that was best for it on seed 0 (its
+`LEARNING_RATES`). Measured with the reference solutions on three seeds: attention
 solves it by step 100, the GRU by step 200, the LSTM not at all. Below: one
 seed (about 15 seconds); `python long_range_attention.py` prints the table
 over three seeds."""),
