@@ -50,13 +50,43 @@ def attempt(what):
         print(f"{what}: {type(error).__name__}: {error}{where}")
 
 
-YOUR_FILES = {YOUR_FILES}"""
+YOUR_FILES = {YOUR_FILES}
+
+
+def unanswered(path={NOTEBOOK}):
+    # The written questions whose answer, in the notebook as last saved, is still the placeholder or empty.
+    import json, re
+    with open(path, encoding="utf-8") as f:
+        cells = json.load(f).get("cells", [])
+    left, name, typed = [], None, False
+    for cell in cells:
+        text = "".join(cell.get("source", "")).strip()
+        marker = text.split("\n", 1)[0]  # Otter's markers, not spelled out here: this cell is not one
+        if marker.startswith("<!--") and "BEGIN" in marker:
+            found = re.search(r"Question `(\w+)`", text)
+            name = found.group(1) if found else "?"
+            typed = bool(re.split(r"^_Points:_.*$", text, flags=re.M)[-1].strip())  # typed into the prompt
+        elif marker.startswith("<!--") and "END" in marker:
+            if name and not typed:
+                left.append(name)
+            name = None
+        elif name and text and text != {PLACEHOLDER}:
+            typed = True
+    return left"""
 
 
 def setup_cell(assignment, imports):
     """The notebook's set-up cell for ``assignment``, importing its modules with the line ``imports``."""
     return (SETUP.replace("{IMPORTS}", imports).replace("{NOTEBOOK}", repr(assignment.notebook))
-            .replace("{YOUR_FILES}", repr(assignment.submitted_files)))
+            .replace("{YOUR_FILES}", repr(assignment.submitted_files)).replace("{PLACEHOLDER}", repr(written.PLACEHOLDER)))
+
+
+# The last cell of every notebook: the zip to upload, after a warning for each written answer not typed yet.
+EXPORT = r"""for name in unanswered():
+    print(f"Warning: your answer to the written question {name} is still the placeholder (in the notebook as "
+          "last saved). Double-click its answer cell, type your answer, save (Ctrl-S / Cmd-S), then run this "
+          "cell again.")
+grader.export(pdf=False, files=list(YOUR_FILES))"""
 
 
 def _expanded(assignment):

@@ -32,6 +32,7 @@ def notebook_cells(question):
     and the placeholder the student replaces."""
     return [
         ("markdown", f"{BEGIN}\n\n**Question `{question.name}` (written, graded by hand).** {question.prompt}"
+                     f"\n\nDouble-click the cell below and replace its text with your answer (Markdown)."
                      f"\n\n_Points:_ {question.points:g}"),
         ("markdown", PLACEHOLDER),
         ("markdown", END),

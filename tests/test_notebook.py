@@ -40,6 +40,8 @@ def test_notebook_runs_to_the_end(assignment, files_from, tmp_path, solved_noteb
         for question in assignment.question_names:
             assert f"{question} results: All test cases passed!" in text
         assert EXPECTED[assignment.name]["printed"] in text
+        for question in assignment.written:  # the placeholders are still there: the export cell says so
+            assert f"Warning: your answer to the written question {question.name} is still the placeholder" in text
     else:
         assert notebook.figures(nb) == []
         assert "<Figure" not in text  # no empty figure left by a part that could not run

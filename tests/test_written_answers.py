@@ -39,6 +39,35 @@ def test_the_notebook_holds_exactly_the_manifests_written_questions_in_order(ass
     assert all(c["metadata"].get("editable") is False for c in begins)  # locked, as Otter Assign locks them
 
 
+def notebooks_unanswered(text, tmp_path):
+    """What the notebook's own ``unanswered()`` (its set-up cell) says of a saved notebook ``text``."""
+    setup = notebook.setup_cell(RNN, "")
+    namespace = {}
+    exec(setup[setup.index("def unanswered"):], namespace)  # noqa: S102 - the course's own cell
+    path = tmp_path / RNN.notebook
+    path.write_text(text)
+    return namespace["unanswered"](str(path))
+
+
+@pytest.mark.parametrize("answers, left", [
+    (None, QUESTIONS),
+    (["The forget gate keeps $f \\approx 1$."], QUESTIONS[1:]),
+    ([None, "Only the LSTM carries it."], QUESTIONS[:1]),
+    (["a", "b"], []),
+    (["   "], QUESTIONS),  # blank is not an answer either
+])
+def test_the_export_cell_names_each_written_answer_still_the_placeholder(answers, left, tmp_path):
+    assert notebooks_unanswered(course_notebook(answers), tmp_path) == left
+
+
+def test_an_answer_typed_into_the_prompt_cell_counts(tmp_path):
+    nb = json.loads(course_notebook())
+    prompt = next(c for c in nb["cells"] if f"Question `{QUESTIONS[0]}`" in "".join(c["source"]))
+    prompt["source"] = "".join(prompt["source"]) + "\n\nMy answer, typed here."
+    assert notebooks_unanswered(json.dumps(nb), tmp_path) == QUESTIONS[1:]
+    assert written.read_answers(json.dumps(nb).encode(), QUESTIONS)[QUESTIONS[0]].text == "My answer, typed here."
+
+
 def test_answers_are_read_as_typed_and_placeholders_are_not_answers():
     answers = written.read_answers(course_notebook(["The forget gate keeps $f \\approx 1$.\n\n* a list"]), QUESTIONS)
     assert answers["lstm_gradient"] == written.Answer("The forget gate keeps $f \\approx 1$.\n\n* a list")

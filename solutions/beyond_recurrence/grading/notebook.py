@@ -7,7 +7,7 @@ into a one-line message, so later cells (and the checks) still run.
 from pathlib import Path
 
 from autograder import assignment as course
-from autograder.notebook import setup_cell
+from autograder.notebook import EXPORT, setup_cell
 
 assignment = course.load(Path(__file__).resolve().parents[1].name)  # this folder's assignment
 
@@ -199,5 +199,5 @@ Save the notebook (Ctrl-S / Cmd-S), then run the cell below. It writes a zip
 holding this notebook and your four files, and shows a link to it: upload
 that zip. The autograder grades the four files; your written answer is read
 from the notebook."""),
-    ("code", r"""grader.export(pdf=False, files=list(YOUR_FILES))"""),
+    ("code", EXPORT),
 ]

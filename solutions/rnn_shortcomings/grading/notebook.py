@@ -7,7 +7,7 @@ into a one-line message, so later cells (and the checks) still run.
 from pathlib import Path
 
 from autograder import assignment as course
-from autograder.notebook import setup_cell
+from autograder.notebook import EXPORT, setup_cell
 
 assignment = course.load(Path(__file__).resolve().parents[1].name)  # this folder's assignment
 
@@ -216,5 +216,5 @@ Save the notebook (Ctrl-S / Cmd-S), then run the cell below. It writes a zip
 holding this notebook and your five files, and shows a link to it: upload
 that zip. The autograder grades the five files; your written answers are
 read from the notebook."""),
-    ("code", r"""grader.export(pdf=False, files=list(YOUR_FILES))"""),
+    ("code", EXPORT),
 ]
