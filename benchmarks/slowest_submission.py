@@ -6,7 +6,7 @@ Grades, alone, a submission built to use every time limit to the end: each
 module sleeps just under the call limit while it is imported, every function
 sleeps for an hour, and the script never finishes. Prints the wall time of
 the grading run, the limits it met and the scores (all 0). A figure, not an
-assertion: the README quotes it.
+assertion: docs/isolation.md quotes it.
 """
 import csv
 import subprocess

@@ -127,8 +127,8 @@ def test_the_environment_holds_nothing_of_the_graders(monkeypatch):
     assert len(environment) == 9
 
 
-def test_the_readme_gives_the_sandbox_limits_the_code_sets():
-    readme = " ".join((course.ROOT / "README.md").read_text().split())
+def test_the_isolation_page_gives_the_sandbox_limits_the_code_sets():
+    readme = " ".join((course.ROOT / "docs" / "isolation.md").read_text().split())
     assert confine.PRIVATE_TMP_BYTES == 16 * 2**20 and "empty 16 MB `/tmp` per call" in readme
     assert sandbox.SUBMISSION_MEMORY_BYTES == sandbox.MEMORY_BYTES == 2**30 and confine.MAX_PROCESSES == 16
     assert "1 GiB of memory and 16 processes for the whole submission" in readme

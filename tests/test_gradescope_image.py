@@ -3,7 +3,7 @@
 The tests marked ``gradescope_container`` stand the image up for real (``autograder/harness.py``:
 a fresh Debian root, setup.sh as root, run_autograder per submission, in a container that allows
 namespaces and in a plain chroot that refuses them). They need root, debootstrap and bubblewrap,
-and run apart: ``pytest -m gradescope_container`` (CI does; see the README's instructors' section).
+and run apart: ``pytest -m gradescope_container`` (CI does; see docs/instructors.md).
 """
 import json
 import re

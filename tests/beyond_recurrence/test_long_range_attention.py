@@ -1,6 +1,6 @@
 """long_range_attention.py: the counter-example's claims, on the reference solutions.
 
-What the module's docstring and the README's table state, on the script's own
+What the module's docstring and the table of docs/students.md state, on the script's own
 comparison (every model on seeds 0, 1 and 2, about 40 s): attention solves
 the adding problem at T = 200 by step 100, when the GRU is still near the
 baseline; the GRU solves it by step 200; the LSTM stays near the baseline;
