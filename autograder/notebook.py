@@ -18,6 +18,7 @@ SETUP = r"""%load_ext autoreload
 %autoreload 2
 %matplotlib inline
 import contextlib
+import importlib
 import os
 import traceback
 import runpy

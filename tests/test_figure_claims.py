@@ -35,6 +35,9 @@ def drawn_figures(assignment, root):
     shown = []
     show, here = plt.show, os.getcwd()
     plt.show = lambda *args, **kwargs: shown.append(plt.gcf()) or plt.figure()
+    # As in a fresh kernel: no module of the same name that other tests imported from elsewhere.
+    names = {path.stem for path in folder.parent.glob("*/*.py")}
+    others = {name: sys.modules.pop(name) for name in names if name in sys.modules}
     sys.path.insert(0, str(folder))
     os.chdir(folder)
     try:
@@ -49,6 +52,9 @@ def drawn_figures(assignment, root):
         os.chdir(here)
         sys.path.remove(str(folder))
         plt.show = show
+        for name in names:
+            sys.modules.pop(name, None)
+        sys.modules.update(others)
     return shown
 
 

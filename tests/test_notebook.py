@@ -71,6 +71,18 @@ def test_notebook_runs_to_the_end_past_a_part_that_raises(tmp_path):
     assert "lstm results: All test cases passed!" in text  # the parts after it still ran
 
 
+def test_the_second_notebook_alone_says_once_why_and_each_part_fails_in_one_line(tmp_path):
+    import shutil
+
+    beyond = course.load("beyond_recurrence")
+    folder = course_copy(tmp_path) / beyond.name
+    shutil.rmtree(folder.parent / RNN.name)  # the second kit unpacked alone, without the first one's files
+    text = text_of(notebook.execute(beyond, folder))
+    assert "The first assignment's modules: ImportError: the first assignment's" in text
+    assert "NameError" not in text and "Traceback" not in text
+    assert "rnn_forward / rnn_backward (first assignment): ImportError: recurrence.py is not available" in text
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
 def test_the_figures_command_runs_the_notebook_beside_every_assignment(assignment, tmp_path, monkeypatch):
     # As students unpack the zips: a later assignment's notebook imports an earlier one's modules.

@@ -38,11 +38,34 @@ The tanh RNN and the LSTM come from your first assignment (`earlier.py` finds
 `../rnn_shortcomings`). `python check.py` or `pytest` run the same checks
 outside the notebook."""),
     ("code", setup_cell(assignment, "import gru, attention")),
-    ("code", r"""with attempt("the first assignment's modules (earlier.py)"):
-    import earlier, recurrence, bptt, lstm
+    ("code", r"""class Unavailable:
+    # Stands for a module that could not be imported: each part that uses it says why, in one line.
+    def __init__(self, name, error):
+        self.name, self.error = name, error
+
+    def __getattr__(self, attribute):
+        if attribute.startswith("__"):
+            raise AttributeError(attribute)
+        raise ImportError(f"{self.name}.py is not available ({self.error})")
+
+
+def load(name):
+    try:
+        return importlib.import_module(name)
+    except Exception as error:  # the reason is said where the module is used
+        return Unavailable(name, f"{type(error).__name__}: {error}")
+
+
+earlier = load("earlier")  # first: it makes the first assignment's modules importable
+if isinstance(earlier, Unavailable):
+    print("The first assignment's modules:", earlier.error)
+    recurrence, bptt, lstm, gradient_paths, long_range_attention = (
+        Unavailable(name, earlier.error) for name in ("recurrence", "bptt", "lstm", "gradient_paths",
+                                                     "long_range_attention"))
+else:
     print("the tanh RNN and the LSTM come from", earlier.folder() or "the Python path")
-with attempt("gradient_paths.py and long_range_attention.py"):
-    import gradient_paths, long_range_attention"""),
+    recurrence, bptt, lstm = load("recurrence"), load("bptt"), load("lstm")
+    gradient_paths, long_range_attention = load("gradient_paths"), load("long_range_attention")"""),
     ("markdown", r"""## 1. The GRU (`gru.py`)
 
 PyTorch's conventions: gates stacked r, z, n along $3H$, `Wx` is
