@@ -21,7 +21,9 @@ of each pair above ``display``, highlighted side by side), DIR/documents/ (the
 documents compared) and DIR/boilerplate/ (the stubs' document).
 """
 import ast
+import contextlib
 import csv
+import hashlib
 import html
 import io
 import math
@@ -68,6 +70,27 @@ def canonical(source):
         return source
 
 
+def _stable_kgram_hashes(string, k):
+    """copydetect's ``hashed_kgrams`` with a hash that is the same in every process: its own uses
+    Python's ``hash``, salted per process, and winnowing keeps the smallest hashes, so the shares
+    it reports would change from one run to the next."""
+    return np.array([int.from_bytes(hashlib.blake2b(string[offset:offset + k].encode(), digest_size=8).digest(),
+                                    "little", signed=True)
+                     for offset in range(len(string) - k + 1)], dtype=np.int64)
+
+
+@contextlib.contextmanager
+def _reproducible_hashes():
+    from copydetect import utils
+
+    original = utils.hashed_kgrams
+    utils.hashed_kgrams = _stable_kgram_hashes
+    try:
+        yield
+    finally:
+        utils.hashed_kgrams = original
+
+
 def _fingerprint(path, boilerplate=()):
     from copydetect import CodeFingerprint
 
@@ -85,7 +108,13 @@ def common_hashes(paths, boilerplate, more_than):
 def compare(documents, stubs_document, work, common=None, display=DEFAULT_DISPLAY):
     """Rank every pair of ``documents`` ({name: text}) by the code they share beyond the stubs and
     the common code. Returns (pairs, the copydetect detector); each pair is a dict with ``a``, ``b``,
-    ``a_in_b`` (the share of a's own code found in b), ``b_in_a``, ``tokens``, best first."""
+    ``a_in_b`` (the share of a's own code found in b), ``b_in_a``, ``tokens``, best first. The same
+    documents give the same shares in every run."""
+    with _reproducible_hashes():
+        return _compare(documents, stubs_document, work, common, display)
+
+
+def _compare(documents, stubs_document, work, common, display):
     from copydetect import CopyDetector
 
     work = Path(work)
