@@ -20,6 +20,11 @@ def _command(commands, name, summary, details, every=True):
     return command
 
 
+def _reads_submissions(command, out):
+    command.add_argument("submissions", nargs="+", help="submission folders or .zip files")
+    command.add_argument("--out", required=True, help=out)
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="python -m autograder", description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -40,8 +45,7 @@ def _parser():
         "sandboxed workers. A submission that cannot be graded gets status error; it never stops the run. "
         "Give --assignment, or --autograder with a built zip (the zip says which assignment it grades).",
         every=False)
-    grade.add_argument("submissions", nargs="+", help="submission folders or .zip files")
-    grade.add_argument("--out", required=True, help="folder for grades.csv and per-submission results")
+    _reads_submissions(grade, out="folder for grades.csv and per-submission results")
     grade.add_argument("--autograder",
                        help="the autograder zip (default: dist/<assignment>/autograder.zip, built if missing)")
     grade.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: all cores)")
@@ -53,8 +57,7 @@ def _parser():
         "OUT/similarity.csv (every pair), OUT/copydetect.html (the shared code of each flagged pair, side by "
         "side) and OUT/documents/. A high share is a reason to read both submissions, not a verdict.",
         every=False)
-    similarity.add_argument("submissions", nargs="+", help="submission folders or .zip files")
-    similarity.add_argument("--out", required=True, help="folder for the report")
+    _reads_submissions(similarity, out="folder for the report")
     similarity.add_argument("--common", type=int, default=None,
                             help="code found in more than this many submissions counts as boilerplate "
                                  "(default: a tenth of them, at least 4)")
