@@ -200,7 +200,7 @@ with attempt("the adding problem"):
 if results:
     print(long_range.table(results))
     plt.figure(figsize=(7, 4))
-    for r, colour in zip(results, ("#E69F00", "#D55E00", "#0072B2")):  # colour-blind safe (Okabe-Ito)
+    for r, colour in zip(results, ("#56B4E9", "#0072B2", "#E69F00")):  # the RNN's blues, the LSTM's orange
         steps, mse = zip(*r["curve"])
         plt.semilogy(steps, mse, "o-" if r["model"] == "lstm" else "s--", ms=3, color=colour,
                      label=f"{r['model'].upper()}, T = {r['T']}")
