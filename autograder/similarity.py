@@ -36,6 +36,7 @@ import numpy as np
 
 DEFAULT_DISPLAY = 0.5
 MIN_TOKENS = 80  # of the filtered code: a shared line or two (two bugs on one line) is not a copy
+MAX_FILE_CHARS = 200_000  # a graded file is a few kilobytes; the rest of a larger one is left out
 NOISE_TOKENS = 25  # copydetect's defaults: matches shorter than this are noise,
 GUARANTEE_TOKENS = 30  # and matches this long are always found
 
@@ -51,7 +52,9 @@ def document(folder, files):
     for name in files:
         path = Path(folder) / name
         if path.is_file():
-            parts.append(f"# ---- {name} ----\n" + canonical(path.read_text(encoding="utf-8", errors="replace")))
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read(MAX_FILE_CHARS)  # parsed in this process: bounded
+            parts.append(f"# ---- {name} ----\n" + canonical(text))
     return "\n".join(parts)
 
 

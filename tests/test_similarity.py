@@ -92,6 +92,21 @@ def test_the_same_submissions_give_the_same_report_in_every_process(cohort, tmp_
     assert (tmp_path / "out1" / "similarity.csv").read_text() == (tmp_path / "out2" / "similarity.csv").read_text()
 
 
+def test_a_submission_that_cannot_be_read_is_left_out_and_said(cohort, tmp_path):
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04 not a zip")
+    huge = tmp_path / "huge"
+    huge.mkdir()
+    (huge / "recurrence.py").write_text("x = 1\n" * 200_000)  # read up to its first 200,000 characters
+    run = subprocess.run([sys.executable, "-m", "autograder", "similarity", "--assignment", RNN.name,
+                          *map(str, cohort[:3]), str(broken), str(huge), "--out", str(tmp_path / "out")],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "left out broken: could not read it" in run.stdout
+    rows = (tmp_path / "out" / "similarity.csv").read_text().splitlines()
+    assert len(rows) == 1 + 4 * 3 // 2 and not any("broken" in row for row in rows)
+
+
 def test_untouched_stubs_share_nothing_but_the_stubs(tmp_path):
     folders = []
     for index in range(3):
