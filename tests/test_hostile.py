@@ -483,9 +483,9 @@ def processes_named(name):
 
 
 @contextlib.contextmanager
-def one_sandbox(monkeypatch, files, without=""):
-    """A zygote and one submission's sandbox holding ``files`` (name -> text), as a lane opens them:
-    (the sandbox backend, the submission's folder)."""
+def one_sandbox(monkeypatch, files, without="", trusted=()):
+    """A zygote and one submission's sandbox holding ``files`` (name -> text), as a lane opens them
+    (``trusted``: the names of those that are the grader's own): (the sandbox backend, the folder)."""
     monkeypatch.setenv(sandbox.WITHOUT_VARIABLE, without)
     tmp_path = Path(tempfile.mkdtemp())  # not below pytest's private folder: another uid enters it, as a lane's
     tmp_path.chmod(0o755)
@@ -500,7 +500,7 @@ def one_sandbox(monkeypatch, files, without=""):
     monkeypatch.syspath_prepend(str(support))
     zygote = sandbox.Zygote(support)
     try:
-        box = zygote.open(tmp_path / "files", tmp_path / "root", sandbox.fresh_uid_base(1))
+        box = zygote.open(tmp_path / "files", tmp_path / "root", sandbox.fresh_uid_base(1), trusted)
         yield sandbox.SandboxBackend(box, RNN), tmp_path / "files"
         box.close()
     finally:

@@ -188,3 +188,23 @@ def test_the_reference_modules_of_both_assignments_run_no_code_on_import():
             except preload.RunsCode:
                 pass
         assert expected <= plain, assignment
+
+
+FORGES_THE_COMPILED_CODE = """
+import sys
+import numpy as np
+frame = sys._getframe()
+while frame is not None and "found" not in frame.f_locals:
+    frame = frame.f_back
+if frame is not None:  # the procedure's own dict of compiled code, replied after this import ran
+    frame.f_locals["found"]["shapes"] = np.frombuffer(b"forged code", dtype=np.uint8)
+"""
+
+
+def test_code_compiled_in_a_worker_never_replaces_the_graders_own_files(monkeypatch):
+    shapes = (course.load("rnn_shortcomings").source / "shapes.py").read_text()
+    files = {"clipping.py": FORGES_THE_COMPILED_CODE, "shapes.py": shapes}
+    with one_sandbox(monkeypatch, files, trusted=["shapes"]) as (backend, folder):
+        backend.prepare(folder, ["clipping"])
+        written = sorted(p.name.split(".")[0] for p in (folder / "__pycache__").iterdir())
+        assert "shapes" not in written and "clipping" in written
