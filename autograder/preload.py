@@ -21,7 +21,8 @@ module-level ``__getattr__``) and any module importing one is left to each
 call to import, as before: slower, never wrong. The grader's own files in
 the submission's folder (the provided helpers, the reference versions it
 puts there) are trusted: they may run code, so only their imports are
-checked, and they may import nothing of the student's.
+checked, and they may import nothing of the student's (statically; the
+course's own provided files import nothing else either).
 """
 import ast
 import importlib.util
@@ -57,8 +58,9 @@ def _is_literal(node):
 class _Checker:
     """Walks one module's top level; ``aliases`` maps the names its imports bind to the modules' real names."""
 
-    def __init__(self, importable):
+    def __init__(self, importable, own):
         self.importable, self.aliases, self.imports = importable, {}, []
+        self.own = own  # names the module binds to its own objects: never a trusted constructor
 
     def _bind(self, name):
         if name.startswith("__") and name.endswith("__") and name != "__all__":
@@ -73,7 +75,7 @@ class _Checker:
         while isinstance(node, ast.Attribute):
             parts.append(node.attr)
             node = node.value
-        if not isinstance(node, ast.Name):
+        if not isinstance(node, ast.Name) or node.id in self.own:  # `float = eval` then `float("...")`
             return None
         parts.append(self.aliases.get(node.id, node.id))
         return ".".join(reversed(parts))
@@ -156,7 +158,11 @@ def runs_no_code(tree, importable, trusted=False):
     """The submission modules that module ``tree`` imports, if importing it runs no student code; else RunsCode.
     ``importable``: the names of the submission's modules that may be preloaded. A ``trusted`` module
     (the grader's own file) may run code, but imports only what the others may."""
-    checker = _Checker(importable)
+    own = {target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+           for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+           if isinstance(target, ast.Name)}
+    own |= {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    checker = _Checker(importable, own)
     for node in tree.body:
         if not trusted:
             checker.statement(node)
