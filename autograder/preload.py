@@ -126,7 +126,8 @@ class _Checker:
     def statement(self, node):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
             return
-        if isinstance(node, ast.If) and ast.unparse(node.test) in ("__name__ == '__main__'", "'__main__' == __name__"):
+        if (isinstance(node, ast.If) and not node.orelse  # an else branch would run on import
+                and ast.unparse(node.test) in ("__name__ == '__main__'", "'__main__' == __name__")):
             return
         if isinstance(node, ast.Import):
             for alias in node.names:

@@ -71,6 +71,8 @@ RUNS_CODE = {
     "an f-string": "X = 2\nY = f'{X}'",
     "a relative import": "from . import shapes",
     "a main test written otherwise": "if __name__ != '__main__':\n    print('imported')",
+    "a main block with an else": "if __name__ == '__main__':\n    pass\nelse:\n    print('imported')",
+    "a main block with an elif": "if __name__ == '__main__':\n    pass\nelif True:\n    print('imported')",
     "a constructor's name bound to eval": "float = eval\nX = float('1')",
     "a constructor's name bound to its own function": "def float(x):\n    return x\nX = float(1)",
     "a decorator's module bound by the module": "functools = {}\n@functools.lru_cache\ndef f():\n    pass",
