@@ -106,12 +106,6 @@ def become_inside_user():
     os.setresuid(INSIDE_ID, INSIDE_ID, INSIDE_ID)
 
 
-def drop_privileges():
-    """No capability left, in any set, and none to be gained by running a program."""
-    drop_bounding_set()
-    drop_capabilities()
-
-
 def drop_bounding_set():
     """No capability to be gained by running a program, in this process and its future children; those
     it holds now stay. A submission's init drops them once, for all of its workers."""
