@@ -12,19 +12,19 @@ import nbformat
 from autograder import written
 
 
-# The first code cell of every assignment's notebook: its imports, Otter's grader, and ``attempt``,
-# which lets "Run All" reach the end while parts are unfinished or broken.
+# The first code cell of every assignment's notebook: its imports, Otter's grader, and the helpers
+# ``attempt`` (lets "Run All" reach the end while parts are unfinished or broken) and ``unanswered``.
 SETUP = r"""%load_ext autoreload
 %autoreload 2
 %matplotlib inline
-import contextlib
-import importlib
-import os
-import traceback
+import sys
 import runpy
 import numpy as np
 import matplotlib.pyplot as plt
 import otter
+
+sys.path.insert(0, "tests/support")  # the checks' machinery, and this notebook's helpers
+from notebook_support import YOUR_FILES, attempt, unanswered
 
 # Colours that stay distinct for colour-blind readers (Okabe and Ito): RNN, LSTM, GRU, attention, ...
 plt.rcParams["axes.prop_cycle"] = plt.cycler(color=["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
@@ -32,58 +32,17 @@ plt.rcParams["axes.prop_cycle"] = plt.cycler(color=["#0072B2", "#E69F00", "#009E
 
 {IMPORTS}
 
-grader = otter.Notebook({NOTEBOOK}, tests_dir="tests")
-
-
-@contextlib.contextmanager
-def attempt(what):
-    # Lets "Run All" reach the end while parts are unfinished or broken; the
-    # grader.check cell after each part says what is wrong in detail.
-    try:
-        yield
-    except NotImplementedError as error:
-        plt.close("all")  # a figure begun before the part raised would show up empty, as "<Figure ... 0 Axes>"
-        print(f"{what}: not implemented yet ({error})")
-    except Exception as error:
-        plt.close("all")
-        yours = [f for f in traceback.extract_tb(error.__traceback__) if os.path.basename(f.filename) in YOUR_FILES]
-        where = f"\n  at {os.path.basename(yours[-1].filename)}, line {yours[-1].lineno}: {yours[-1].line}" if yours else ""
-        print(f"{what}: {type(error).__name__}: {error}{where}")
-
-
-YOUR_FILES = {YOUR_FILES}
-
-
-def unanswered(path={NOTEBOOK}):
-    # The written questions whose answer, in the notebook as last saved, is still the placeholder or empty.
-    import json, re
-    with open(path, encoding="utf-8") as f:
-        cells = json.load(f).get("cells", [])
-    left, name, typed = [], None, False
-    for cell in cells:
-        text = "".join(cell.get("source", "")).strip()
-        marker = text.split("\n", 1)[0]  # Otter's markers, not spelled out here: this cell is not one
-        if marker.startswith("<!--") and "BEGIN" in marker:
-            found = re.search(r"Question `(\w+)`", text)
-            name = found.group(1) if found else "?"
-            typed = bool(re.split(r"^_Points:_.*$", text, flags=re.M)[-1].strip())  # typed into the prompt
-        elif marker.startswith("<!--") and "END" in marker:
-            if name and not typed:
-                left.append(name)
-            name = None
-        elif name and text and text != {PLACEHOLDER}:
-            typed = True
-    return left"""
+NOTEBOOK = {NOTEBOOK}
+grader = otter.Notebook(NOTEBOOK, tests_dir="tests")"""
 
 
 def setup_cell(assignment, imports):
     """The notebook's set-up cell for ``assignment``, importing its modules with the line ``imports``."""
-    return (SETUP.replace("{IMPORTS}", imports).replace("{NOTEBOOK}", repr(assignment.notebook))
-            .replace("{YOUR_FILES}", repr(assignment.submitted_files)).replace("{PLACEHOLDER}", repr(written.PLACEHOLDER)))
+    return SETUP.replace("{IMPORTS}", imports).replace("{NOTEBOOK}", repr(assignment.notebook))
 
 
 # The last cell of every notebook: the zip to upload, after a warning for each written answer not typed yet.
-EXPORT = r"""for name in unanswered():
+EXPORT = r"""for name in unanswered(NOTEBOOK):
     print(f"Warning: your answer to the written question {name} is still the placeholder (in the notebook as "
           "last saved). Double-click its answer cell, type your answer, save (Ctrl-S / Cmd-S), then run this "
           "cell again.")

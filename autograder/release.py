@@ -13,9 +13,25 @@ from autograder import assignment as course
 from autograder import fixtures, notebook, pins
 from autograder.stubs import make_stub
 
-# The course's checks library, shipped with every assignment (autograder/support).
-SUPPORT_FILES = ("checking.py", "procedures.py", "check.py", "conftest.py")
+# A student's folder: at its top, the notebook, the files they write, the provided helpers, the README,
+# the set-up files and check.py; in tests/, Otter's public checks (the folder Otter and pytest look in)
+# and, in tests/support/, everything that runs them.
+TESTS = Path("tests")
+MACHINERY = TESTS / "support"
+# The course's checks library (autograder/support), shipped with every assignment: file -> where it goes.
+# conftest.py stays at the top: in tests/, Otter would take it for a test file (grader.check_all()).
+SUPPORT_FILES = {"check.py": Path("check.py"), "conftest.py": Path("conftest.py"),
+                 "checking.py": MACHINERY / "checking.py", "procedures.py": MACHINERY / "procedures.py",
+                 "notebook_support.py": MACHINERY / "notebook_support.py"}
 STUDENT_README = "README.md"
+# The folder is its own pytest project, whatever it sits in; the machinery, then the student's files,
+# go on sys.path (never tests/, whose files are named as the student's modules).
+PYTEST_INI = """[pytest]
+addopts = -q -p no:cacheprovider --import-mode=importlib
+pythonpath = tests/support .
+testpaths = tests
+filterwarnings = ignore::DeprecationWarning
+"""
 
 
 def requirements_txt():
@@ -41,8 +57,19 @@ def hidden_test_functions(assignment):
     return found
 
 
+# Put first in every public test file: Otter runs it from the assignment's folder, however it is called
+# (the notebook, check.py, pytest, or otter.Notebook().check in a shell). The grader's copies, which
+# must never import from a folder of the submission, import the machinery from the grading folder.
+FIND_MACHINERY = f"""import sys
+
+if "{MACHINERY.as_posix()}" not in sys.path:  # the checks' machinery, from the assignment's folder
+    sys.path.insert(0, "{MACHINERY.as_posix()}")
+"""
+
+
 def public_test_source(source):
-    """An Otter test file with every ``@test_case(..., hidden=True)`` function removed."""
+    """An Otter test file for the release: every ``@test_case(..., hidden=True)`` function removed,
+    the machinery found in tests/support/."""
     lines = source.splitlines()
     drop = set()
     for node in ast.parse(source).body:
@@ -52,7 +79,7 @@ def public_test_source(source):
             while start > 0 and not lines[start - 1].strip():
                 start -= 1
             drop.update(range(start, node.end_lineno))
-    return "\n".join(line for i, line in enumerate(lines) if i not in drop).rstrip() + "\n"
+    return FIND_MACHINERY + "\n" + "\n".join(line for i, line in enumerate(lines) if i not in drop).rstrip() + "\n"
 
 
 def _is_hidden(decorator):
@@ -65,28 +92,28 @@ def _is_hidden(decorator):
 def write_release(assignment, target=None):
     """(Re)write the whole student release of ``assignment`` into ``target`` (default: its release folder)."""
     target = Path(target or assignment.release)
-    old_fixtures = target / "fixtures.npz"
-    previous = old_fixtures.read_bytes() if old_fixtures.is_file() else None
+    # kept byte for byte when unchanged (a release before tests/support/ held it at the top)
+    old_fixtures = [path for path in (target / MACHINERY / "fixtures.npz", target / "fixtures.npz") if path.is_file()]
+    previous = old_fixtures[0].read_bytes() if old_fixtures else None
     if target.exists():
         shutil.rmtree(target)
-    (target / "tests").mkdir(parents=True)
+    (target / MACHINERY).mkdir(parents=True)
     for name in assignment.submitted_files:
         (target / name).write_text(make_stub((assignment.source / name).read_text()))
     for name in assignment.provided_files:
         shutil.copyfile(assignment.file(name), target / name)
-    for name in SUPPORT_FILES:
-        shutil.copyfile(course.SUPPORT / name, target / name)
-    shutil.copyfile(assignment.grading / course.CALLS, target / course.CALLS)
-    shutil.copyfile(assignment.manifest, target / course.MANIFEST)
+    for name, where in SUPPORT_FILES.items():
+        shutil.copyfile(course.SUPPORT / name, target / where)
+    shutil.copyfile(assignment.grading / course.CALLS, target / MACHINERY / course.CALLS)
+    shutil.copyfile(assignment.manifest, target / MACHINERY / course.MANIFEST)
     for test_file in sorted(assignment.checks.glob("*.py")):
-        (target / "tests" / test_file.name).write_text(public_test_source(test_file.read_text()))
-    fixtures.build(assignment, target / "fixtures.npz", public_only=True, previous=previous)
+        (target / TESTS / test_file.name).write_text(public_test_source(test_file.read_text()))
+    fixtures.build(assignment, target / MACHINERY / "fixtures.npz", public_only=True, previous=previous)
     shutil.copyfile(assignment.source / STUDENT_README, target / STUDENT_README)
     (target / "requirements.txt").write_text(requirements_txt())
     (target / "environment.yml").write_text(environment_yml(assignment))
     notebook.write(assignment, target / assignment.notebook)
-    # The folder is its own pytest project, whatever it sits in.
-    (target / "pytest.ini").write_text("[pytest]\naddopts = -q -p no:cacheprovider\nfilterwarnings = ignore::DeprecationWarning\n")
+    (target / "pytest.ini").write_text(PYTEST_INI)
     return target
 
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.dont_write_bytecode = False
 
 from autograder import assignment as course  # noqa: E402
-from autograder.release import course_copy  # noqa: E402
+from autograder.release import MACHINERY, course_copy  # noqa: E402
 
 TARGET_MS = 50
 
@@ -34,7 +34,7 @@ def measure(assignment, folder, repeats):
     import otter
 
     os.chdir(folder)
-    sys.path.insert(0, str(folder))
+    sys.path[:0] = [str(folder / MACHINERY), str(folder)]
     grader = otter.Notebook(tests_dir="tests")
     timings = {}
     for question in assignment.question_names:
@@ -46,6 +46,7 @@ def measure(assignment, folder, repeats):
             calls.append(1000 * (time.perf_counter() - start))
         timings[question] = (calls, result.grade)
     sys.path.remove(str(folder))
+    sys.path.remove(str(folder / MACHINERY))
     loaded = assignment.submitted_files + assignment.provided_files + ("checking.py", "procedures.py", "calls.py")
     for file in loaded + tuple(f"{m}.py" for m in assignment.grading_module("calls").STUDENT_MODULES):
         sys.modules.pop(file[:-3], None)

@@ -16,6 +16,7 @@ import tomllib
 from pathlib import Path
 
 from autograder import assignment as course
+from autograder.release import MACHINERY
 
 
 BUGS, CORRECT, HOSTILE = "bugs", "correct", "hostile"
@@ -147,7 +148,7 @@ def lookup_table_code(assignment, name):
     """The code ``lookup_table = true`` appends to the stub file ``name``."""
     import numpy as np
 
-    with np.load(assignment.release / "fixtures.npz") as data:
+    with np.load(assignment.release / MACHINERY / "fixtures.npz") as data:
         stored = {key: (data[key].dtype.str, data[key].shape, data[key].tobytes()) for key in data.files
                   if "/variant_" not in key and data[key].dtype.kind in "fiub"}
     code = LOOKUP_CODE.format(data=repr(stored))

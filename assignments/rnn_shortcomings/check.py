@@ -8,8 +8,10 @@ import sys
 import tomllib
 import warnings
 
-# The assignment's manifest, beside this file: its questions, in order.
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "assignment.toml"), "rb") as _manifest:
+HERE = os.path.dirname(os.path.abspath(__file__))
+MACHINERY = os.path.join(HERE, "tests", "support")  # what runs the checks in tests/
+# The assignment's manifest: its questions, in order.
+with open(os.path.join(MACHINERY, "assignment.toml"), "rb") as _manifest:
     QUESTIONS = tuple(question["name"] for question in tomllib.load(_manifest)["questions"])
 
 
@@ -17,6 +19,8 @@ def main(questions):
     warnings.filterwarnings("ignore")
     import otter
 
+    sys.path.insert(0, MACHINERY)
+    os.chdir(HERE)  # Otter finds tests/ from here, and the checks import your files from here
     grader = otter.Notebook(tests_dir="tests")
     passed_all = True
     for question in questions:

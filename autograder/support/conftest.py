@@ -1,4 +1,4 @@
-"""Lets ``pytest`` run the public checks in ``tests/`` (Otter's test files) with the same messages.
+"""Lets ``pytest`` run the public checks in ``tests/`` (Otter's test files) with the same messages (provided, not graded).
 
 Run ``pytest`` in the assignment folder; ``pytest -k QUESTION`` for one question's checks.
 Each Otter test case becomes one pytest test named after it; a failure shows

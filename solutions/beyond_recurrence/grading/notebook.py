@@ -38,7 +38,10 @@ The tanh RNN and the LSTM come from your first assignment (`earlier.py` finds
 `../rnn_shortcomings`). `python check.py` or `pytest` run the same checks
 outside the notebook."""),
     ("code", setup_cell(assignment, "import gru, attention")),
-    ("code", r"""class Unavailable:
+    ("code", r"""import importlib
+
+
+class Unavailable:
     # Stands for a module that could not be imported: each part that uses it says why, in one line.
     def __init__(self, name, error):
         self.name, self.error = name, error
