@@ -48,5 +48,6 @@ def gradescope_image():
 
 
 def student():
-    """The student kit: the runtime pins a student needs, then the `student` extra."""
-    return [pin for pin in dependencies() if name_of(pin) in STUDENT_PACKAGES] + extra("student")
+    """The student kit: the runtime pins a student needs, without their grading extras (grader.check,
+    the export and pytest need none of them), then the `student` extra."""
+    return [without_extras(pin) for pin in dependencies() if name_of(pin) in STUDENT_PACKAGES] + extra("student")

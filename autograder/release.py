@@ -38,10 +38,13 @@ def requirements_txt():
     return "".join(f"{pin}\n" for pin in pins.student())
 
 
-def environment_yml(assignment):
-    env = assignment.name.replace("_", "-")
-    lines = [f"# conda env create -f environment.yml && conda activate {env}",
-             f"name: {env}", "channels:", "  - conda-forge", "dependencies:",
+# One environment serves every assignment of the course: the kits pin the same packages.
+ENVIRONMENT = "rnn-course"
+
+
+def environment_yml():
+    lines = [f"# conda env create -f environment.yml && conda activate {ENVIRONMENT}",
+             f"name: {ENVIRONMENT}", "channels:", "  - conda-forge", "dependencies:",
              "  - python=3.11", "  - pip", "  - pip:", *(f"      - {pin}" for pin in pins.student())]
     return "\n".join(lines) + "\n"
 
@@ -111,7 +114,7 @@ def write_release(assignment, target=None):
     fixtures.build(assignment, target / MACHINERY / "fixtures.npz", public_only=True, previous=previous)
     shutil.copyfile(assignment.source / STUDENT_README, target / STUDENT_README)
     (target / "requirements.txt").write_text(requirements_txt())
-    (target / "environment.yml").write_text(environment_yml(assignment))
+    (target / "environment.yml").write_text(environment_yml())
     notebook.write(assignment, target / assignment.notebook)
     (target / "pytest.ini").write_text(PYTEST_INI)
     return target

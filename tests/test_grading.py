@@ -21,7 +21,7 @@ from autograder import assignment as course
 from autograder import package
 from autograder.grade import question_points
 from autograder.results import gradescope_format_problems
-from autograder.release import student_copy
+from autograder.release import MACHINERY, student_copy
 
 ASSIGNMENTS = course.every()
 RNN = course.load("rnn_shortcomings")
@@ -51,6 +51,10 @@ def submissions(tmp_path_factory, exported_submission):
             "reference": student_copy(assignment, root / "reference", assignment.source),
             "stubs": student_copy(assignment, root / "stubs"),
         }
+        old = subs["old_layout"] = student_copy(assignment, root / "old_layout", assignment.source)
+        for path in (old / MACHINERY).iterdir():  # the kit before tests/support/: its machinery at the top
+            shutil.copyfile(path, old / path.name)
+        shutil.rmtree(old / MACHINERY)
         # what the notebook's last cell packs (notebook, Otter's log, the files), under a name the rows can use
         subs["exported"] = Path(shutil.copyfile(exported_submission(assignment), root / "exported.zip"))
         nested = root / "nested.zip"  # files inside one folder, next to a notebook, as students zip them
@@ -117,6 +121,12 @@ def test_untouched_stubs_get_zero(graded, assignment):
     _, rows = graded[assignment.name]
     assert scores(assignment, rows["stubs"]) == {q: 0.0 for q in assignment.question_names}
     assert rows["stubs"]["status"] == "ok"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
+def test_a_folder_of_the_kits_earlier_layout_grades_like_the_new_one(graded, assignment):
+    _, rows = graded[assignment.name]
+    assert scores(assignment, rows["old_layout"]) == full_marks(assignment) and rows["old_layout"]["status"] == "ok"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())

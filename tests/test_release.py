@@ -3,6 +3,7 @@ import ast
 import re
 import shutil
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -49,6 +50,18 @@ def test_committed_release_is_what_the_build_generates(fresh_release, assignment
         else:
             assert committed.read_text() == fresh.read_text(), \
                 f"{name} differs: run `python -m autograder build` and commit assignments/"
+
+
+def test_the_top_of_a_students_folder_holds_their_work_and_tests_holds_the_rest(assignment):
+    """The notebook, the files they write, the helpers they call, the README and the set-up files at the
+    top; Otter's test files in tests/ and everything that runs them in tests/support/."""
+    top = {p.name for p in assignment.release.iterdir() if not package.is_local_clutter(Path(p.name))}
+    assert top == {assignment.notebook, *assignment.submitted_files, *assignment.provided_files, "README.md",
+                   "requirements.txt", "environment.yml", "check.py", "pytest.ini", "conftest.py", "tests"}
+    tests = {p.name for p in (assignment.release / "tests").iterdir() if p.is_file()}
+    assert tests == {f"{q}.py" for q in assignment.question_names}  # what Otter takes for test files
+    assert {p.name for p in (assignment.release / release.MACHINERY).iterdir()} >= {
+        "checking.py", "procedures.py", "calls.py", "assignment.toml", "fixtures.npz", "notebook_support.py"}
 
 
 def test_rebuilding_the_committed_release_changes_no_byte(tmp_path, assignment):

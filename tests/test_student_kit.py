@@ -22,18 +22,26 @@ def test_the_kit_pins_what_a_student_needs_and_no_grading_tools():
     assert not {"torch", "hypothesis", "tqdm"} & set(names)
 
 
+def test_one_environment_serves_every_assignment():
+    kits = {(assignment.release / "requirements.txt").read_text() for assignment in course.every()}
+    conda = {(assignment.release / "environment.yml").read_text() for assignment in course.every()}
+    assert len(kits) == 1 and len(conda) == 1
+
+
 def test_the_conda_file_pins_the_same_packages():
-    environment = yaml.safe_load(environment_yml(RNN))
+    environment = yaml.safe_load(environment_yml())
     pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
     assert pip == pins.student()
 
 
 @pytest.fixture(scope="module")
 def kit(tmp_path_factory):
-    """The unpacked student.zip and a venv that has nothing but its requirements.txt."""
+    """The unpacked student.zips, side by side, and a venv that has nothing but the first one's requirements.txt."""
     root = tmp_path_factory.mktemp("kit")
-    with zipfile.ZipFile(package.build_student_zip(RNN, root / "student.zip", folder=root / "build" / RNN.name)) as z:
-        z.extractall(root / "unpacked")
+    for assignment in course.every():
+        built = package.build_student_zip(assignment, root / f"{assignment.name}.zip", folder=root / "build" / assignment.name)
+        with zipfile.ZipFile(built) as z:
+            z.extractall(root / "unpacked")
     folder = root / "unpacked" / RNN.name
     venv.create(root / "venv", with_pip=True)
     python = root / "venv" / "bin" / "python"
@@ -64,6 +72,19 @@ def test_pytest_and_the_notebook_run_in_the_kit_with_finished_work(kit, tmp_path
     [upload] = folder.glob(f"{RNN.name}_*.zip")
     with zipfile.ZipFile(upload) as z:
         assert {f"{RNN.name}.ipynb", *RNN.submitted_files} <= set(z.namelist())
+
+
+def test_the_first_kits_environment_runs_the_second_kit(kit):
+    folder, python = kit
+    second = course.load("beyond_recurrence")
+    for assignment in (RNN, second):
+        for name in assignment.submitted_files:
+            (folder.parent / assignment.name / name).write_bytes((assignment.source / name).read_bytes())
+    tests = run(python, "-m", "pytest", folder=folder.parent / second.name)
+    assert tests.returncode == 0, tests.stdout[-2000:]
+    check = run(python, "check.py", folder=folder.parent / second.name)
+    assert check.returncode == 0 and check.stdout.count("all public checks passed") == len(second.questions), \
+        check.stdout[-2000:]
 
 
 def test_check_py_pytest_and_grader_check_give_one_verdict_on_a_failing_zero_point_check(tmp_path):

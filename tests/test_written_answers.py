@@ -39,14 +39,29 @@ def test_the_notebook_holds_exactly_the_manifests_written_questions_in_order(ass
     assert all(c["metadata"].get("editable") is False for c in begins)  # locked, as Otter Assign locks them
 
 
+def notebook_support():
+    """The notebook's helpers, as the student's folder holds them."""
+    import importlib.util
+
+    from autograder.release import MACHINERY
+
+    spec = importlib.util.spec_from_file_location("notebook_support", RNN.release / MACHINERY / "notebook_support.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def notebooks_unanswered(text, tmp_path):
-    """What the notebook's own ``unanswered()`` (its set-up cell) says of a saved notebook ``text``."""
-    setup = notebook.setup_cell(RNN, "")
-    namespace = {}
-    exec(setup[setup.index("def unanswered"):], namespace)  # noqa: S102 - the course's own cell
+    """What the notebook's own ``unanswered()`` says of a saved notebook ``text``."""
     path = tmp_path / RNN.notebook
     path.write_text(text)
-    return namespace["unanswered"](str(path))
+    return notebook_support().unanswered(str(path))
+
+
+def test_the_notebooks_helpers_know_the_placeholder_and_the_students_files():
+    helpers = notebook_support()
+    assert helpers.PLACEHOLDER == written.PLACEHOLDER
+    assert helpers.YOUR_FILES == RNN.submitted_files
 
 
 @pytest.mark.parametrize("answers, left", [
