@@ -69,7 +69,12 @@ def notebook(assignment):
             cell.metadata.update(deletable=False, editable=False)
         cells.append(cell)
     nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    # What JupyterLab writes into the notebook when ipykernel's kernel starts: a notebook holding less
+    # opens marked modified. The Python version is the student's own: JupyterLab adds it then.
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nb.metadata["language_info"] = {"name": "python", "mimetype": "text/x-python", "file_extension": ".py",
+                                    "codemirror_mode": {"name": "ipython", "version": 3},
+                                    "pygments_lexer": "ipython3", "nbconvert_exporter": "python"}
     return nb
 
 

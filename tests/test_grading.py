@@ -141,9 +141,9 @@ def test_a_broken_submission_is_an_error_with_zero_and_the_rest_still_grades(gra
     _, rows = graded[assignment.name]
     assert rows["broken"]["status"] == "error" and float(rows["broken"]["total"]) == 0
     assert "zip" in rows["broken"]["message"]
-    # reference, stubs, exported, nested, the export inside a folder, the inner zip too large, broken
-    # and the two libraries
-    assert len(rows) == len(submissions[assignment.name]) == 7 + len(LIBRARY[assignment.name]) + len(CORRECT[assignment.name])
+    # reference, stubs, the earlier layout, exported, nested, the export inside a folder, the inner zip too
+    # large, broken and the two libraries
+    assert len(rows) == len(submissions[assignment.name]) == 8 + len(LIBRARY[assignment.name]) + len(CORRECT[assignment.name])
 
 
 @pytest.mark.parametrize("assignment, bug", entries(LIBRARY))

@@ -1,5 +1,6 @@
 """Every assignment's notebook runs headless to the end, with the solutions (checks pass, figures drawn)
 and with the untouched stubs (checks fail cleanly, no cell errors)."""
+import nbformat
 import pytest
 
 from autograder import assignment as course
@@ -98,3 +99,17 @@ def test_the_figures_command_runs_the_notebook_beside_every_assignment(assignmen
     written = notebook.save_figures(assignment, tmp_path)
     assert seen == {"folders": sorted(course.names()), "solutions": True}
     assert [p.name for p in written] == [f"{assignment.name}.executed.ipynb"]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
+def test_the_notebook_holds_what_jupyterlab_would_write_into_it_on_opening(assignment):
+    """JupyterLab marks a notebook modified when opening it adds metadata (seen in JupyterLab 4.6.6):
+    the kernelspec and language_info must be ipykernel's, but for the student's Python version."""
+    import ipykernel.ipkernel
+    import ipykernel.kernelspec
+
+    metadata = nbformat.read(str(assignment.release / assignment.notebook), as_version=4).metadata
+    spec = ipykernel.kernelspec.get_kernel_dict()
+    assert metadata.kernelspec == {"name": "python3", "display_name": spec["display_name"], "language": spec["language"]}
+    expected = {k: v for k, v in ipykernel.ipkernel.IPythonKernel.language_info.items() if k != "version"}
+    assert metadata.language_info == expected
