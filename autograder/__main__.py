@@ -117,7 +117,7 @@ def main(argv=None):
         return _harness(parser, args, chosen)
 
     if args.command == "build":
-        from autograder import package
+        from autograder.build import package
 
         for assignment in chosen:
             for path in package.build_all(assignment):
@@ -127,7 +127,7 @@ def main(argv=None):
 
     from pathlib import Path
 
-    from autograder import notebook
+    from autograder.build import notebook
 
     for assignment in chosen:
         for path in notebook.save_figures(assignment, Path(args.out) / assignment.name):
@@ -136,7 +136,7 @@ def main(argv=None):
 
 
 def _similarity(parser, args, chosen):
-    from autograder import similarity
+    from autograder.grading import similarity
 
     if not args.assignments or len(chosen) != 1:
         parser.error("similarity needs one --assignment")
@@ -150,7 +150,7 @@ def _similarity(parser, args, chosen):
 
 
 def _crosscheck(chosen):
-    from autograder import crosscheck
+    from autograder.build import crosscheck
 
     all_ok = True
     for assignment in chosen:
@@ -166,7 +166,7 @@ def _crosscheck(chosen):
 
 
 def _mutants(parser, args, chosen):
-    from autograder import mutants
+    from autograder.build import mutants
 
     try:
         mutants.cosmic_ray_version()
@@ -197,8 +197,9 @@ def _harness(parser, args, chosen):
     import tempfile
     from pathlib import Path
 
-    from autograder import harness, package
-    from autograder.release import student_copy
+    from autograder.build import package
+    from autograder.grading import harness
+    from autograder.build.release import student_copy
 
     if args.submissions and len(chosen) != 1:
         parser.error("submissions need one --assignment")
@@ -225,8 +226,9 @@ def _harness(parser, args, chosen):
 def _grade(parser, args):
     from pathlib import Path
 
-    from autograder import grade as grading, package
-    from autograder.results import clean_text, format_score
+    from autograder.build import package
+    from autograder.grading import grade as grading
+    from autograder.grading.results import clean_text, format_score
 
     if args.assignments and len(args.assignments) > 1:
         parser.error("grade takes one --assignment")

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 sys.dont_write_bytecode = False
 
 from autograder import assignment as course  # noqa: E402
-from autograder.release import MACHINERY, course_copy  # noqa: E402
+from autograder.build.release import MACHINERY, course_copy  # noqa: E402
 
 TARGET_MS = 50
 

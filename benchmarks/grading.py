@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import buglib  # noqa: E402
 from autograder import assignment as course  # noqa: E402
-from autograder import package  # noqa: E402
+from autograder.build import package  # noqa: E402
 
 RNN = course.load("rnn_shortcomings")
 
@@ -92,7 +92,7 @@ def _vm_hwm_mb(pid):
 
 
 def classify_engine(args):
-    if "autograder.zygote" in args:
+    if "autograder.isolation.zygote" in args:
         return "zygote (and its forked workers, sampled)"
     if "multiprocessing" in args:
         return "lane (grading process)"
@@ -121,7 +121,8 @@ def timed(command, classify, env=None):
 
 def per_call(autograder_zip, work, count=60):
     """(median seconds of one sandboxed call, calls per reference submission, distinct ones)."""
-    from autograder import engine, sandbox
+    from autograder.grading import engine
+    from autograder.isolation import sandbox
 
     with zipfile.ZipFile(autograder_zip) as archive:
         archive.extractall(work / "per-call")

@@ -21,7 +21,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import buglib  # noqa: E402
 from autograder import assignment as course  # noqa: E402
-from autograder import package, sandbox  # noqa: E402
+from autograder.build import package  # noqa: E402
+from autograder.isolation import sandbox  # noqa: E402
 
 RNN = course.load("rnn_shortcomings")
 

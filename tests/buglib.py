@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 
 from autograder import assignment as course
-from autograder.release import MACHINERY
+from autograder.build.release import MACHINERY
 
 
 BUGS, CORRECT, HOSTILE = "bugs", "correct", "hostile"

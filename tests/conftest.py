@@ -20,8 +20,8 @@ for _assignment in reversed(course.every()):
 def solved_notebook(tmp_path_factory):
     """run(assignment): (folder, executed notebook) of its notebook run headless with the reference solutions
     (every assignment's, side by side as the course's zips unpack), run once per assignment."""
-    from autograder import notebook
-    from autograder.release import course_copy
+    from autograder.build import notebook
+    from autograder.build.release import course_copy
 
     made = {}
 

@@ -8,9 +8,9 @@ import sys
 import pytest
 
 from autograder import assignment as course
-from autograder import package
-from autograder.release import student_copy
-from autograder.results import format_score
+from autograder.build import package
+from autograder.build.release import student_copy
+from autograder.grading.results import format_score
 
 RNN = course.load("rnn_shortcomings")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from autograder import assignment as course
-from autograder import confine, sandbox
+from autograder.isolation import confine, sandbox
 
 
 def in_child(function):

@@ -18,8 +18,8 @@ import numpy as np
 import pytest
 
 from autograder import assignment as course
-from autograder import notebook
-from autograder.release import course_copy
+from autograder.build import notebook
+from autograder.build.release import course_copy
 
 SKIPPED_LINES = ("%", "!", "grader", "import otter")
 SURVIVES = 1e-3  # the notebooks' meaning of "the gradient survives 200 steps"

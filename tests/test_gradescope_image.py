@@ -1,6 +1,6 @@
 """The Gradescope image: a lean setup.sh made from the pins, proven in a Gradescope-like container.
 
-The tests marked ``gradescope_container`` stand the image up for real (``autograder/harness.py``:
+The tests marked ``gradescope_container`` stand the image up for real (``autograder/grading/harness.py``:
 a fresh Debian root, setup.sh as root, run_autograder per submission, in a container that allows
 namespaces and in a plain chroot that refuses them). They need root, debootstrap and bubblewrap,
 and run apart: ``pytest -m gradescope_container`` (CI does; see docs/instructors.md).
@@ -15,8 +15,10 @@ import pytest
 
 import buglib
 from autograder import assignment as course
-from autograder import harness, image, package, pins, written
-from autograder.release import student_copy
+from autograder import pins
+from autograder.build import image, package
+from autograder.grading import harness, written
+from autograder.build.release import student_copy
 
 ASSIGNMENTS = course.every()
 
@@ -71,7 +73,7 @@ def export_zip(assignment, target):
     """What the notebook's export cell writes: the notebook, an answer typed in each written question, the files."""
     import nbformat
 
-    from autograder import notebook
+    from autograder.build import notebook
 
     nb = notebook.notebook(assignment)
     for cell in nb.cells:

@@ -18,10 +18,10 @@ import pytest
 
 import buglib
 from autograder import assignment as course
-from autograder import package
-from autograder.grade import question_points
-from autograder.results import gradescope_format_problems
-from autograder.release import MACHINERY, student_copy
+from autograder.build import package
+from autograder.grading.grade import question_points
+from autograder.grading.results import gradescope_format_problems
+from autograder.build.release import MACHINERY, student_copy
 
 ASSIGNMENTS = course.every()
 RNN = course.load("rnn_shortcomings")

@@ -29,9 +29,9 @@ from hypothesis import given, strategies as st
 
 import buglib
 from autograder import assignment as course
-from autograder import sandbox, wire
-from autograder.grade import GRADEBOOK, WRITTEN, question_points, submission_names
-from autograder.results import clean_text
+from autograder.isolation import sandbox, wire
+from autograder.grading.grade import GRADEBOOK, WRITTEN, question_points, submission_names
+from autograder.grading.results import clean_text
 
 RNN = course.load("rnn_shortcomings")
 POINTS = question_points(RNN.checks, RNN.question_names)
@@ -126,7 +126,7 @@ def row_name(name, entry, submission):
 
 @pytest.fixture(scope="session")
 def autograder_zip(tmp_path_factory):
-    from autograder import package
+    from autograder.build import package
 
     return package.build_autograder(RNN, tmp_path_factory.mktemp("dist") / "autograder.zip")
 
@@ -306,7 +306,7 @@ def hidden_test_sources():
     """Distinctive lines of the hidden checks: their statements that no public check has."""
     import ast
 
-    from autograder import release
+    from autograder.build import release
 
     lines = set()
     for path, node, source in release.hidden_test_functions(RNN):
@@ -551,7 +551,7 @@ MODES = {
 
 def _runs_as_nobody(python, code_path):
     """Whether uid 65534 can run ``python`` with numpy, Otter and the project's package from ``code_path``."""
-    probe = subprocess.run([*NOBODY, python, "-c", "import numpy, tqdm; from autograder.engine import _otter_test_files; "
+    probe = subprocess.run([*NOBODY, python, "-c", "import numpy, tqdm; from autograder.grading.engine import _otter_test_files; "
                                                    "_otter_test_files()"],
                            capture_output=True, text=True, cwd="/", env={**os.environ, "PYTHONPATH": str(code_path)})
     return probe.returncode == 0, probe.stderr.strip()[-300:]
@@ -564,7 +564,8 @@ def nobody_python():
     """A Python that uid 65534 can run, with the autograder image's pins: this one where it can, else a
     virtual environment of a system Python 3.11 or 3.12 (/usr/bin, as Debian's) made once and kept. The
     normal user's mode then runs in CI too, where the project's Python lives in root's home."""
-    from autograder import image, pins as project_pins
+    from autograder import pins as project_pins
+    from autograder.build import image
 
     if _runs_as_nobody(sys.executable, course.ROOT)[0]:
         return sys.executable
@@ -700,7 +701,7 @@ A2_POINTS = question_points(A2.checks, A2.question_names)
 
 @pytest.fixture(scope="session")
 def a2_graded(tmp_path_factory):
-    from autograder import package
+    from autograder.build import package
 
     grader_zip = package.build_autograder(A2, tmp_path_factory.mktemp("dist-a2") / "autograder.zip")
     out, rows, _, _, _ = grade_library(sorted(A2_LIBRARY), tmp_path_factory.mktemp("hostile-a2"), grader_zip,

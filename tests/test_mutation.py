@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from autograder import assignment as course
-from autograder import mutants
+from autograder.build import mutants
 
 RNN = course.load("rnn_shortcomings")
 

@@ -4,8 +4,8 @@ import nbformat
 import pytest
 
 from autograder import assignment as course
-from autograder import notebook
-from autograder.release import course_copy
+from autograder.build import notebook
+from autograder.build.release import course_copy
 
 ASSIGNMENTS = course.every()
 RNN = course.load("rnn_shortcomings")

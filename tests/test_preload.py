@@ -1,7 +1,7 @@
 """A submission's init imports a module once for all calls only when importing it runs no student code.
 
 The init serves every call of the submission: student code run there could
-carry what one call saw into the next. These tests hold ``autograder.preload``
+carry what one call saw into the next. These tests hold ``autograder.isolation.preload``
 to that: plain definitions are preloaded, anything that runs code is left to
 each call, and a call still sees its modules exactly as imported.
 """
@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from autograder import assignment as course
-from autograder import preload
+from autograder.isolation import preload
 from test_hostile import one_sandbox
 
 PLAIN = {

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from autograder import assignment as course
-from autograder import fixtures, package, release
-from autograder.stubs import make_stub, provided_lines, solution_blocks
+from autograder.build import fixtures, package, release
+from autograder.build.stubs import make_stub, provided_lines, solution_blocks
 
 
 

@@ -16,7 +16,7 @@ import pytest
 
 import buglib
 from autograder import assignment as course
-from autograder import similarity
+from autograder.grading import similarity
 
 RNN = course.load("rnn_shortcomings")
 PLANTED = ("rnn_forward_stacks_no_states", "lstm_backward_pops_step_caches")

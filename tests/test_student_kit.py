@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 from autograder import assignment as course
-from autograder import package, pins
-from autograder.release import environment_yml, requirements_txt
+from autograder import pins
+from autograder.build import package
+from autograder.build.release import environment_yml, requirements_txt
 
 RNN = course.load("rnn_shortcomings")
 
@@ -90,7 +91,7 @@ def test_the_first_kits_environment_runs_the_second_kit(kit):
 def test_check_py_pytest_and_grader_check_give_one_verdict_on_a_failing_zero_point_check(tmp_path):
     """The bias left out of rnn_step fails a 0-point public check of bptt: every tool says so."""
     import buglib
-    from autograder.release import student_copy
+    from autograder.build.release import student_copy
 
     folder = student_copy(RNN, tmp_path / "work", RNN.source)
     buglib.write_submission(RNN, buglib.load(RNN)["missing_bias"], folder)
@@ -106,7 +107,7 @@ def test_check_py_pytest_and_grader_check_give_one_verdict_on_a_failing_zero_poi
 def test_an_unfinished_first_assignment_is_named_where_it_raises(tmp_path):
     """The second kit beside the first one's stubs: a check names the stub's file and line, through
     earlier.py, and the line of the student's own file that called it, not the function it checked."""
-    from autograder.release import student_copy
+    from autograder.build.release import student_copy
 
     second = course.load("beyond_recurrence")
     student_copy(RNN, tmp_path / RNN.name)

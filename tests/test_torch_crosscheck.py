@@ -1,7 +1,7 @@
 """Every graded function of the reference solutions computes what PyTorch computes, in float64.
 
 The comparisons are each assignment's (``grading/crosscheck.py``), run by
-``autograder/crosscheck.py`` (shared with ``python -m autograder crosscheck``);
+``autograder/build/crosscheck.py`` (shared with ``python -m autograder crosscheck``);
 here they run per assignment, function and shape, and against bugs of the bug
 libraries to show that they can fail.
 """
@@ -12,7 +12,7 @@ import pytest
 
 import buglib
 from autograder import assignment as course
-from autograder import crosscheck
+from autograder.build import crosscheck
 
 pytest.importorskip("torch", reason='PyTorch is not installed: `pip install -e ".[torch]"` adds the torch==2.13.0 '
                                     "CPU build, and these tests then compare the solutions with torch.nn")

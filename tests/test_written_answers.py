@@ -4,7 +4,8 @@ import json
 import pytest
 
 from autograder import assignment as course
-from autograder import notebook, written
+from autograder.build import notebook
+from autograder.grading import written
 
 ASSIGNMENTS = course.every()
 RNN = course.load("rnn_shortcomings")
@@ -43,7 +44,7 @@ def notebook_support():
     """The notebook's helpers, as the student's folder holds them."""
     import importlib.util
 
-    from autograder.release import MACHINERY
+    from autograder.build.release import MACHINERY
 
     spec = importlib.util.spec_from_file_location("notebook_support", RNN.release / MACHINERY / "notebook_support.py")
     module = importlib.util.module_from_spec(spec)

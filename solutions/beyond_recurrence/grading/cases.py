@@ -3,7 +3,7 @@
 Each case names a procedure of ``calls.py`` (or the course's ``procedures.py``),
 whether it is public (ships with the student release) and how to draw its
 inputs from a seeded generator. Expected outputs are never written here:
-``autograder/fixtures.py`` computes them by running the reference solutions
+``autograder/build/fixtures.py`` computes them by running the reference solutions
 through the same procedures.
 """
 import hashlib

@@ -10,11 +10,11 @@ of ``alibi_bias`` (-inf above the diagonal) and PyTorch's default scale
 ``dh_norms`` come from the hidden states' retained gradients.
 
 ``COMPARISONS[function](functions, rng, *shape)`` gives, per output, the pair
-(ours, PyTorch's); ``autograder/crosscheck.py`` runs them over ``SHAPES``.
+(ours, PyTorch's); ``autograder/build/crosscheck.py`` runs them over ``SHAPES``.
 """
 import numpy as np
 
-from autograder.crosscheck import leaf, torch_module
+from autograder.build.crosscheck import leaf, torch_module
 
 # Every size that is easy to get wrong on its own: one step, one sequence, one
 # hidden unit, and a sequence long enough for rounding to build up.

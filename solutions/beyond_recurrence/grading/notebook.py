@@ -1,4 +1,4 @@
-"""The student notebook's cells, as Python data: ``autograder/notebook.py`` writes them with nbformat.
+"""The student notebook's cells, as Python data: ``autograder/build/notebook.py`` writes them with nbformat.
 
 Each cell is ``(kind, source)``. Code cells must run to the end even when the
 student has implemented nothing yet: ``attempt`` turns NotImplementedError
@@ -7,7 +7,7 @@ into a one-line message, so later cells (and the checks) still run.
 from pathlib import Path
 
 from autograder import assignment as course
-from autograder.notebook import EXPORT, setup_cell
+from autograder.build.notebook import EXPORT, setup_cell
 
 assignment = course.load(Path(__file__).resolve().parents[1].name)  # this folder's assignment
 

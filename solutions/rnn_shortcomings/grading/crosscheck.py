@@ -10,11 +10,11 @@ the hidden states' retained gradients), and clipping is
 PyTorch's, in the solutions or in the contract, shows up here.
 
 ``COMPARISONS[function](functions, rng, *shape)`` gives, per output, the pair
-(ours, PyTorch's); ``autograder/crosscheck.py`` runs them over ``SHAPES``.
+(ours, PyTorch's); ``autograder/build/crosscheck.py`` runs them over ``SHAPES``.
 """
 import numpy as np
 
-from autograder.crosscheck import as_numpy, leaf, torch_module
+from autograder.build.crosscheck import as_numpy, leaf, torch_module
 
 # Every size that is easy to get wrong on its own: one step, one sequence, one
 # hidden unit, and a sequence long enough for rounding to build up.

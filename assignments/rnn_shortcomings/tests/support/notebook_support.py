@@ -15,7 +15,7 @@ import traceback
 # The assignment's manifest, beside this file: the files the student writes.
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "assignment.toml"), "rb") as _manifest:
     YOUR_FILES = tuple(question["file"] for question in tomllib.load(_manifest)["questions"])
-# What a written answer cell holds until the student types into it (autograder/written.py).
+# What a written answer cell holds until the student types into it (autograder/grading/written.py).
 PLACEHOLDER = "_Type your answer here, replacing this text._"
 
 

@@ -1,6 +1,6 @@
 """Run the checks' procedures in disposable, locked-down worker processes.
 
-``Zygote`` starts ``autograder.zygote`` and opens one ``Sandbox`` per
+``Zygote`` starts ``autograder.isolation.zygote`` and opens one ``Sandbox`` per
 submission (its own namespaces, cgroup and uid: see ``confine``); the sandbox
 starts one worker per call. ``SandboxBackend`` is what ``checking.BACKEND``
 becomes while a submission is graded: it sends the inputs as plain data,
@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder import assignment as course
-from autograder import confine, wire
+from autograder.isolation import confine, wire
 
 CALL_TIMEOUT_S = 5  # the reference answers any call in milliseconds
 SCRIPT_TIMEOUT_S = 15
@@ -104,7 +104,7 @@ class Zygote:
         # of it is in the memory its workers are forked from.
         env = {**confine.fixed_environment(home="/nonexistent"), "PYTHONPATH": str(course.ROOT)}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.zygote", str(theirs.fileno()), str(support_dir)],
+            [sys.executable, "-m", "autograder.isolation.zygote", str(theirs.fileno()), str(support_dir)],
             pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL, cwd="/",
         )
         theirs.close()
@@ -150,7 +150,7 @@ class Zygote:
 class Sandbox:
     """One submission's sandbox as the grader holds it: the channel to the process that starts
     its workers, the layers it lacks (``missing``: layer -> why), and the student's modules its
-    workers find imported already (``preloaded``: see ``autograder.preload``); ``trusted``: the
+    workers find imported already (``preloaded``: see ``autograder.isolation.preload``); ``trusted``: the
     modules in its folder that are the grader's own copies."""
 
     GONE = "the sandbox of this submission has ended (over its memory limit?)"

@@ -18,8 +18,9 @@ import zlib
 from pathlib import Path, PurePosixPath
 
 from autograder import assignment as course
-from autograder import confine, sandbox, written
-from autograder.results import Outcome
+from autograder.grading import written
+from autograder.isolation import confine, sandbox
+from autograder.grading.results import Outcome
 
 # What unpacking one submission may cost. The five files are a few kB; a notebook export adds a
 # few MB. Past these bounds the submission is refused with a message, whatever its shape.

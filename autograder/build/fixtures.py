@@ -1,7 +1,7 @@
 """Compute ``fixtures.npz``: every case's inputs and the reference solutions' outputs.
 
 Runs as a subprocess inside the assignment's solutions folder (``python -m
-autograder.fixtures OUT [--public]``) so that the reference modules are
+autograder.build.fixtures OUT [--public]``) so that the reference modules are
 imported under the same names the students use, without ever sharing a process
 with a submission. The assignment's ``grading/`` folder is on its path: its
 ``cases.py`` says what to run (``CASES``, and ``PRINTED`` for the printed
@@ -35,7 +35,7 @@ def build(assignment, out_path, public_only, previous=None):
     the new values equal them to ``SAME_RTOL``, so a rebuild on another CPU does not churn.
     """
     subprocess.run(
-        [sys.executable, "-m", "autograder.fixtures", str(out_path)] + (["--public"] if public_only else []),
+        [sys.executable, "-m", "autograder.build.fixtures", str(out_path)] + (["--public"] if public_only else []),
         cwd=assignment.source, check=True,
         env=course.env_with_path(course.ROOT, course.SUPPORT, assignment.grading, *assignment.other_sources),
     )

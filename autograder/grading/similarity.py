@@ -235,8 +235,8 @@ def _layout_module(assignment, folder):
 
 def run(assignment, submissions, out_dir, common=None, display=DEFAULT_DISPLAY):
     """Read ``submissions`` as the grader does, compare them, write the report into ``out_dir``; the pairs."""
-    from autograder.engine import read_submission
-    from autograder.grade import submission_names
+    from autograder.grading.engine import read_submission
+    from autograder.grading.grade import submission_names
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

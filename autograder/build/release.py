@@ -10,8 +10,9 @@ import shutil
 from pathlib import Path
 
 from autograder import assignment as course
-from autograder import fixtures, notebook, pins
-from autograder.stubs import make_stub
+from autograder import pins
+from autograder.build import fixtures, notebook
+from autograder.build.stubs import make_stub
 
 # A student's folder: at its top, the notebook, the files they write, the provided helpers, the README,
 # the set-up files and check.py; in tests/, Otter's public checks (the folder Otter and pytest look in)

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from autograder import assignment as course
-from autograder import results, sandbox
+from autograder.grading import results
+from autograder.isolation import sandbox
 
 ROOT = Path("/autograder")
 
@@ -25,7 +26,7 @@ def main(root=ROOT):
         os.chmod(private, 0o700)
     points = {}
     try:
-        from autograder.engine import Lane
+        from autograder.grading.engine import Lane
 
         lane = Lane(source)
         points = lane.points

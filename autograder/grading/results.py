@@ -6,7 +6,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
-from autograder import written
+from autograder.grading import written
 
 
 MAX_OUTPUT_CHARS = 20_000  # per results.json entry: a runaway message cannot flood the page

@@ -29,7 +29,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from autograder import assignment as course
-from autograder import results, sandbox, written
+from autograder.grading import results, written
+from autograder.isolation import sandbox
 
 _LANE = None
 
@@ -97,7 +98,7 @@ def unpack_autograder(autograder_zip, target):
 
 def _start_lane(autograder_dir):
     global _LANE
-    from autograder.engine import Lane
+    from autograder.grading.engine import Lane
 
     _LANE = Lane(autograder_dir)
     # The lane's zygote reads the unpacked autograder while it starts, and grade() deletes that

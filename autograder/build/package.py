@@ -8,9 +8,9 @@ Otter produces:
   ``.py`` file, and a submission here is several ``.py`` files; the driver is
   the notebook Otter runs, and the checks import the student's modules;
 - ``setup.sh``, ``run_autograder`` and the requirements files come from
-  ``autograder/image.py`` (a venv of the project's pins, no conda), not Otter's template;
+  ``autograder/build/image.py`` (a venv of the project's pins, no conda), not Otter's template;
 - ``run_otter.py`` grades with the course's sandboxed engine
-  (``autograder/gradescope.py``, shipped in the zip): student code runs in
+  (``autograder/grading/gradescope.py``, shipped in the zip): student code runs in
   locked-down worker processes as an unprivileged user, and results.json is
   written once by the grader. ``otter run -a autograder.zip`` still works
   too, through the driver notebook, but runs student code inside Otter's own
@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 
 from autograder import assignment as course
-from autograder import fixtures, image, release
+from autograder.build import fixtures, image, release
 
 GRADING_SUPPORT = ("checking.py", "procedures.py", "submission_layout.py")
 OTTER_CONFIG = {
@@ -35,21 +35,24 @@ OTTER_CONFIG = {
     "show_hidden": False,
     "print_summary": True,
 }
-RUN_OTTER = '''"""Grades the submission with the course's sandboxed engine (see autograder/gradescope.py)."""
+RUN_OTTER = '''"""Grades the submission with the course's sandboxed engine (see autograder/grading/gradescope.py)."""
 import os
 import sys
 
 sys.path.insert(0, "/autograder/source")
-from autograder.gradescope import main  # noqa: E402
+from autograder.grading.gradescope import main  # noqa: E402
 
 if __name__ == "__main__":
     main(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
 '''
-# Otter's conda image (Miniforge, R libraries, Chromium), replaced by the lean one of autograder/image.py.
+# Otter's conda image (Miniforge, R libraries, Chromium), replaced by the lean one of autograder/build/image.py.
 OTTER_IMAGE_FILES = ("environment.yml",)
 # The grading engine, shipped inside the zip for Gradescope's run_otter.py.
-ENGINE_MODULES = ("__init__.py", "assignment.py", "wire.py", "confine.py", "preload.py", "zygote.py", "sandbox.py",
-                  "engine.py", "results.py", "written.py", "gradescope.py")
+ENGINE_MODULES = ("__init__.py", "assignment.py",
+                  "isolation/__init__.py", "isolation/wire.py", "isolation/confine.py", "isolation/preload.py",
+                  "isolation/zygote.py", "isolation/sandbox.py",
+                  "grading/__init__.py", "grading/engine.py", "grading/results.py", "grading/written.py",
+                  "grading/gradescope.py")
 
 
 def driver_notebook():
@@ -66,7 +69,7 @@ def driver_notebook():
 
 def check_points(assignment):
     """The points of every question's checks, which must add up to the manifest's; ValueError if not."""
-    from autograder.grade import question_points
+    from autograder.grading.grade import question_points
 
     found = question_points(assignment.checks, assignment.question_names)
     wrong = {q: (found[q], p) for q, p in assignment.points.items() if found[q] != p}

@@ -1,6 +1,6 @@
 """The zygote: a clean process that sets up one sandbox per submission and one worker per call.
 
-Started by the grading process (``python -m autograder.zygote FD SUPPORT_DIR``)
+Started by the grading process (``python -m autograder.isolation.zygote FD SUPPORT_DIR``)
 with numpy and ``procedures`` already imported, a fixed environment, and
 nothing secret in its memory: no fixtures, no tests. Three kinds of process
 descend from it, all forked (numpy is never loaded twice):
@@ -57,7 +57,7 @@ import numpy  # noqa: E402
 # numpy 2 loads these submodules lazily, on first use: a worker could not.
 import numpy.fft, numpy.linalg, numpy.polynomial, numpy.random, numpy.testing, numpy.typing  # noqa: E401,E402,F401
 
-from autograder import confine, preload, wire  # noqa: E402
+from autograder.isolation import confine, preload, wire  # noqa: E402
 
 NOBODY = 65534
 PRELOAD_SECONDS = 2  # the grader waits for the sandbox meanwhile; plain definitions take milliseconds
@@ -492,7 +492,7 @@ if __name__ == "__main__":
     import calls  # noqa: F401 - the assignment's procedures, likewise
 
     sys.path.remove(sys.argv[2])
-    project = pathlib.Path(confine.__file__).resolve().parent.parent  # the checkout: never readable
+    project = pathlib.Path(confine.__file__).resolve().parents[2]  # the checkout: never readable
     import gc
 
     gc.freeze()  # what is loaded now stays out of the collector's sweeps: fewer pages copied in each fork

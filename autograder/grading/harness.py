@@ -33,7 +33,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import results
+from autograder.grading import results
 
 SUITE = "bookworm"
 MODES = ("container", "chroot")
@@ -169,7 +169,7 @@ class Image:
 
     def grade(self, submission, mode="container", name=None):
         """Grade ``submission`` (a folder, or a zip as uploaded) as Gradescope would; a ``Graded``."""
-        from autograder.engine import unpack
+        from autograder.grading.engine import unpack
 
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")

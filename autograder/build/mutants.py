@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from autograder import assignment as course
-from autograder.stubs import BEGIN, END
+from autograder.build.stubs import BEGIN, END
 
 EQUIVALENT = "equivalent_mutants.toml"  # in the assignment's library folder
 CONTROL = "unmutated-solutions"
@@ -188,7 +188,7 @@ def grade(assignment, mutants, work, autograder_zip=None, jobs=None, quiet=False
     """
     work = Path(work)
     if autograder_zip is None:
-        from autograder import package
+        from autograder.build import package
 
         autograder_zip = package.build_autograder(assignment, work / "autograder.zip")
     folders = write_submissions(assignment, mutants, work / "submissions")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import written
+from autograder.grading import written
 
 
 # The first code cell of every assignment's notebook: its imports, Otter's grader, and the helpers
@@ -113,7 +113,7 @@ def save_figures(assignment, out):
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        from autograder.release import course_copy
+        from autograder.build.release import course_copy
 
         # every assignment beside it, as students unpack them: a later one imports an earlier one's modules
         nb = execute(assignment, course_copy(tmp, solutions=True) / assignment.name)
