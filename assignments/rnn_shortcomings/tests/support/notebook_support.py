@@ -28,7 +28,8 @@ def attempt(what):
         yield
     except NotImplementedError as error:
         plt.close("all")  # a figure begun before the part raised would show up empty, as "<Figure ... 0 Axes>"
-        print(f"{what}: not implemented yet ({error})")
+        said = str(error)  # a stub's says which function: "rnn_step is not implemented yet"
+        print(f"{what}: {said}" if "not implemented" in said else f"{what}: not implemented yet ({said})")
     except Exception as error:
         plt.close("all")
         yours = [f for f in traceback.extract_tb(error.__traceback__) if os.path.basename(f.filename) in YOUR_FILES]
