@@ -12,6 +12,9 @@ DISTANCE_HINT = ("norms[k] is the Frobenius norm of dX[T-1-k], the whole (N, D) 
                  "before the last: norms[0] belongs to the last step.")
 PATH_HINT = ("Run the model's forward pass, backpropagate last_step_upstream of its outputs with its backward "
              "pass, and return distance_norms of the gradient on X. " + DISTANCE_HINT)
+# The RNN and the LSTM are the first assignment's: in a student's folder, their own (found by earlier.py).
+EARLIER_HINT = (" In your folder this runs your first assignment's functions (the grader runs the reference ones): "
+                "if `python check.py` fails in ../rnn_shortcomings, fix that first.")
 
 
 @test_case(name="last_step_upstream_small", points=1, hidden=False)
@@ -26,7 +29,7 @@ def test_distance_norms_small():
 
 @test_case(name="rnn_path_norms_small", points=2, hidden=False)
 def test_rnn_path_norms_small():
-    expect_case("rnn_path_norms/small", hint=PATH_HINT)
+    expect_case("rnn_path_norms/small", hint=PATH_HINT + EARLIER_HINT)
 
 
 @test_case(name="attention_path_norms_small", points=1, hidden=False)
@@ -50,7 +53,7 @@ def test_distance_norms_whole_batch():
 
 @test_case(name="lstm_path_norms", points=3, hidden=True)
 def test_lstm_path_norms():
-    expect_case("lstm_path_norms/small", hint=PATH_HINT + " The LSTM's state is (h, c); the output is h.")
+    expect_case("lstm_path_norms/small", hint=PATH_HINT + " The LSTM's state is (h, c); the output is h." + EARLIER_HINT)
 
 
 @test_case(name="gru_path_norms", points=3, hidden=True)

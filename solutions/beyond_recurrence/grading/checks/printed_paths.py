@@ -11,7 +11,9 @@ FORMAT_HINT = "Print each line as f'{name}: gradient norm at distance {k}: {norm
 
 @test_case(name="prints_the_recurrent_models", points=7, hidden=False)
 def test_prints_the_recurrent_models():
-    expect_printed_lines(1, 9, hint="RNN, LSTM and GRU, at distances 1, 10 and 50 in that order. " + FORMAT_HINT)
+    expect_printed_lines(1, 9, hint="RNN, LSTM and GRU, at distances 1, 10 and 50 in that order. " + FORMAT_HINT
+                         + " In your folder the RNN and the LSTM are your first assignment's (the grader runs the "
+                           "reference ones): if `python check.py` fails in ../rnn_shortcomings, fix that first.")
 
 
 @test_case(name="prints_attention", points=8, hidden=False)
