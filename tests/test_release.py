@@ -142,6 +142,21 @@ def test_no_solution_code_and_no_hidden_test_in_the_release(where, student_zip, 
         assert not any(case + "/" in text for text in texts.values()), f"hidden case {case} is in the release"
 
 
+def test_the_zips_members_carry_the_last_commits_time_not_the_builds(student_zip, monkeypatch, tmp_path):
+    """An unpacked kit's files show when the course last changed: not the build's time (the same files
+    make the same zip), and not 1980 ("46 years ago" in a file browser)."""
+    import subprocess
+    import time
+
+    committed = int(subprocess.run(["git", "-C", str(course.ROOT), "log", "-1", "--format=%ct"],
+                                   capture_output=True, text=True, check=True).stdout)
+    with zipfile.ZipFile(student_zip) as archive:
+        stamps = {item.date_time for item in archive.infolist()}
+    assert stamps == {time.gmtime(committed - committed % 2)[:6]}  # zip keeps even seconds
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert package.zip_time() == (2023, 11, 14, 22, 13, 20)
+
+
 def test_release_zip_holds_the_release_folder(student_zip, assignment):
     with zipfile.ZipFile(student_zip) as archive:
         names = sorted(n.removeprefix(assignment.name + "/") for n in archive.namelist())

@@ -16,11 +16,14 @@ Otter produces:
   too, through the driver notebook, but runs student code inside Otter's own
   process, without those protections.
 """
+import functools
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -122,9 +125,32 @@ def build_autograder(assignment, out_zip):
     return Path(out_zip)
 
 
+@functools.lru_cache(maxsize=1)
+def _last_commit_time():
+    """The checkout's last commit time (seconds since the epoch), or None outside a git checkout."""
+    try:
+        found = subprocess.run(["git", "-C", str(course.ROOT), "log", "-1", "--format=%ct"],
+                               capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return int(found.stdout) if found.returncode == 0 and found.stdout.strip().isdigit() else None
+
+
+def zip_time():
+    """The time every member of a built zip carries: ``SOURCE_DATE_EPOCH`` (the reproducible-builds
+    convention) if set, else the last commit's, else 1980-01-01 (zip's earliest). Never the build's own
+    time, so the same files make the same zip; 1980 only as a last resort, since an unpacked kit's
+    files then show as "46 years ago"."""
+    seconds = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    seconds = int(seconds) if seconds.isdigit() else _last_commit_time()
+    if seconds is None:
+        return (1980, 1, 1, 0, 0, 0)
+    return max((1980, 1, 1, 0, 0, 0), time.gmtime(seconds)[:6])
+
+
 def _member(name):
     """A zip entry without the build's time and owner: the same files make the same zip."""
-    member = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    member = zipfile.ZipInfo(name, date_time=zip_time())
     member.compress_type = zipfile.ZIP_DEFLATED
     member.external_attr = (0o755 if name.endswith(("run_autograder", ".sh")) else 0o644) << 16
     return member
