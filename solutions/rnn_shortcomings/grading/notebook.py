@@ -207,8 +207,11 @@ if results:
                      label=f"{r['model'].upper()}, T = {r['T']}")
     plt.axhline(long_range.BASELINE_MSE, color="gray", ls=":", label="predict the mean (1/6)")
     plt.axhline(long_range.SOLVED_MSE, color="black", ls="--", lw=1, label="solved")
+    plt.ylim(top=0.5)  # room between the baseline and the top of the axes
     plt.xlabel("training step"); plt.ylabel("test MSE"); plt.legend(fontsize=8)
-    plt.title("Over 50 steps only the LSTM carries the first value to the end")
+    carried = [r["model"].upper() for r in results if r["T"] == 50 and r["solved_at"] is not None]
+    plt.title("Over 50 steps " + (f"only the {carried[0]} carries" if len(carried) == 1 else
+                                  "both carry" if carried else "neither carries") + " the first value to the end")
     plt.show()"""),
     ("written", "counter_example"),  # prompt and points: the manifest's [[written]]
     ("markdown", r"""## Submit
