@@ -5,7 +5,7 @@ import tomllib
 from autograder import assignment as course
 
 # What a student's own machine needs beside the `student` extra: no grading tools.
-STUDENT_PACKAGES = ("numpy", "matplotlib", "otter-grader")
+STUDENT_PACKAGES = ("numpy", "matplotlib")
 
 
 def _pyproject():
@@ -47,7 +47,34 @@ def gradescope_image():
     return _pyproject()["tool"]["course"]["gradescope-image"]
 
 
+def student_otter():
+    """otter-grader's pin, without extras: the kit installs it with ``pip install --no-deps``."""
+    return next(without_extras(pin) for pin in dependencies() if name_of(pin) == "otter-grader")
+
+
+def _plain_requirement(requirement):
+    """``click (>=8.1.7,<9.0.0)`` -> ``click>=8.1.7,<9.0.0`` (markers kept)."""
+    requirement, _, marker = requirement.partition(";")
+    name, _, specifier = requirement.partition("(")
+    plain = name.strip() + specifier.rstrip().rstrip(")").strip()
+    return f"{plain}; {marker.strip()}" if marker.strip() else plain
+
+
+def otter_dependencies():
+    """otter-grader's own runtime dependencies, read from the installed package (the pin's version),
+    with nbconvert's ``webpdf`` extra left out: it is playwright (167 MB), used only by PDF exports,
+    which grader.check, the notebook's export (``pdf=False``) and pytest never make."""
+    from importlib.metadata import requires, version
+
+    wanted = student_otter().partition("==")[2]
+    if version("otter-grader") != wanted:
+        raise RuntimeError(f"otter-grader {version('otter-grader')} is installed, the pins say {wanted}: "
+                           "install the project's pins (pip install -e '.[dev]') before building")
+    found = [_plain_requirement(r) for r in requires("otter-grader") if "extra ==" not in r]
+    return [r.replace("nbconvert[webpdf]", "nbconvert") for r in found]
+
+
 def student():
-    """The student kit: the runtime pins a student needs, without their grading extras (grader.check,
-    the export and pytest need none of them), then the `student` extra."""
-    return [without_extras(pin) for pin in dependencies() if name_of(pin) in STUDENT_PACKAGES] + extra("student")
+    """The student kit's requirements: numpy and matplotlib, otter-grader's own dependencies (otter-grader
+    itself goes in after them, without its dependencies: ``student_otter``), then the `student` extra."""
+    return [pin for pin in dependencies() if name_of(pin) in STUDENT_PACKAGES] + otter_dependencies() + extra("student")

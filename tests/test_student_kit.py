@@ -11,7 +11,7 @@ import yaml
 from autograder import assignment as course
 from autograder import pins
 from autograder.build import package
-from autograder.build.release import environment_yml, requirements_txt
+from autograder.build.release import environment_yml, install_command, requirements_txt
 
 RNN = course.load("rnn_shortcomings")
 
@@ -19,8 +19,23 @@ RNN = course.load("rnn_shortcomings")
 def test_the_kit_pins_what_a_student_needs_and_no_grading_tools():
     assert (RNN.release / "requirements.txt").read_text() == requirements_txt()
     names = [pins.name_of(pin) for pin in pins.student()]
-    assert {"numpy", "matplotlib", "otter-grader", "pytest", "jupyterlab"} <= set(names)
-    assert not {"torch", "hypothesis", "tqdm"} & set(names)
+    assert {"numpy", "matplotlib", "pandas", "nbconvert", "pytest", "jupyterlab"} <= set(names)
+    assert not {"torch", "hypothesis", "tqdm", "playwright", "otter-grader"} & set(names)
+    assert not any("webpdf" in pin for pin in pins.student())
+    assert pins.student_otter() == "otter-grader==7.0.0"
+
+
+def setup_commands(assignment):
+    """The pip commands of the kit README's set-up, each as an argument list for ``python -m pip``."""
+    readme = (assignment.release / "README.md").read_text()
+    [line] = [line for line in readme.splitlines() if line.startswith("pip install")]
+    return [command.split()[1:] for command in line.split("&&")]
+
+
+def test_every_kits_readme_installs_what_the_build_pins():
+    for assignment in course.every():
+        readme = (assignment.release / "README.md").read_text()
+        assert install_command() in readme and f"pip install --no-deps {pins.student_otter()}" in readme
 
 
 def test_one_environment_serves_every_assignment():
@@ -46,8 +61,9 @@ def kit(tmp_path_factory):
     folder = root / "unpacked" / RNN.name
     venv.create(root / "venv", with_pip=True)
     python = root / "venv" / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", "requirements.txt"],
-                   cwd=folder, check=True, capture_output=True)
+    for command in setup_commands(RNN):  # the README's own
+        subprocess.run([python, "-m", "pip", *command, "-q", "--disable-pip-version-check"],
+                       cwd=folder, check=True, capture_output=True)
     return folder, python
 
 

@@ -35,8 +35,20 @@ filterwarnings = ignore::DeprecationWarning
 """
 
 
+def install_command():
+    """The set-up's pip line, as the kits' READMEs give it."""
+    return f"pip install -r requirements.txt && pip install --no-deps {pins.student_otter()}"
+
+
+def _why_no_deps(comment):
+    return [f"{comment} otter-grader goes in last, without its dependencies: they are listed here, all but",
+            f"{comment} playwright (167 MB, for PDF exports, which this course never makes)."]
+
+
 def requirements_txt():
-    return "".join(f"{pin}\n" for pin in pins.student())
+    header = ["# The course's environment, for both assignments. In a venv:", f"#   {install_command()}",
+              *_why_no_deps("#")]
+    return "".join(f"{line}\n" for line in header + pins.student())
 
 
 # One environment serves every assignment of the course: the kits pin the same packages.
@@ -45,6 +57,7 @@ ENVIRONMENT = "rnn-course"
 
 def environment_yml():
     lines = [f"# conda env create -f environment.yml && conda activate {ENVIRONMENT}",
+             f"# then: pip install --no-deps {pins.student_otter()}", *_why_no_deps("#"),
              f"name: {ENVIRONMENT}", "channels:", "  - conda-forge", "dependencies:",
              "  - python=3.11", "  - pip", "  - pip:", *(f"      - {pin}" for pin in pins.student())]
     return "\n".join(lines) + "\n"
