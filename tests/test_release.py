@@ -148,11 +148,15 @@ def test_the_zips_members_carry_the_last_commits_time_not_the_builds(student_zip
     import subprocess
     import time
 
-    committed = int(subprocess.run(["git", "-C", str(course.ROOT), "log", "-1", "--format=%ct"],
-                                   capture_output=True, text=True, check=True).stdout)
+    import os
+
+    log = subprocess.run(["git", "-C", str(course.ROOT), "log", "-1", "--format=%ct"], capture_output=True, text=True)
+    given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()  # a CI may set it: it wins
+    expected = int(given) if given.isdigit() else int(log.stdout) if log.returncode == 0 else None
     with zipfile.ZipFile(student_zip) as archive:
         stamps = {item.date_time for item in archive.infolist()}
-    assert stamps == {time.gmtime(committed - committed % 2)[:6]}  # zip keeps even seconds
+    # zip keeps even seconds; outside a git checkout, 1980 is all that is left
+    assert stamps == {time.gmtime(expected - expected % 2)[:6] if expected else (1980, 1, 1, 0, 0, 0)}
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert package.zip_time() == (2023, 11, 14, 22, 13, 20)
 
