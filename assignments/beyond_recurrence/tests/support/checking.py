@@ -193,7 +193,7 @@ def mismatch(got, expected, rtol=1e-6, atol=None):
 
 
 def _differ_most(got, expected, count=3):
-    """'  differ most at: (i, j): expected a, returned b; ...' for the entries where ``got`` and ``expected``
+    """'  differ most at:' then '    (i, j): expected a, returned b' for each entry where ``got`` and ``expected``
     differ most (a non-finite value where the other is not first), or '' when the first values shown
     already say everything (a small array, another shape)."""
     if not (isinstance(got, np.ndarray) and got.shape == expected.shape and got.dtype.kind in "fiu"
@@ -207,13 +207,14 @@ def _differ_most(got, expected, count=3):
     order = np.argsort(-gap, axis=None, kind="stable")[:count]
     shown = [f"{tuple(int(i) for i in np.unravel_index(k, gap.shape))}: expected {expected.flat[k]:.6g}, "
              f"returned {array.flat[k]:.6g}" for k in order if gap.flat[k] > 0]
-    return "\n  differ most at " + "; ".join(shown) if shown else ""
+    # one per line: a notebook wraps long lines anywhere, numbers included
+    return "\n  differ most at:" + "".join(f"\n    {entry}" for entry in shown) if shown else ""
 
 
 def _failure(label, problem, got, expected, hints):
     expected = np.asarray(expected, dtype=np.float64)
     return CheckFailed(
-        f"{label}: {problem}.\n"
+        f"{label}:\n  {problem}.\n"
         f"  expected: {describe(float(expected) if expected.ndim == 0 else expected)}\n"
         f"  returned: {got if isinstance(got, Described) else describe(got)}"
         + _differ_most(got, expected)
