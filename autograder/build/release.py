@@ -109,9 +109,8 @@ def _is_hidden(decorator):
 def write_release(assignment, target=None):
     """(Re)write the whole student release of ``assignment`` into ``target`` (default: its release folder)."""
     target = Path(target or assignment.release)
-    # kept byte for byte when unchanged (a release before tests/support/ held it at the top)
-    old_fixtures = [path for path in (target / MACHINERY / "fixtures.npz", target / "fixtures.npz") if path.is_file()]
-    previous = old_fixtures[0].read_bytes() if old_fixtures else None
+    old_fixtures = target / MACHINERY / "fixtures.npz"  # kept byte for byte when unchanged
+    previous = old_fixtures.read_bytes() if old_fixtures.is_file() else None
     if target.exists():
         shutil.rmtree(target)
     (target / MACHINERY).mkdir(parents=True)
