@@ -186,7 +186,40 @@ class Listener:
 def hostile_values(root, out, listener, marker):
     """What the library's placeholders stand for (see its header)."""
     return {"LIBRARY": root / "library", "REPO_ROOT": course.ROOT, "OUT": out, "PORT": listener.port,
-            "ABSTRACT": listener.abstract_name, "UNIX_PATH": listener.path, "MARKER": marker, "FORGE_TARGET": out / "forges_results_later" / "results.json"}
+            "ABSTRACT": listener.abstract_name, "UNIX_PATH": listener.path, "MARKER": marker,
+            "FORGE_TARGET": out / "forges_results_later" / "results.json", "PLANTED": planted_folder(root)}
+
+
+def planted_folder(root):
+    """A folder of the host holding a module, as a real package's would: no submission may make the
+    grader write beside it (``names_files_for_the_grader_to_write``)."""
+    return Path(root) / "planted"
+
+
+def plant(root):
+    folder = planted_folder(root)
+    folder.mkdir(mode=0o755)
+    (folder / "target.py").write_text("VALUE = 1\n")
+    folder.chmod(0o777)  # even a folder anyone may write in: the grader itself must not write there
+    return folder
+
+
+# Runs a command and reports the largest resident set of any process it started (the kernel folds each
+# reaped process's peak into its parent's, down the tree): the grader's own memory, whatever a
+# submission's init or workers did.
+PEAK_MEMORY = """
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[1:]).returncode
+print(f"PEAK_RSS_KB={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def honest_here(name, missing, library=None):
+    """Whether library entry ``name`` must get its honest score in a mode lacking the layers ``missing``
+    (``honest_where`` names the layer that entry's attack needs missing; docs/isolation.md says why)."""
+    needs = (library or LIBRARY)[name].get("honest_where")
+    return needs is None or needs not in missing
 
 
 def grade_library(names, root, autograder_zip, as_user=(), without="", assignment=RNN, python=sys.executable,
@@ -200,17 +233,20 @@ def grade_library(names, root, autograder_zip, as_user=(), without="", assignmen
     listener = Listener()
     values = hostile_values(root, out, listener, marker)
     submissions = {name: write_shaped(name, library[name], root / "library", values, assignment) for name in names}
+    planted = plant(root)
     env = {**os.environ, SECRET_VARIABLE: "tok-do-not-show", sandbox.WITHOUT_VARIABLE: without,
            "PYTHONPATH": os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH", "")]))}
     started = time.monotonic()
     try:
         run = subprocess.run(
-            [*as_user, python, "-m", "autograder", "grade", *map(str, submissions.values()), "--out", str(out),
-             "--autograder", str(autograder_zip)],
+            [*as_user, python, "-c", PEAK_MEMORY, python, "-m", "autograder", "grade", *map(str, submissions.values()),
+             "--out", str(out), "--autograder", str(autograder_zip)],
             capture_output=True, text=True, env=env, timeout=900, cwd=root,
         )
         run.seconds = time.monotonic() - started
         assert run.returncode == 0, run.stderr[-3000:]
+        run.peak_bytes = 1024 * int(re.findall(r"PEAK_RSS_KB=(\d+)", run.stderr)[-1])
+        run.planted = sorted(p.name for p in planted.iterdir())
         time.sleep(4)  # give anything left running the time to try its forgery
     finally:
         listener.close()
@@ -247,10 +283,17 @@ def expected_scores(name):
     return {q: float(LIBRARY[name]["scores"].get(q, POINTS[q])) for q in RNN.question_names}
 
 
+def missing_layers(row):
+    """The sandbox layers a gradebook row says its submission's sandbox lacked."""
+    return set(re.findall(r"(namespaces|landlock|seccomp|cgroup) \(", row["message"]))
+
+
 @pytest.mark.parametrize("name", sorted(LIBRARY))
 def test_hostile_submission_gets_its_correct_score_and_status(graded, name):
     _, rows = graded
     assert rows[name] is not None, f"no gradebook row named {row_name(name, LIBRARY[name], '...')!r}"
+    if not honest_here(name, missing_layers(rows[name])):
+        pytest.skip(f"{name} needs {LIBRARY[name]['honest_where']}, which this machine refused")
     assert {q: float(rows[name][q]) for q in RNN.question_names} == expected_scores(name)
     assert rows[name]["status"] == LIBRARY[name]["status"]
 
@@ -362,7 +405,7 @@ def test_every_submission_has_a_row_and_a_result_folder_of_its_own(graded_run):
     assert all(rows.values()), [n for n, row in rows.items() if row is None]
     folders = {p.name for p in out.iterdir() if p.is_dir()}
     assert folders == set(names) | {WRITTEN} and not (out / GRADEBOOK).is_symlink()
-    assert sorted(p.name for p in root.iterdir()) == ["grades", "library"]  # nothing written beside --out
+    assert sorted(p.name for p in root.iterdir()) == ["grades", "library", "planted"]  # nothing written beside --out
     for path in out.rglob("*"):
         assert not path.is_symlink() and len(path.relative_to(out).parts) <= 2, path
 
@@ -483,9 +526,10 @@ def processes_named(name):
 
 
 @contextlib.contextmanager
-def one_sandbox(monkeypatch, files, without="", trusted=()):
+def one_sandbox(monkeypatch, files, without="", trusted=(), ready_seconds=None):
     """A zygote and one submission's sandbox holding ``files`` (name -> text), as a lane opens them
-    (``trusted``: the names of those that are the grader's own): (the sandbox backend, the folder)."""
+    (``trusted``: the names of those that are the grader's own; ``ready_seconds``: the sandbox's
+    deadline to be ready, if not the grader's): (the sandbox backend, the folder)."""
     monkeypatch.setenv(sandbox.WITHOUT_VARIABLE, without)
     tmp_path = Path(tempfile.mkdtemp())  # not below pytest's private folder: another uid enters it, as a lane's
     tmp_path.chmod(0o755)
@@ -499,6 +543,7 @@ def one_sandbox(monkeypatch, files, without="", trusted=()):
     support.chmod(0o755)
     monkeypatch.syspath_prepend(str(support))
     zygote = sandbox.Zygote(support)
+    zygote.ready_seconds = ready_seconds or zygote.ready_seconds
     try:
         box = zygote.open(tmp_path / "files", tmp_path / "root", sandbox.fresh_uid_base(1), trusted)
         yield sandbox.SandboxBackend(box, RNN), tmp_path / "files"
@@ -523,7 +568,7 @@ def test_modules_are_compiled_once_into_read_only_pyc_files_the_calls_import(mon
     files = {"clipping.py": (RNN.source / "clipping.py").read_text(), "shapes.py": (RNN.source / "shapes.py").read_text(),
              "lstm.py": "def broken(:\n"}
     with one_sandbox(monkeypatch, files, without) as (backend, folder):
-        backend.precompile(folder)
+        backend.precompile(folder, ["clipping", "shapes", "lstm"])
         cache = folder / "__pycache__"
         assert sorted(p.name for p in cache.iterdir()) == [f"{m}.{sys.implementation.cache_tag}.pyc"
                                                            for m in ("clipping", "shapes")]
@@ -533,6 +578,50 @@ def test_modules_are_compiled_once_into_read_only_pyc_files_the_calls_import(mon
         assert outputs["norm"] == pytest.approx(np.sqrt(2))
         with pytest.raises(Exception, match="SyntaxError"):  # no .pyc: compiled by the call, and reported
             backend.run("import_module", {}, {"name": "lstm"})
+
+
+@pytest.mark.parametrize("without", ["", "namespaces"])
+def test_the_grader_writes_compiled_code_only_for_the_assignments_modules_by_their_own_names(monkeypatch, tmp_path,
+                                                                                               without):
+    planted = plant(tmp_path)
+    files = {"clipping.py": (RNN.source / "clipping.py").read_text(), "shapes.py": "X = 1\n"}
+    code = np.frombuffer(b"bytes of the submission's choosing", dtype=np.uint8)
+    names = ["../" * 16 + str(planted / "target").lstrip("/"), "./clipping", "clipping/../clipping", "shapes",
+             "./shapes", "clipping"]
+    with one_sandbox(monkeypatch, files, without, trusted=["shapes"]) as (backend, folder):
+        backend._store_compiled(folder, {name: code for name in names}, ["clipping", "shapes", "lstm"])
+        written = {p.name: p.read_bytes() for p in (folder / "__pycache__").iterdir()}
+    assert list(written) == [f"clipping.{sys.implementation.cache_tag}.pyc"]
+    assert written[f"clipping.{sys.implementation.cache_tag}.pyc"].endswith(code.tobytes())
+    assert sorted(p.name for p in planted.iterdir()) == ["target.py"]
+
+
+def test_the_grader_never_writes_into_a_cache_folder_it_did_not_create(monkeypatch, tmp_path):
+    elsewhere = plant(tmp_path)
+    code = np.frombuffer(b"code", dtype=np.uint8)
+    with one_sandbox(monkeypatch, {"clipping.py": "X = 1\n"}) as (backend, folder):
+        (folder / "__pycache__").symlink_to(elsewhere)  # as a worker could, were the folder writable to it
+        backend._store_compiled(folder, {"clipping": code}, ["clipping"])
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["target.py"]
+
+
+# 85,000 fields in one f-string: parsing it takes seconds (quadratic), in C, where no signal handler runs.
+SLOW_TO_PARSE = 'TEXT = f"' + "{0}" * 85_000 + '"\n'
+
+
+def test_a_sandbox_whose_preloading_stalls_is_started_again_without_preloading(monkeypatch):
+    files = {"clipping.py": (RNN.source / "clipping.py").read_text(), "lstm.py": SLOW_TO_PARSE}
+    with one_sandbox(monkeypatch, files, ready_seconds=1) as (backend, _):
+        assert backend.sandbox.not_preloaded == "not ready within 1 s: started again without preloading"
+        assert backend.sandbox.preloaded == []
+        backend.start_question("clipping")
+        outputs, _ = backend.run("global_norm", {"grads.a": np.ones(2)}, {"container": "dict"})
+        assert outputs["norm"] == pytest.approx(np.sqrt(2))
+
+
+def test_a_sandbox_that_preloads_in_time_says_nothing_of_it(monkeypatch):
+    with one_sandbox(monkeypatch, {"clipping.py": (RNN.source / "clipping.py").read_text()}) as (backend, _):
+        assert backend.sandbox.not_preloaded is None and backend.sandbox.preloaded == ["clipping"]
 
 
 # The sandbox's attacks (entries with `sandbox = true`) in every mode this machine offers.
@@ -546,6 +635,7 @@ MODES = {
                                    set()),
     "normal user": (NOBODY, "", True, {"cgroup"}),
     "no namespaces (as in Docker)": ((), "namespaces", False, {"namespaces"}),
+    "normal user without namespaces": (NOBODY, "namespaces", True, {"namespaces", "cgroup"}),
 }
 
 
@@ -594,7 +684,7 @@ def _mode_or_skip(mode):
     prefix, without, needs_root, missing = MODES[mode]
     python = sys.executable
     if needs_root and not sandbox.is_root():
-        if mode != "normal user":
+        if not mode.startswith("normal user"):
             pytest.skip(f"{mode}: needs root to set up")
         prefix, missing = (), missing  # already a normal user
     if prefix and not shutil.which(prefix[0]):
@@ -636,9 +726,11 @@ def _said(rows, name):
 
 
 def test_sandbox_attacks_get_the_honest_score_in_every_mode(sandbox_run):
-    mode, _, out, rows, _ = sandbox_run
+    mode, missing, out, rows, _ = sandbox_run
     for name in SANDBOX_ENTRIES:
         assert rows[name] is not None, (mode, name)
+        if not honest_here(name, missing):
+            continue
         assert {q: float(rows[name][q]) for q in RNN.question_names} == expected_scores(name), (mode, name)
         assert rows[name]["status"] == LIBRARY[name]["status"], (mode, name)
         if "says" in LIBRARY[name]:
@@ -682,6 +774,22 @@ def test_nothing_a_submission_started_or_created_outlives_its_grading(sandbox_ru
     with open(out / GRADEBOOK) as f:  # the scores, not the names: a random name may hold "999"
         scores = [row[column] for row in csv.DictReader(f) for column in (*RNN.question_names, "total")]
     assert not any("999" in score for score in scores), mode
+
+
+def test_no_file_is_written_where_a_submission_names_one(sandbox_run):
+    mode, _, _, _, run = sandbox_run
+    assert run.planted == ["target.py"], mode
+
+
+def test_nothing_a_submission_prints_reaches_the_graders_terminal(sandbox_run):
+    mode, _, _, _, run = sandbox_run
+    for stream in (run.stdout, run.stderr):
+        assert f"{run.marker}-terminal" not in stream and "\x1b[2J" not in stream, mode
+
+
+def test_the_grader_and_every_process_it_starts_stay_within_a_workers_memory(sandbox_run):
+    mode, _, _, _, run = sandbox_run
+    assert run.peak_bytes <= sandbox.MEMORY_BYTES, (mode, run.peak_bytes >> 20)
 
 
 def test_nothing_reaches_the_network_or_the_graders_secrets(sandbox_run):

@@ -148,3 +148,21 @@ def test_the_report_shows_the_ranked_pairs_in_a_real_browser(cohort, tmp_path):
     subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,900",
                     f"--screenshot={shot}", page], capture_output=True, timeout=120)
     assert shot.stat().st_size > 20_000  # a page was drawn, not a blank one
+
+
+# Quadratic to parse (85,000 fields in one f-string): seconds in C, where no signal handler runs.
+SLOW_TO_PARSE = 'TEXT = f"' + "{0}" * 85_000 + '"\n'
+
+
+def test_a_file_slow_to_parse_is_compared_as_written_and_the_next_ones_still_in_layout():
+    with similarity.BoundedLayout(seconds=0.5) as layout:
+        assert layout(SLOW_TO_PARSE) == SLOW_TO_PARSE and layout.slow == 1
+        assert layout("def b(): pass\ndef a():  return (1)\n") == similarity.canonical("def b(): pass\ndef a(): return 1\n")
+        assert layout.slow == 1
+
+
+def test_the_layout_in_a_child_process_is_the_canonical_one():
+    source = (RNN.source / "lstm.py").read_text()
+    with similarity.BoundedLayout() as layout:
+        assert layout(source) == similarity.canonical(source)
+        assert layout("def broken(:\n") == "def broken(:\n"  # left as it is, as canonical leaves it

@@ -26,8 +26,13 @@ import csv
 import hashlib
 import html
 import io
+import json
 import math
+import os
+import select
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -45,17 +50,79 @@ def default_common(count):
     return max(4, math.ceil(count / 10))
 
 
-def document(folder, files):
+PARSE_SECONDS = 2  # a graded file parses in milliseconds; crafted text (a 200 KB f-string) can take minutes
+PARSE_MEMORY_BYTES = 1 << 30
+
+
+def document(folder, files, layout=None):
     """The graded ``files`` found in ``folder``, one after the other, each under a line naming it, in
-    one layout (``canonical``)."""
+    one layout (``layout``, ``canonical`` by default)."""
+    layout = layout or canonical
     parts = []
     for name in files:
         path = Path(folder) / name
         if path.is_file():
             with open(path, encoding="utf-8", errors="replace") as f:
-                text = f.read(MAX_FILE_CHARS)  # parsed in this process: bounded
-            parts.append(f"# ---- {name} ----\n" + canonical(text))
+                text = f.read(MAX_FILE_CHARS)
+            parts.append(f"# ---- {name} ----\n" + layout(text))
     return "\n".join(parts)
+
+
+# The child that parses for BoundedLayout: one text a line in, its canonical layout a line out.
+_LAYOUT_CHILD = """
+import json, resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({memory}, {memory}))
+from autograder.grading.similarity import canonical
+for line in sys.stdin:
+    sys.stdout.write(json.dumps(canonical(json.loads(line))) + "\\n")
+    sys.stdout.flush()
+"""
+
+
+class BoundedLayout:
+    """``canonical``, computed in a child process with a deadline and a memory bound per text: a
+    submission's file is data, and parsing it must not stall or exhaust the TA's process. A text
+    that takes longer than ``seconds`` is compared as it is (the child is started again for the next)."""
+
+    def __init__(self, seconds=PARSE_SECONDS):
+        self.seconds, self.child, self.slow = seconds, None, 0
+
+    def _start(self):
+        code = _LAYOUT_CHILD.format(memory=PARSE_MEMORY_BYTES)
+        project = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [project, os.environ.get("PYTHONPATH")]))}
+        self.child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      stderr=subprocess.DEVNULL, env=env)
+
+    def _stop(self):
+        if self.child is not None:
+            self.child.kill()
+            self.child.wait()
+            for stream in (self.child.stdin, self.child.stdout):
+                stream.close()
+            self.child = None
+
+    def __call__(self, text):
+        if self.child is None:
+            self._start()
+        try:
+            self.child.stdin.write(json.dumps(text).encode() + b"\n")
+            self.child.stdin.flush()
+            if select.select([self.child.stdout], [], [], self.seconds)[0]:
+                line = self.child.stdout.readline()
+                if line:
+                    return json.loads(line)
+        except (OSError, ValueError):
+            pass
+        self._stop()  # too slow, out of memory or gone: this text as it is, and a new child for the next
+        self.slow += 1
+        return text
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self._stop()
 
 
 def canonical(source):
@@ -242,7 +309,7 @@ def run(assignment, submissions, out_dir, common=None, display=DEFAULT_DISPLAY):
     out_dir.mkdir(parents=True, exist_ok=True)
     files = [f for f in assignment.submitted_files if f.endswith(".py")]
     documents = {}
-    with tempfile.TemporaryDirectory(prefix="similarity-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="similarity-") as scratch, BoundedLayout() as bounded:
         layout = _layout_module(assignment, Path(scratch) / "layout")
         for submission, name in zip(submissions, submission_names(submissions)):
             unpacked = Path(scratch) / "unpacked" / _file_name(name)
@@ -252,7 +319,11 @@ def run(assignment, submissions, out_dir, common=None, display=DEFAULT_DISPLAY):
             except Exception as error:  # noqa: BLE001 - one unreadable submission is left out, and said
                 print(f"left out {name}: could not read it ({type(error).__name__}: {error})")
                 continue
-            documents[name] = document(unpacked, files)
+            slow = bounded.slow
+            documents[name] = document(unpacked, files, bounded)
+            if bounded.slow > slow:
+                print(f"{name}: {bounded.slow - slow} file(s) took over {bounded.seconds:g} s to parse: compared "
+                      "as written, without the canonical layout")
     pairs, detector = compare(documents, document(assignment.release, files), out_dir, common, display)
     if pairs:
         detector.generate_html_report()

@@ -8,16 +8,20 @@ every call.
 - ``namespaces`` (user, mount, pid, IPC, network, UTS): the submission's
   processes see a root file system holding the Python installation and the
   system libraries read-only, the submission's files read-only at
-  ``/submission`` and, per call, an empty private ``/tmp``; no other process,
-  no network, no System V IPC but their own. When the namespace's first
-  process ends, the kernel kills every process in it and frees its IPC
-  objects and files, whatever the host's init does.
+  ``/submission``; no other process, no network. Each call has, besides,
+  pid, mount and IPC namespaces of its own: its own pid counter and
+  ``/proc``, an empty private ``/tmp`` and ``/dev/shm``, no IPC object of
+  another call. When a namespace's first process ends, the kernel kills
+  every process in it and frees its IPC objects and files, whatever the
+  host's init does.
 - ``landlock``: file access limited to that same list of paths (the only
   file-system layer where namespaces are refused, e.g. in Docker without
   CAP_SYS_ADMIN), TCP connect and bind refused, signals and abstract UNIX
   sockets kept inside the submission.
-- ``seccomp``: no socket but a UNIX one (the network layer where there is
-  no network namespace, and a second one where there is).
+- ``seccomp``: no socket of any family (the network layer where there is
+  no network namespace, and a second one where there is), no System V or
+  POSIX message-queue IPC object (which would outlive a call where there is
+  no IPC namespace), no io_uring, key ring, ptrace, bpf or perf event.
 - ``cgroup``: memory and process count bounded for the submission as a whole
   (needs a writable cgroup file system, in practice root).
 - Always: resource limits, no capabilities, ``no_new_privs``, a fixed
@@ -37,7 +41,7 @@ _libc.syscall.restype = ctypes.c_long
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 SUBMISSION_NAMESPACES = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS
-CALL_NAMESPACES = CLONE_NEWNS | CLONE_NEWIPC  # a fresh /tmp and fresh IPC for every call
+CALL_NAMESPACES = CLONE_NEWNS | CLONE_NEWIPC  # a fresh /tmp, /proc and IPC for every call (its pid namespace: CLONE_NEWPID)
 
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
@@ -47,7 +51,7 @@ PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP = 1, 4, 24
 PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 47, 4
 PR_SET_CHILD_SUBREAPER = 36
 
-SYS_PIVOT_ROOT, SYS_CAPSET = 155, 126
+SYS_PIVOT_ROOT, SYS_CAPSET, SYS_SETNS = 155, 126, 308
 SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
 
 LAYERS = ("namespaces", "landlock", "seccomp", "cgroup")  # the ones that can be missing; see the docstring
@@ -70,6 +74,13 @@ def _check(result, what):
 
 def unshare(flags):
     _check(_libc.unshare(ctypes.c_int(flags)), "unshare")
+
+
+def enter_own_pid_namespace(fd):
+    """Make this process's next children start in the pid namespace ``fd`` (``/proc/self/ns/pid`` of
+    this process, opened earlier) again, after an ``unshare(CLONE_NEWPID)`` gave the last one a
+    namespace of its own: only so can the next ``unshare(CLONE_NEWPID)`` make another."""
+    _check(_libc.syscall(SYS_SETNS, ctypes.c_int(fd), ctypes.c_int(CLONE_NEWPID)), "setns pid")
 
 
 def mount(source, target, fstype, flags, data=None):
@@ -174,6 +185,12 @@ def private_tmp():
         mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={PRIVATE_TMP_BYTES},nr_inodes=4096,mode=1777")
 
 
+def private_proc():
+    """A /proc of the caller's pid namespace (the first process of a call's own, in its mount namespace):
+    the processes of this call only, so nothing of an earlier call (its pids, its CPU times) shows."""
+    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+
 # --- Landlock ----------------------------------------------------------------------------------
 
 _FS_RIGHTS_BY_ABI = {1: (1 << 13) - 1, 2: (1 << 14) - 1, 3: (1 << 15) - 1, 5: (1 << 16) - 1}
@@ -211,8 +228,9 @@ def landlock(readable, writable=()):
 def landlock_ruleset(readable, writable=()):
     """``landlock``'s rules, built but not applied: a file descriptor that ``restrict_to`` applies to
     any process holding it. A submission's init builds it once, and each worker applies it in
-    microseconds. Rules hold the folders themselves, not their names: a file system mounted later
-    on a writable folder (a call's private /tmp) is writable too."""
+    microseconds. Rules hold the folders themselves, not their names, and Landlock does not look at a
+    folder that a mount hides: a file system mounted later on a folder (a call's private /tmp) is
+    not covered by the folder's rule, so a ruleset that must reach it is built after the mount."""
     abi = landlock_abi()
     if abi < 1:
         raise Unavailable("Landlock is not available")
@@ -258,10 +276,18 @@ def _allow(ruleset, path, rights):
 _AUDIT_ARCH_X86_64 = 0xC000003E
 _SYS_SOCKET, _X32_SYSCALL_BIT = 41, 0x40000000
 # Kernel interfaces numerical code never needs, refused as if absent: io_uring (it opens sockets
-# too), the key rings (shared by every process of a uid), ptrace, bpf, perf_event_open, userfaultfd.
+# too), the key rings (shared by every process of a uid), ptrace, bpf, perf_event_open, userfaultfd,
+# and the IPC objects that belong to no process (System V shared memory, semaphores and message
+# queues, POSIX message queues): without an IPC namespace of the call's own they would carry what one
+# call saw into the next, and outlive the submission. (POSIX shared memory and semaphores are files
+# in /dev/shm: a call's own, where it may write at all.)
 _REFUSED_SYSCALLS = {"io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427, "add_key": 248,
                      "request_key": 249, "keyctl": 250, "ptrace": 101, "bpf": 321, "perf_event_open": 298,
-                     "userfaultfd": 323}
+                     "userfaultfd": 323,
+                     "shmget": 29, "shmat": 30, "shmctl": 31, "shmdt": 67, "semget": 64, "semop": 65, "semctl": 66,
+                     "semtimedop": 220, "msgget": 68, "msgsnd": 69, "msgrcv": 70, "msgctl": 71, "mq_open": 240,
+                     "mq_unlink": 241, "mq_timedsend": 242, "mq_timedreceive": 243, "mq_notify": 244,
+                     "mq_getsetattr": 245}
 # Sockets of every family, UNIX ones included: a worker talks to the grader on the channel it
 # inherits, and nothing else. Without namespaces (Docker's default profile, a TA's laptop) a pathname
 # UNIX socket is reached by whoever may write it, and Landlock does not cover connecting to one.

@@ -177,8 +177,8 @@ def runs_no_code(tree, importable, trusted=False):
     return sorted(set(checker.imports) & set(importable))
 
 
-class _OutOfTime(Exception):
-    pass
+class _OutOfTime(BaseException):
+    """Not an Exception: no handler for a module's failure may take it for one and go on."""
 
 
 def _out_of_time(signum, frame):

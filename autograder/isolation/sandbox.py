@@ -14,10 +14,10 @@ import json
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
@@ -29,6 +29,10 @@ SCRIPT_TIMEOUT_S = 15
 QUESTION_BUDGET_S = 20  # so a whole submission takes at most about 5 x 20 s
 MEMORY_BYTES = 1 << 30  # address space of each process
 SUBMISSION_MEMORY_BYTES = 1 << 30  # all of a submission's processes together, where a cgroup can be had
+# From a sandbox's start to its init being ready (root file system built, modules preloaded within
+# their own 2 s), with room for a loaded machine. Past it the zygote kills it from outside (parsing
+# a module cannot be interrupted from inside) and starts it again without preloading anything.
+READY_S = 8
 UID_BASE = 100_000  # submissions graded as root get uids from here up, one each (above nobody, 65534)
 UID_BLOCKS = 100_000
 WITHOUT_VARIABLE = "AUTOGRADER_SANDBOX_WITHOUT"  # e.g. "namespaces,cgroup": to try the fallbacks
@@ -99,6 +103,7 @@ class Zygote:
 
     def __init__(self, support_dir):
         self.support_dir = support_dir
+        self.ready_seconds = READY_S
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         # Nothing of the grader's environment (a TA's tokens, paths) reaches the zygote, so none
         # of it is in the memory its workers are forked from.
@@ -123,7 +128,7 @@ class Zygote:
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         request = {"op": "open", "folder": str(folder), "root": str(root), "uid": uid if is_root() else None,
                    "layers": wanted_layers(), "cgroup_memory_bytes": SUBMISSION_MEMORY_BYTES,
-                   "trusted": list(trusted)}
+                   "memory_bytes": MEMORY_BYTES, "ready_seconds": self.ready_seconds, "trusted": list(trusted)}
         try:
             answer = self._ask(request, [theirs.fileno()])
         finally:
@@ -131,7 +136,9 @@ class Zygote:
         if not answer.get("ready"):
             mine.close()
             raise SandboxError(f"its sandbox could not be started: {describe_missing(answer.get('missing'))}")
-        return Sandbox(self, mine, answer["keeper"], answer["missing"], answer.get("preloaded", []), trusted)
+        box = Sandbox(self, mine, answer["keeper"], answer["missing"], answer.get("preloaded", []), trusted)
+        box.not_preloaded = answer.get("not_preloaded")
+        return box
 
     def close_sandbox(self, keeper):
         self._ask({"op": "close", "keeper": keeper})
@@ -158,6 +165,7 @@ class Sandbox:
     def __init__(self, zygote, channel, keeper, missing, preloaded=(), trusted=()):
         self.zygote, self.channel, self.keeper, self.missing = zygote, channel, keeper, missing
         self.preloaded, self.trusted = list(preloaded), set(trusted)
+        self.not_preloaded = None  # why nothing was preloaded, when the sandbox had to start again without
         self.unheard = 0  # answers to reap requests not read yet: the sandbox cleans up while the grader checks
 
     def _ask(self, request, fds=()):
@@ -183,6 +191,8 @@ class Sandbox:
             mine.settimeout(CALL_TIMEOUT_S)  # the worker reads it first thing; a small message never waits
             mine.sendall(message)
             answer = _hear(self.channel, self.GONE)
+            if answer.get("pid") is None:
+                raise SandboxError(f"the call could not be started: {answer.get('error')}")
         except (SandboxError, OSError) as error:
             mine.close()
             raise SandboxError(str(error)) from None
@@ -193,7 +203,7 @@ class Sandbox:
     def reap(self, pid):
         """Kill the worker and everything else the call left running; the worker's exit code,
         negative for a signal, None if unknown."""
-        return self._ask({"op": "reap", "pid": pid})["exit"]
+        return self._ask({"op": "reap", "pid": pid, "wait": True})["exit"]
 
     def reap_later(self, pid):
         """``reap``, without waiting: the next request waits for it (the sandbox handles one at a time)."""
@@ -304,14 +314,14 @@ class SandboxBackend:
                                     "while compiling and importing the modules")
             compiled, errors = outputs["code"], outputs["import_errors"]
         except Exception:  # noqa: BLE001 - CheckFailed (whatever its class), or a reply without those keys
-            self.precompile(folder)
+            self.precompile(folder, modules)
             self.preflight(modules)
             return
-        self._store_compiled(folder, compiled)
+        self._store_compiled(folder, compiled, modules)
         if errors:
             self.preflight(modules)
 
-    def precompile(self, folder):
+    def precompile(self, folder, modules):
         """Compile the student's modules once, in a worker (never here: compiling hostile source may
         take long), and write the code as .pyc files into ``folder``/__pycache__, owned by the grader
         and read-only to the submission: each later call imports them without compiling (about 1 ms
@@ -323,27 +333,56 @@ class SandboxBackend:
             compiled = outputs["code"]
         except Exception:  # noqa: BLE001 - CheckFailed, whatever its class: the calls compile for themselves
             return
-        self._store_compiled(folder, compiled)
+        self._store_compiled(folder, compiled, modules)
 
-    def _store_compiled(self, folder, compiled):
+    def _store_compiled(self, folder, compiled, modules):
+        """Write the code a worker compiled for the student's ``modules`` as .pyc files in a
+        ``__pycache__`` folder this process creates in ``folder``. The reply comes from a worker after
+        student code ran in it, so nothing in it names a file: each name written is one of ``modules``
+        (the grader's own list, never the grader's own files), taken as is, and every file is created
+        new, relative to folders opened without following links."""
         import importlib.util
 
         if not isinstance(compiled, dict):
             return
-        cache = Path(folder) / "__pycache__"
-        cache.mkdir(mode=0o755, exist_ok=True)
-        for name, code in compiled.items():
-            source = Path(folder) / f"{name}.py"
-            if not (isinstance(code, np.ndarray) and code.dtype == np.uint8 and source.is_file()):
-                continue
-            if name in self.sandbox.trusted:  # the reply comes after student code ran: never the grader's files
-                continue
-            stat = source.stat()
-            header = (importlib.util.MAGIC_NUMBER + (0).to_bytes(4, "little")  # a timestamp pyc, checked
-                      + (int(stat.st_mtime) & 0xFFFFFFFF).to_bytes(4, "little") + (stat.st_size & 0xFFFFFFFF).to_bytes(4, "little"))
-            target = cache / f"{name}.{sys.implementation.cache_tag}.pyc"  # where the workers' import looks
-            target.write_bytes(header + code.tobytes())
-            target.chmod(0o644)
+        wanted = [name for name in dict.fromkeys(modules) if name.isidentifier() and name not in self.sandbox.trusted]
+        codes = {name: compiled.get(name) for name in wanted}
+        codes = {name: code for name, code in codes.items()
+                 if isinstance(code, np.ndarray) and code.dtype == np.uint8 and code.ndim == 1}
+        if not codes:
+            return
+        nofollow = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+        try:
+            top = os.open(folder, nofollow)
+        except OSError:
+            return
+        try:
+            try:
+                os.mkdir("__pycache__", 0o755, dir_fd=top)  # a name that is there already is not ours: nothing written
+                cache = os.open("__pycache__", nofollow, dir_fd=top)
+            except OSError:
+                return
+            try:
+                for name, code in codes.items():
+                    try:
+                        source = os.stat(f"{name}.py", dir_fd=top, follow_symlinks=False)
+                    except OSError:
+                        continue
+                    if not stat.S_ISREG(source.st_mode):
+                        continue
+                    header = (importlib.util.MAGIC_NUMBER + (0).to_bytes(4, "little")  # a timestamp pyc, checked
+                              + (int(source.st_mtime) & 0xFFFFFFFF).to_bytes(4, "little")
+                              + (source.st_size & 0xFFFFFFFF).to_bytes(4, "little"))
+                    target = f"{name}.{sys.implementation.cache_tag}.pyc"  # where the workers' import looks
+                    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644,
+                                 dir_fd=cache)
+                    with os.fdopen(fd, "wb") as out:
+                        os.fchmod(out.fileno(), 0o644)
+                        out.write(header + code.tobytes())
+            finally:
+                os.close(cache)
+        finally:
+            os.close(top)
 
     def preflight(self, modules):
         for module in modules:

@@ -16,11 +16,17 @@ descend from it, all forked (numpy is never loaded twice):
   runs any), works out once what every worker locks itself down with
   (Landlock rules, the seccomp program, the environment), then serves that
   submission's calls. For each call it forks
-- **a worker**: a fresh /tmp and IPC namespace, resource limits, the inside
-  uid, no capabilities, Landlock, seccomp; it runs exactly one procedure,
-  replies with plain data (``wire``) and exits. Once the grader has the
-  reply, the init kills every other process in the namespace, so every call
-  starts from the same clean state: the init's, after its imports.
+- **a call's first process** (pid 1 of a pid namespace of the call's own):
+  a fresh mount and IPC namespace, an empty /tmp and /dev/shm, a /proc of
+  its own pid namespace. It runs no student code: it forks the worker,
+  reaps whatever is orphaned, and tells the init how the worker ended. So
+  no call sees an earlier call's pids, processes, CPU times or IPC objects.
+- **a worker**: resource limits, the inside uid, no capabilities, Landlock,
+  seccomp; it runs exactly one procedure, replies with plain data (``wire``)
+  and exits. Once the grader has the reply, the init kills the call's pid
+  namespace (the kernel ends everything in it) and every other process in
+  its own, so every call starts from the same clean state: the init's, after
+  its imports.
 
 ``close`` kills the keeper; the kernel then kills everything in the pid
 namespace and frees its IPC objects and files, under any init. The zygote
@@ -30,6 +36,12 @@ Where namespaces are refused (e.g. Docker without CAP_SYS_ADMIN), the keeper
 serves the calls itself (a subreaper, killing its workers' leftovers), and
 Landlock, the cgroup and, as root, the submission's uid remain. The layers
 that could not be had are reported with each submission.
+
+The keeper and the init are bounded like a worker before they import
+anything of the submission's (address space, CPU time, no file written),
+their standard streams go to /dev/null (never the grader's terminal), and
+the zygote gives the init a deadline to be ready: past it, the sandbox is
+started again without preloading anything.
 """
 import ctypes
 import json
@@ -61,6 +73,8 @@ from autograder.isolation import confine, preload, wire  # noqa: E402
 
 NOBODY = 65534
 PRELOAD_SECONDS = 2  # the grader waits for the sandbox meanwhile; plain definitions take milliseconds
+INIT_CPU_SECONDS = 60  # the init's own CPU time (preloading, forking ~100 calls): a few seconds at most
+STATUS_WAIT_SECONDS = 0.5  # how long the init waits to hear how a worker that closed its channel ended
 
 
 def _processes_of(uid):
@@ -94,14 +108,20 @@ def _keep_only(*fds):
     os.closerange(last + 1, 65536)
 
 
+def _to_devnull():
+    """Standard input, output and error to /dev/null: nothing a process prints reaches the grader's terminal."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    if null > 2:
+        os.close(null)
+
+
 def _worker(channel, sandbox, request):
     """Runs in the forked child: lock down, answer one request, exit."""
     os.setsid()
     _keep_only(channel.fileno(), *sandbox["kept_fds"])
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-    os.close(null)
+    _to_devnull()
     try:
         _lock_down(sandbox, request)
     except Exception as error:  # noqa: BLE001 - the grader's own failure: say so, never run unconfined
@@ -142,20 +162,28 @@ def _through_descriptors(entries):
     return reachable
 
 
+def _landlock_paths(sandbox):
+    """(readable, writable): what a worker's Landlock rules allow."""
+    namespaced = sandbox["namespaced"]
+    writable = ["/tmp", "/dev/shm"] if namespaced else []
+    readable = [*sandbox["readable"], sandbox["folder"]] + (["/proc"] if namespaced else [])
+    return readable, writable + [f"/dev/{d}" for d in confine.DEVICES]
+
+
 def _prepare_lock_down(sandbox):
     """What every worker of the submission locks itself down with, worked out once by its init: the
-    import path (realpath on every entry), the Landlock rules, the seccomp program, the bounding set
-    and the environment. A worker then only applies them."""
-    namespaced, folder = sandbox["namespaced"], sandbox["folder"]
+    import path (realpath on every entry), the Landlock rules (without namespaces: with namespaces
+    each worker builds its own, after its call's /tmp and /proc are mounted, which rules made before
+    would not cover), the seccomp program, the bounding set and the environment. A worker then only
+    applies them."""
+    namespaced = sandbox["namespaced"]
     # Imports come from the Python installation only: never from the checkout on the zygote's path.
     sandbox["sys_path"] = [entry for entry in sys.path if _inside(entry, sandbox["readable"])]
-    sandbox.update(kept_fds=[], ruleset=None, seccomp_program=None, setup_error=None)
+    sandbox.update(kept_fds=[], ruleset=None, seccomp_program=None, setup_error=None, max_processes=None)
     try:
-        if sandbox["landlock"]:  # promised to the grader: never run the student's code without it
+        if sandbox["landlock"] and not namespaced:  # promised to the grader: never run the student's code without it
             # Opened as the init's uid: some of the paths only root may enter.
-            writable = ["/tmp", "/dev/shm"] if namespaced else []
-            readable = [*sandbox["readable"], folder] + (["/proc"] if namespaced else [])
-            sandbox["ruleset"] = confine.landlock_ruleset(readable, writable + [f"/dev/{d}" for d in confine.DEVICES])
+            sandbox["ruleset"] = confine.landlock_ruleset(*_landlock_paths(sandbox))
             sandbox["kept_fds"].append(sandbox["ruleset"])
         if not namespaced and sandbox["uid"] is not None:
             sandbox["sys_path"] = _through_descriptors(sandbox["sys_path"])  # opened while still root
@@ -170,13 +198,16 @@ def _prepare_lock_down(sandbox):
 
 
 def _lock_down(sandbox, request):
+    """Confine this worker (its call's namespaces, /tmp and /proc are set up already, where there are any)."""
     namespaced, folder = sandbox["namespaced"], sandbox["folder"]
     if sandbox["setup_error"]:
         raise RuntimeError(sandbox["setup_error"])
     sys.path[:] = sandbox["sys_path"]
-    if namespaced:
-        confine.unshare(confine.CALL_NAMESPACES)
-        confine.private_tmp()
+    own_uid = namespaced or sandbox["uid"] is not None  # the submission's processes are the only ones of its uid
+    # Counted before Landlock, which hides /proc where there are no namespaces.
+    max_processes = confine.MAX_PROCESSES if own_uid else _processes_of(os.getuid()) + confine.MAX_PROCESSES
+    if namespaced and sandbox["landlock"]:
+        confine.landlock(*_landlock_paths(sandbox))
     if sandbox["ruleset"] is not None:
         confine.restrict_to(sandbox["ruleset"])
         os.close(sandbox["ruleset"])
@@ -186,8 +217,6 @@ def _lock_down(sandbox, request):
         os.setgroups([])
         os.setgid(sandbox["uid"])
         os.setuid(sandbox["uid"])
-    own_uid = namespaced or sandbox["uid"] is not None  # the submission's processes are the only ones of its uid
-    max_processes = confine.MAX_PROCESSES if own_uid else _processes_of(os.getuid()) + confine.MAX_PROCESSES
     _limit(request["memory_bytes"], request["cpu_seconds"], confine.PRIVATE_TMP_BYTES if namespaced else 0,
            max_processes)
     confine.drop_capabilities()
@@ -281,40 +310,137 @@ def _fork_worker():
     return pid
 
 
+def _call_first_process(channel, sandbox, request, status_write):
+    """Pid 1 of a call's own pid namespace: the call's mount and IPC namespaces, its /tmp and /proc;
+    then the worker, and until the worker ends, every process orphaned in the namespace reaped. How
+    the worker ended goes to the init on ``status_write``; returning ends the namespace, and the
+    kernel kills whatever the worker left in it."""
+    os.setsid()
+    _keep_only(channel.fileno(), status_write, *sandbox["kept_fds"])
+    try:
+        confine.unshare(confine.CALL_NAMESPACES)
+        confine.private_tmp()
+        confine.private_proc()
+    except Exception as error:  # noqa: BLE001 - the grader's own failure: say so, never run unconfined
+        wire.send(channel, {"error": f"the grader could not set up the sandbox: {type(error).__name__}: {error}"})
+        os._exit(71)
+    worker = _fork_worker()
+    if worker == 0:
+        try:
+            os.close(status_write)
+            _worker(channel, sandbox, request)
+        finally:
+            os._exit(70)
+    channel.close()
+    while True:
+        try:
+            pid, status = os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        if pid == worker:
+            os.write(status_write, status.to_bytes(4, "little"))
+            return
+
+
+def _fork_call(channel, sandbox, request):
+    """Start one call; its first process's pid, and where to hear how its worker ended (or None)."""
+    if not sandbox["namespaced"]:
+        pid = _fork_worker()
+        if pid == 0:
+            try:
+                _worker(channel, sandbox, request)
+            finally:
+                os._exit(70)
+        return pid, None
+    status_read, status_write = os.pipe()
+    try:
+        confine.unshare(confine.CLONE_NEWPID)  # the next child is pid 1 of a namespace of its own
+        pid = _fork_worker()
+    except BaseException:
+        os.close(status_read)
+        os.close(status_write)
+        raise
+    if pid == 0:
+        try:
+            os.close(status_read)
+            _call_first_process(channel, sandbox, request, status_write)
+        finally:
+            os._exit(0)
+    os.close(status_write)
+    confine.enter_own_pid_namespace(sandbox["pid_namespace"])
+    return pid, status_read
+
+
+def _worker_status(pid, status_read, wait):
+    """How the worker of call ``pid`` ended, as an exit code (negative: the signal), or None if unknown.
+    With ``wait``, a worker that is still running gets STATUS_WAIT_SECONDS to end first."""
+    if status_read is None:  # the worker is our own child
+        try:
+            os.kill(pid, signal.SIGKILL)
+            _, status = os.waitpid(pid, 0)
+            return os.waitstatus_to_exitcode(status)
+        except (ChildProcessError, ProcessLookupError):  # already gone and reaped
+            return None
+    import select
+
+    data = b""
+    if select.select([status_read], [], [], STATUS_WAIT_SECONDS if wait else 0)[0]:
+        data = os.read(status_read, 4)
+    os.close(status_read)
+    try:
+        os.kill(pid, signal.SIGKILL)  # the call's namespace, and everything in it
+        os.waitpid(pid, 0)
+    except (ChildProcessError, ProcessLookupError):
+        pass
+    return os.waitstatus_to_exitcode(int.from_bytes(data, "little")) if len(data) == 4 else None
+
+
 def _serve_calls(channel, sandbox):
     """Answer spawn and reap requests for one submission until the grader closes ``channel``."""
-    clean_up = _kill_namespace if sandbox["namespaced"] else kill_children
+    namespaced = sandbox["namespaced"]
+    if namespaced:
+        sandbox["pid_namespace"] = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+
+    def clean_up():
+        if namespaced:
+            _kill_namespace()
+        else:
+            kill_children()
+            if sandbox["uid"] is not None:  # as root: IPC objects of the submission's uid, where seccomp is missing
+                confine.remove_ipc_of(sandbox["uid"])
+
     _prepare_lock_down(sandbox)
+    calls = {}  # pid -> where to hear how its worker ended
     try:
         for request, fds in _requests(channel):
             if request["op"] == "spawn":
                 worker_channel = socket.socket(fileno=fds[0])
-                pid = _fork_worker()
-                if pid == 0:
-                    try:
-                        channel.close()
-                        _worker(worker_channel, sandbox, request)
-                    finally:
-                        os._exit(70)
-                worker_channel.close()
-                channel.send(json.dumps({"pid": pid}).encode())
-            elif request["op"] == "reap":  # the grader has the reply, or has given up on it
                 try:
-                    os.kill(request["pid"], signal.SIGKILL)
-                    _, status = os.waitpid(request["pid"], 0)
-                    answer = {"exit": os.waitstatus_to_exitcode(status)}
-                except (ChildProcessError, ProcessLookupError):  # already gone and reaped
-                    answer = {"exit": None}
-                clean_up()  # one call at a time: any other process is left over from this one
+                    pid, status_read = _fork_call(worker_channel, sandbox, request)
+                    calls[pid] = status_read
+                    answer = {"pid": pid}
+                except (OSError, confine.Unavailable) as error:
+                    if namespaced:  # the next call's namespace must be a new one, whatever failed
+                        confine.enter_own_pid_namespace(sandbox["pid_namespace"])
+                    answer = {"pid": None, "error": f"{type(error).__name__}: {error}"}
+                worker_channel.close()
                 channel.send(json.dumps(answer).encode())
+            elif request["op"] == "reap":  # the grader has the reply, or has given up on it
+                pid = request["pid"]
+                exit_code = _worker_status(pid, calls.pop(pid, None), request.get("wait", False)) if pid in calls \
+                    else None
+                clean_up()  # one call at a time: any other process is left over from this one
+                channel.send(json.dumps({"exit": exit_code}).encode())
     finally:
         clean_up()
 
 
-def _preload(folder, trusted):
+def _preload(folder, trusted, wanted=True):
     """Import the submission's modules that run no student code on import, once, here: every worker
     forked from this process then has them (``preload``; ``trusted``: the grader's own files in the
-    folder). The names of those imported."""
+    folder). The names of those imported (none unless ``wanted``)."""
+    if not wanted:
+        return []
     import procedures
 
     procedures.forget_student_modules()  # the zygote's copies, if any, are not the submission's
@@ -327,9 +453,14 @@ def _say(fd, message):
     os.write(fd, json.dumps(message).encode() + b"\n")
 
 
-def _hear(fd):
+def _hear_by(fd, deadline):
+    """The keeper's next line on ``fd``, None if it ended first; TimeoutError past ``deadline`` (monotonic)."""
+    import select
+
     data = b""
     while not data.endswith(b"\n"):
+        if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            raise TimeoutError()
         chunk = os.read(fd, 4096)
         if not chunk:
             return None
@@ -337,10 +468,22 @@ def _hear(fd):
     return json.loads(data)
 
 
+def _bound_init(memory_bytes):
+    """The keeper's and the init's own bounds, set before they import anything of the submission's:
+    the address space a worker has, a CPU time, no file written, no core."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (INIT_CPU_SECONDS, INIT_CPU_SECONDS + 1))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, confine.PRIVATE_TMP_BYTES))  # a worker may raise it to its /tmp's size
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
 def _keeper(channel, up, down, sandbox, use_namespaces):
     """The submission's first process: enters the namespaces, or serves the calls itself."""
     os.setsid()
     _keep_only(channel.fileno(), up, down)
+    _to_devnull()  # a compiler's warning, a module's print: never on the grader's terminal
+    _bound_init(sandbox["memory_bytes"])
     if os.geteuid() == 0:
         os.setgroups([])  # the root's groups must not reach the submission's processes
     reason = None
@@ -356,7 +499,7 @@ def _keeper(channel, up, down, sandbox, use_namespaces):
     sandbox["namespaced"] = use_namespaces
     if not use_namespaces:
         confine.prctl(confine.PR_SET_CHILD_SUBREAPER, 1)
-        _say(up, {"ready": True, "preloaded": _preload(sandbox["folder"], sandbox["trusted"])})
+        _say(up, {"ready": True, "preloaded": _preload(sandbox["folder"], sandbox["trusted"], sandbox["preload"])})
         os.close(up)
         _serve_calls(channel, sandbox)
         os._exit(0)
@@ -375,7 +518,7 @@ def _keeper(channel, up, down, sandbox, use_namespaces):
     confine.prctl(confine.PR_SET_DUMPABLE, 0)
     sandbox["folder"] = confine.SUBMISSION_DIR
     sandbox["readable"] = [*sandbox["readable"], "/dev"]
-    _say(up, {"ready": True, "preloaded": _preload(sandbox["folder"], sandbox["trusted"])})
+    _say(up, {"ready": True, "preloaded": _preload(sandbox["folder"], sandbox["trusted"], sandbox["preload"])})
     os.close(up)
     _serve_calls(channel, sandbox)
     os._exit(0)
@@ -400,18 +543,26 @@ class Zygote:
             missing["seccomp"] = "not offered here (x86-64 Linux only)"
         sandbox = {"folder": request["folder"], "root": request["root"], "uid": request["uid"],
                    "readable": self.readable, "landlock": landlock, "seccomp": seccomp,
-                   "trusted": request.get("trusted", [])}
+                   "trusted": request.get("trusted", []), "memory_bytes": request["memory_bytes"], "preload": True}
         use_namespaces = "namespaces" in wanted
+        not_preloaded = None
         while True:
             pid, ready = self._start_keeper(channel_fd, sandbox, use_namespaces, request, missing)
-            if ready["ready"] or not use_namespaces:
+            if ready["ready"]:
+                break
+            if ready.get("stalled") and sandbox["preload"]:  # the same sandbox, without preloading
+                sandbox["preload"] = False
+                not_preloaded = f"not ready within {request['ready_seconds']:g} s: started again without preloading"
+                continue
+            if not use_namespaces:
                 break
             missing["namespaces"] = ready.get("reason")  # refused at some step: the same submission, without them
             use_namespaces = False
         if landlock and "namespaces" in missing and confine.landlock_shortfall(confine.landlock_abi()):
             missing["landlock"] = confine.landlock_shortfall(confine.landlock_abi())  # nothing else covers it
         os.close(channel_fd)
-        return {"keeper": pid, "ready": ready["ready"], "missing": missing, "preloaded": ready.get("preloaded", [])}
+        return {"keeper": pid, "ready": ready["ready"], "missing": missing, "preloaded": ready.get("preloaded", []),
+                "not_preloaded": not_preloaded}
 
     def _start_keeper(self, channel_fd, sandbox, use_namespaces, request, missing):
         up_read, up_write = os.pipe()
@@ -426,8 +577,9 @@ class Zygote:
                 os._exit(70)
         os.close(up_write)
         os.close(down_read)
+        deadline = time.monotonic() + request["ready_seconds"]
         try:
-            unshared = _hear(up_read) or {"unshared": False, "reason": "the keeper ended"}
+            unshared = _hear_by(up_read, deadline) or {"unshared": False, "reason": "the keeper ended"}
             if use_namespaces and not unshared["unshared"]:
                 missing["namespaces"] = unshared["reason"]
             if unshared["unshared"]:
@@ -442,7 +594,10 @@ class Zygote:
                     missing["cgroup"] = str(error)
             self.keepers[pid] = cgroup
             os.write(down_write, b"g")
-            ready = _hear(up_read) or {"ready": False, "reason": "the keeper ended"}
+            ready = _hear_by(up_read, time.monotonic() + request["ready_seconds"]) or {"ready": False,
+                                                                                       "reason": "the keeper ended"}
+        except TimeoutError:
+            ready = {"ready": False, "stalled": True, "reason": f"not ready within {request['ready_seconds']:g} s"}
         except OSError as error:
             ready = {"ready": False, "reason": f"{type(error).__name__}: {error}"}
         finally:
