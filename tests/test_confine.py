@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from autograder import assignment as course
-from autograder.isolation import confine, sandbox
+from autograder.isolation import confine, preload, sandbox
 
 
 def in_child(function):
@@ -137,6 +137,9 @@ def test_the_isolation_page_gives_the_sandbox_limits_the_code_sets():
     assert "5 s a call, 15 s the script, 20 s a question" in readme
     assert len(confine.fixed_environment(home="/tmp")) - ("OPENBLAS_CORETYPE" in os.environ) == 8
     assert "eight fixed environment variables" in readme
+    assert (sandbox.READY_S, preload.PRELOAD_SECONDS, confine.INIT_CPU_SECONDS) == (8, 2, 60)
+    assert "ready within 8 s of its start (preloading itself gives up after 2 s)" in readme
+    assert "(1 GiB of address space, 60 s of CPU time, no file written)" in readme
 
 
 def test_an_old_landlock_is_reported_for_what_it_leaves_open():

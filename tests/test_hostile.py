@@ -580,6 +580,42 @@ def test_modules_are_compiled_once_into_read_only_pyc_files_the_calls_import(mon
             backend.run("import_module", {}, {"name": "lstm"})
 
 
+LOOKS_AROUND = '''
+import os
+
+
+def global_norm(grads):
+    """What this call finds of the machine, as its error: what an earlier call left, its own pids, /proc."""
+    seen = {"left": os.path.exists("/tmp/left-by-a-call"), "pid": os.getpid(), "parent": os.getppid()}
+    try:
+        with open("/tmp/left-by-a-call", "w") as f:
+            f.write("x")
+        seen["tmp"] = "writable"
+    except OSError as error:
+        seen["tmp"] = type(error).__name__
+    try:
+        seen["proc"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
+    except OSError as error:
+        seen["proc"] = type(error).__name__
+    raise RuntimeError(repr(seen))
+'''
+
+
+@pytest.mark.parametrize("without", ["", "namespaces"])
+def test_every_call_starts_from_the_same_state(monkeypatch, without):
+    seen = []
+    with one_sandbox(monkeypatch, {"clipping.py": LOOKS_AROUND}, without) as (backend, _):
+        for size in (2, 3, 4):
+            backend.start_question("clipping")
+            with pytest.raises(Exception) as raised:
+                backend.run("global_norm", {"grads.a": np.ones(size)}, {"container": "dict"})
+            seen.append(eval(re.search(r"\{.*\}", str(raised.value)).group(0)))  # noqa: S307 - our own repr
+    if without:  # no namespaces: nothing writable, /proc hidden, pids the machine's (docs/isolation.md)
+        assert [(s["left"], s["tmp"], s["proc"]) for s in seen] == [(False, "PermissionError", "PermissionError")] * 3
+    else:  # pid 2 under the call's own pid 1, its own /proc and /tmp
+        assert seen == [{"left": False, "pid": 2, "parent": 1, "tmp": "writable", "proc": [1, 2]}] * 3
+
+
 @pytest.mark.parametrize("without", ["", "namespaces"])
 def test_the_grader_writes_compiled_code_only_for_the_assignments_modules_by_their_own_names(monkeypatch, tmp_path,
                                                                                                without):

@@ -59,6 +59,7 @@ INSIDE_ID = 1000  # the uid and gid a submission has inside its user namespace
 SUBMISSION_DIR = "/submission"
 PRIVATE_TMP_BYTES = 16 * 2**20
 MAX_PROCESSES = 16  # per submission: its init, one worker, what the worker starts
+INIT_CPU_SECONDS = 60  # a submission's init's own CPU time (preloading, forking ~100 calls): a few seconds at most
 DEVICES = ("null", "zero", "full", "random", "urandom")
 
 

@@ -72,8 +72,6 @@ import numpy.fft, numpy.linalg, numpy.polynomial, numpy.random, numpy.testing, n
 from autograder.isolation import confine, preload, wire  # noqa: E402
 
 NOBODY = 65534
-PRELOAD_SECONDS = 2  # the grader waits for the sandbox meanwhile; plain definitions take milliseconds
-INIT_CPU_SECONDS = 60  # the init's own CPU time (preloading, forking ~100 calls): a few seconds at most
 STATUS_WAIT_SECONDS = 0.5  # how long the init waits to hear how a worker that closed its channel ended
 
 
@@ -445,7 +443,7 @@ def _preload(folder, trusted, wanted=True):
 
     procedures.forget_student_modules()  # the zygote's copies, if any, are not the submission's
     trusted = [name for name in trusted if name not in sys.modules]  # procedures and calls: loaded already
-    done, _ = preload.preload_within(PRELOAD_SECONDS, folder, procedures.assignment().STUDENT_MODULES, trusted)
+    done, _ = preload.preload_within(preload.PRELOAD_SECONDS, folder, procedures.assignment().STUDENT_MODULES, trusted)
     return done
 
 
@@ -472,7 +470,7 @@ def _bound_init(memory_bytes):
     """The keeper's and the init's own bounds, set before they import anything of the submission's:
     the address space a worker has, a CPU time, no file written, no core."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    resource.setrlimit(resource.RLIMIT_CPU, (INIT_CPU_SECONDS, INIT_CPU_SECONDS + 1))
+    resource.setrlimit(resource.RLIMIT_CPU, (confine.INIT_CPU_SECONDS, confine.INIT_CPU_SECONDS + 1))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, confine.PRIVATE_TMP_BYTES))  # a worker may raise it to its /tmp's size
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
