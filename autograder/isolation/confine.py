@@ -9,11 +9,12 @@ every call.
   processes see a root file system holding the Python installation and the
   system libraries read-only, the submission's files read-only at
   ``/submission``; no other process, no network. Each call has, besides,
-  pid, mount and IPC namespaces of its own: its own pid counter and
-  ``/proc``, an empty private ``/tmp`` and ``/dev/shm``, no IPC object of
-  another call. When a namespace's first process ends, the kernel kills
-  every process in it and frees its IPC objects and files, whatever the
-  host's init does.
+  mount and IPC namespaces of its own: an empty private ``/tmp`` and
+  ``/dev/shm``, no ``/proc``, no IPC object of another call; between calls
+  the submission's pid counter is set back, so each call's worker has the
+  same pid. When a namespace's first process ends, the kernel kills every
+  process in it and frees its IPC objects and files, whatever the host's
+  init does.
 - ``landlock``: file access limited to that same list of paths (the only
   file-system layer where namespaces are refused, e.g. in Docker without
   CAP_SYS_ADMIN), TCP connect and bind refused, signals and abstract UNIX
@@ -41,7 +42,7 @@ _libc.syscall.restype = ctypes.c_long
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 SUBMISSION_NAMESPACES = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS
-CALL_NAMESPACES = CLONE_NEWNS | CLONE_NEWIPC  # a fresh /tmp, /proc and IPC for every call (its pid namespace: CLONE_NEWPID)
+CALL_NAMESPACES = CLONE_NEWNS | CLONE_NEWIPC  # a fresh /tmp and IPC, and no /proc, for every call
 
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
 MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 32, 4096, 16384, 1 << 18
@@ -51,7 +52,7 @@ PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_CAPBSET_DROP = 1, 4, 24
 PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 47, 4
 PR_SET_CHILD_SUBREAPER = 36
 
-SYS_PIVOT_ROOT, SYS_CAPSET, SYS_SETNS = 155, 126, 308
+SYS_PIVOT_ROOT, SYS_CAPSET = 155, 126
 SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
 
 LAYERS = ("namespaces", "landlock", "seccomp", "cgroup")  # the ones that can be missing; see the docstring
@@ -75,13 +76,6 @@ def _check(result, what):
 
 def unshare(flags):
     _check(_libc.unshare(ctypes.c_int(flags)), "unshare")
-
-
-def enter_own_pid_namespace(fd):
-    """Make this process's next children start in the pid namespace ``fd`` (``/proc/self/ns/pid`` of
-    this process, opened earlier) again, after an ``unshare(CLONE_NEWPID)`` gave the last one a
-    namespace of its own: only so can the next ``unshare(CLONE_NEWPID)`` make another."""
-    _check(_libc.syscall(SYS_SETNS, ctypes.c_int(fd), ctypes.c_int(CLONE_NEWPID)), "setns pid")
 
 
 def mount(source, target, fstype, flags, data=None):
@@ -186,10 +180,25 @@ def private_tmp():
         mount("tmpfs", folder, "tmpfs", MS_NOSUID | MS_NODEV, f"size={PRIVATE_TMP_BYTES},nr_inodes=4096,mode=1777")
 
 
-def private_proc():
-    """A /proc of the caller's pid namespace (the first process of a call's own, in its mount namespace):
-    the processes of this call only, so nothing of an earlier call (its pids, its CPU times) shows."""
-    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+def hide_proc():
+    """No /proc in the caller's mount namespace (a call's own): the submission's processes, its init's
+    CPU times among them, would tell a call of the earlier ones. (Landlock hides it too.) An empty
+    file system mounted over it: unmounting would cost a call about a millisecond (the kernel waits
+    for an RCU grace period at every unmount)."""
+    mount("tmpfs", "/proc", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,nr_inodes=1,mode=0555")
+
+
+def reset_pid_counter():
+    """Set the pid counter of the caller's pid namespace back to where it started: with every other
+    process of the namespace gone, the next one forked gets pid 2, as the first did, so no call can
+    tell an earlier one by the pids it is given. Needs CAP_SYS_ADMIN over the namespace (its init has)
+    and a kernel built with CONFIG_CHECKPOINT_RESTORE (Debian's, Ubuntu's, Fedora's): False without."""
+    try:
+        with open("/proc/sys/kernel/ns_last_pid", "w") as f:
+            f.write("1")
+        return True
+    except OSError:
+        return False
 
 
 # --- Landlock ----------------------------------------------------------------------------------
@@ -470,3 +479,4 @@ def remove_ipc_of(uid):
             fields = dict(zip(columns, row.split()))
             if str(uid) in (fields.get("uid"), fields.get("cuid")):
                 remove(int(row.split()[1]))
+

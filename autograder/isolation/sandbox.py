@@ -203,7 +203,7 @@ class Sandbox:
     def reap(self, pid):
         """Kill the worker and everything else the call left running; the worker's exit code,
         negative for a signal, None if unknown."""
-        return self._ask({"op": "reap", "pid": pid, "wait": True})["exit"]
+        return self._ask({"op": "reap", "pid": pid})["exit"]
 
     def reap_later(self, pid):
         """``reap``, without waiting: the next request waits for it (the sandbox handles one at a time)."""

@@ -16,17 +16,14 @@ descend from it, all forked (numpy is never loaded twice):
   runs any), works out once what every worker locks itself down with
   (Landlock rules, the seccomp program, the environment), then serves that
   submission's calls. For each call it forks
-- **a call's first process** (pid 1 of a pid namespace of the call's own):
-  a fresh mount and IPC namespace, an empty /tmp and /dev/shm, a /proc of
-  its own pid namespace. It runs no student code: it forks the worker,
-  reaps whatever is orphaned, and tells the init how the worker ended. So
-  no call sees an earlier call's pids, processes, CPU times or IPC objects.
-- **a worker**: resource limits, the inside uid, no capabilities, Landlock,
-  seccomp; it runs exactly one procedure, replies with plain data (``wire``)
-  and exits. Once the grader has the reply, the init kills the call's pid
-  namespace (the kernel ends everything in it) and every other process in
-  its own, so every call starts from the same clean state: the init's, after
-  its imports.
+- **a worker**: a mount and IPC namespace of its own, an empty /tmp and
+  /dev/shm, no /proc, resource limits, the inside uid, no capabilities,
+  Landlock, seccomp; it runs exactly one procedure, replies with plain data
+  (``wire``) and exits. Once the grader has the reply, the init kills every
+  other process in the namespace and sets the namespace's pid counter back,
+  so every call starts from the same clean state, the init's after its
+  imports, with the same pid: no call sees an earlier call's pids,
+  processes, CPU times, files or IPC objects.
 
 ``close`` kills the keeper; the kernel then kills everything in the pid
 namespace and frees its IPC objects and files, under any init. The zygote
@@ -72,7 +69,6 @@ import numpy.fft, numpy.linalg, numpy.polynomial, numpy.random, numpy.testing, n
 from autograder.isolation import confine, preload, wire  # noqa: E402
 
 NOBODY = 65534
-STATUS_WAIT_SECONDS = 0.5  # how long the init waits to hear how a worker that closed its channel ended
 
 
 def _processes_of(uid):
@@ -161,19 +157,18 @@ def _through_descriptors(entries):
 
 
 def _landlock_paths(sandbox):
-    """(readable, writable): what a worker's Landlock rules allow."""
-    namespaced = sandbox["namespaced"]
-    writable = ["/tmp", "/dev/shm"] if namespaced else []
-    readable = [*sandbox["readable"], sandbox["folder"]] + (["/proc"] if namespaced else [])
-    return readable, writable + [f"/dev/{d}" for d in confine.DEVICES]
+    """(readable, writable): what a worker's Landlock rules allow. Never /proc, where the processes of
+    the submission (its init's CPU times among them) would tell a call of the earlier ones."""
+    writable = ["/tmp", "/dev/shm"] if sandbox["namespaced"] else []
+    return [*sandbox["readable"], sandbox["folder"]], writable + [f"/dev/{d}" for d in confine.DEVICES]
 
 
 def _prepare_lock_down(sandbox):
     """What every worker of the submission locks itself down with, worked out once by its init: the
     import path (realpath on every entry), the Landlock rules (without namespaces: with namespaces
-    each worker builds its own, after its call's /tmp and /proc are mounted, which rules made before
-    would not cover), the seccomp program, the bounding set and the environment. A worker then only
-    applies them."""
+    each worker builds its own, after its call's /tmp is mounted, which rules made before would not
+    cover), the seccomp program, the bounding set and the environment. A worker then only applies
+    them."""
     namespaced = sandbox["namespaced"]
     # Imports come from the Python installation only: never from the checkout on the zygote's path.
     sandbox["sys_path"] = [entry for entry in sys.path if _inside(entry, sandbox["readable"])]
@@ -196,17 +191,22 @@ def _prepare_lock_down(sandbox):
 
 
 def _lock_down(sandbox, request):
-    """Confine this worker (its call's namespaces, /tmp and /proc are set up already, where there are any)."""
+    """Confine this worker: a call's own /tmp and IPC, no /proc, Landlock, its uid, limits, no capability,
+    seccomp."""
     namespaced, folder = sandbox["namespaced"], sandbox["folder"]
     if sandbox["setup_error"]:
         raise RuntimeError(sandbox["setup_error"])
     sys.path[:] = sandbox["sys_path"]
     own_uid = namespaced or sandbox["uid"] is not None  # the submission's processes are the only ones of its uid
-    # Counted before Landlock, which hides /proc where there are no namespaces.
+    # Counted before Landlock, which hides /proc.
     max_processes = confine.MAX_PROCESSES if own_uid else _processes_of(os.getuid()) + confine.MAX_PROCESSES
-    if namespaced and sandbox["landlock"]:
-        confine.landlock(*_landlock_paths(sandbox))
-    if sandbox["ruleset"] is not None:
+    if namespaced:
+        confine.unshare(confine.CALL_NAMESPACES)
+        confine.private_tmp()
+        confine.hide_proc()
+        if sandbox["landlock"]:
+            confine.landlock(*_landlock_paths(sandbox))
+    if sandbox["ruleset"] is not None:  # without namespaces
         confine.restrict_to(sandbox["ruleset"])
         os.close(sandbox["ruleset"])
     if namespaced:
@@ -308,127 +308,46 @@ def _fork_worker():
     return pid
 
 
-def _call_first_process(channel, sandbox, request, status_write):
-    """Pid 1 of a call's own pid namespace: the call's mount and IPC namespaces, its /tmp and /proc;
-    then the worker, and until the worker ends, every process orphaned in the namespace reaped. How
-    the worker ended goes to the init on ``status_write``; returning ends the namespace, and the
-    kernel kills whatever the worker left in it."""
-    os.setsid()
-    _keep_only(channel.fileno(), status_write, *sandbox["kept_fds"])
-    try:
-        confine.unshare(confine.CALL_NAMESPACES)
-        confine.private_tmp()
-        confine.private_proc()
-    except Exception as error:  # noqa: BLE001 - the grader's own failure: say so, never run unconfined
-        wire.send(channel, {"error": f"the grader could not set up the sandbox: {type(error).__name__}: {error}"})
-        os._exit(71)
-    worker = _fork_worker()
-    if worker == 0:
-        try:
-            os.close(status_write)
-            _worker(channel, sandbox, request)
-        finally:
-            os._exit(70)
-    channel.close()
-    while True:
-        try:
-            pid, status = os.waitpid(-1, 0)
-        except ChildProcessError:
-            return
-        if pid == worker:
-            os.write(status_write, status.to_bytes(4, "little"))
-            return
-
-
-def _fork_call(channel, sandbox, request):
-    """Start one call; its first process's pid, and where to hear how its worker ended (or None)."""
-    if not sandbox["namespaced"]:
-        pid = _fork_worker()
-        if pid == 0:
-            try:
-                _worker(channel, sandbox, request)
-            finally:
-                os._exit(70)
-        return pid, None
-    status_read, status_write = os.pipe()
-    try:
-        confine.unshare(confine.CLONE_NEWPID)  # the next child is pid 1 of a namespace of its own
-        pid = _fork_worker()
-    except BaseException:
-        os.close(status_read)
-        os.close(status_write)
-        raise
-    if pid == 0:
-        try:
-            os.close(status_read)
-            _call_first_process(channel, sandbox, request, status_write)
-        finally:
-            os._exit(0)
-    os.close(status_write)
-    confine.enter_own_pid_namespace(sandbox["pid_namespace"])
-    return pid, status_read
-
-
-def _worker_status(pid, status_read, wait):
-    """How the worker of call ``pid`` ended, as an exit code (negative: the signal), or None if unknown.
-    With ``wait``, a worker that is still running gets STATUS_WAIT_SECONDS to end first."""
-    if status_read is None:  # the worker is our own child
-        try:
-            os.kill(pid, signal.SIGKILL)
-            _, status = os.waitpid(pid, 0)
-            return os.waitstatus_to_exitcode(status)
-        except (ChildProcessError, ProcessLookupError):  # already gone and reaped
-            return None
-    import select
-
-    data = b""
-    if select.select([status_read], [], [], STATUS_WAIT_SECONDS if wait else 0)[0]:
-        data = os.read(status_read, 4)
-    os.close(status_read)
-    try:
-        os.kill(pid, signal.SIGKILL)  # the call's namespace, and everything in it
-        os.waitpid(pid, 0)
-    except (ChildProcessError, ProcessLookupError):
-        pass
-    return os.waitstatus_to_exitcode(int.from_bytes(data, "little")) if len(data) == 4 else None
-
-
 def _serve_calls(channel, sandbox):
     """Answer spawn and reap requests for one submission until the grader closes ``channel``."""
     namespaced = sandbox["namespaced"]
-    if namespaced:
-        sandbox["pid_namespace"] = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
 
     def clean_up():
         if namespaced:
             _kill_namespace()
+            confine.reset_pid_counter()  # the next worker gets the pid the first one got
         else:
             kill_children()
             if sandbox["uid"] is not None:  # as root: IPC objects of the submission's uid, where seccomp is missing
                 confine.remove_ipc_of(sandbox["uid"])
 
     _prepare_lock_down(sandbox)
-    calls = {}  # pid -> where to hear how its worker ended
+    clean_up()
     try:
         for request, fds in _requests(channel):
             if request["op"] == "spawn":
                 worker_channel = socket.socket(fileno=fds[0])
                 try:
-                    pid, status_read = _fork_call(worker_channel, sandbox, request)
-                    calls[pid] = status_read
-                    answer = {"pid": pid}
-                except (OSError, confine.Unavailable) as error:
-                    if namespaced:  # the next call's namespace must be a new one, whatever failed
-                        confine.enter_own_pid_namespace(sandbox["pid_namespace"])
-                    answer = {"pid": None, "error": f"{type(error).__name__}: {error}"}
+                    pid = _fork_worker()
+                except OSError as error:
+                    pid, answer = None, {"pid": None, "error": f"{type(error).__name__}: {error}"}
+                if pid == 0:
+                    try:
+                        channel.close()
+                        _worker(worker_channel, sandbox, request)
+                    finally:
+                        os._exit(70)
                 worker_channel.close()
-                channel.send(json.dumps(answer).encode())
+                channel.send(json.dumps({"pid": pid} if pid else answer).encode())
             elif request["op"] == "reap":  # the grader has the reply, or has given up on it
-                pid = request["pid"]
-                exit_code = _worker_status(pid, calls.pop(pid, None), request.get("wait", False)) if pid in calls \
-                    else None
+                try:
+                    os.kill(request["pid"], signal.SIGKILL)
+                    _, status = os.waitpid(request["pid"], 0)
+                    answer = {"exit": os.waitstatus_to_exitcode(status)}
+                except (ChildProcessError, ProcessLookupError):  # already gone and reaped
+                    answer = {"exit": None}
                 clean_up()  # one call at a time: any other process is left over from this one
-                channel.send(json.dumps({"exit": exit_code}).encode())
+                channel.send(json.dumps(answer).encode())
     finally:
         clean_up()
 
