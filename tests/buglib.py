@@ -6,7 +6,9 @@ marks), ``hostile.toml`` hostile or broken submissions. An entry changes the sol
 of: ``find``/``replace`` in ``file`` (the text must occur exactly once),
 ``also`` (more such replacements), ``inject`` (code run at import, put after
 ``import numpy as np``), ``missing`` (leave ``file`` out), ``folder`` (put
-every file in that sub-folder), ``stubs`` (these files start from the release's
+every file in that sub-folder), ``extra`` (more files of the student's, path
+-> text, beside the graded ones), ``beside`` (files at the top of the
+submission, outside ``folder``), ``stubs`` (these files start from the release's
 stubs, not the solutions) and ``lookup_table`` (the stubs answer the public
 cases from a copy of the public fixtures). Hostile entries may hold
 placeholders such as ``{{OUT}}``, filled in by ``values`` when written (what
@@ -56,10 +58,13 @@ def write_submission(assignment, entry, target, values=None):
             texts[name] += lookup_table_code(assignment, name)
     if entry.get("missing"):
         del texts[entry["file"]]
-    for name, text in texts.items():
+    placed = {folder / name: text for name, text in {**texts, **entry.get("extra", {})}.items()}
+    placed.update({Path(target) / name: text for name, text in entry.get("beside", {}).items()})
+    for path, text in placed.items():
         for key, value in (values or {}).items():
             text = text.replace("{{" + key + "}}", str(value))
-        (folder / name).write_text(text)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
     return Path(target)
 
 

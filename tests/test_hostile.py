@@ -586,9 +586,12 @@ import os
 
 def global_norm(grads):
     """What this call finds of the machine, as its error: what an earlier call left, its own pids, /proc."""
-    seen = {"left": os.path.exists("/tmp/left-by-a-call"), "pid": os.getpid(), "parent": os.getppid()}
+    import tempfile
+
+    mine = os.path.join(tempfile.gettempdir(), "left-by-a-call")
+    seen = {"left": os.path.exists(mine), "pid": os.getpid(), "parent": os.getppid()}
     try:
-        with open("/tmp/left-by-a-call", "w") as f:
+        with open(mine, "w") as f:
             f.write("x")
         seen["tmp"] = "writable"
     except OSError as error:
@@ -610,8 +613,8 @@ def test_every_call_starts_from_the_same_state(monkeypatch, without):
             with pytest.raises(Exception) as raised:
                 backend.run("global_norm", {"grads.a": np.ones(size)}, {"container": "dict"})
             seen.append(eval(re.search(r"\{.*\}", str(raised.value)).group(0)))  # noqa: S307 - our own repr
-    if without:  # no namespaces: nothing writable, /proc hidden, pids the machine's (docs/isolation.md)
-        assert [(s["left"], s["tmp"], s["proc"]) for s in seen] == [(False, "PermissionError", "PermissionError")] * 3
+    if without:  # no namespaces: a temporary folder emptied after each call, /proc hidden, pids the machine's
+        assert [(s["left"], s["tmp"], s["proc"]) for s in seen] == [(False, "writable", "PermissionError")] * 3
     else:  # the same pid under the submission's init every time, a /tmp of its own, no /proc
         assert seen == [{"left": False, "pid": 2, "parent": 1, "tmp": "writable", "proc": "PermissionError"}] * 3
 

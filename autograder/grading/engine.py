@@ -142,6 +142,32 @@ def _unpack_zip(submission, target, budget):
                                            f"({error})") from None
 
 
+def _copy_students_files(source, target, trusted):
+    """Copy what the student's code may read at the top of ``source`` (laid out, and bounded by
+    ``unpack``) into ``target``: regular files and folders, links never followed, less what
+    ``submission_layout.left_out`` names and less any top-level entry that would stand for one of the
+    grader's own modules (``trusted``: ``shapes.py``, a ``shapes/`` package, ``shapes.so``): those are
+    the grader's copies. Folders get mode 755, files 644: readable in the sandbox, written by no one."""
+    import submission_layout
+
+    stack = [()]
+    while stack:
+        parts = stack.pop()
+        with os.scandir(source.joinpath(*parts)) as entries:
+            entries = sorted(entries, key=lambda e: e.name)
+        for entry in entries:
+            if submission_layout.left_out(entry.name) or (not parts and entry.name.split(".")[0] in trusted):
+                continue
+            relative = (*parts, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                target.joinpath(*relative).mkdir(mode=0o755)
+                stack.append(relative)
+            elif entry.is_file(follow_symlinks=False):
+                with open(entry.path, "rb") as f, _create(target.joinpath(*relative)) as out:
+                    shutil.copyfileobj(f, out)
+                os.chmod(target.joinpath(*relative), 0o644)
+
+
 def _otter_test_files():
     """Otter's ``otter.test_files``, without running ``otter/__init__.py``.
 
@@ -191,20 +217,18 @@ class Lane:
         shutil.rmtree(self.workspace, ignore_errors=True)
 
     def _sandbox_folder(self, files_dir):
-        """A copy of the graded files plus the trusted provided modules (read-only to the
-        submission, owned by the grader), and an empty folder to mount its root file system on."""
+        """A copy of the student's working folder (graded files, their own modules, packages and data:
+        ``_copy_students_files``) plus the trusted provided modules, all read-only to the submission
+        and owned by the grader, and an empty folder to mount its root file system on."""
         place = self.workspace / secrets.token_hex(8)
         place.mkdir(mode=0o755)
         (place / "root").mkdir(mode=0o755)
         folder = place / "files"
         folder.mkdir(mode=0o755)
-        for name in self.assignment.submitted_files:
-            if (files_dir / name).is_file():
-                shutil.copyfile(files_dir / name, folder / name)
+        _copy_students_files(Path(files_dir), folder, {Path(p).stem for p in self.provided})
         for path in self.provided:
             shutil.copyfile(path, folder / path.name)
-        for path in folder.iterdir():
-            os.chmod(path, 0o644)
+            os.chmod(folder / path.name, 0o644)
         return place
 
     def grade_folder(self, name, files_dir, uid):

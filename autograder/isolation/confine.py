@@ -386,15 +386,86 @@ def installed_copies(readable):
     return [str(Path(p) / "autograder") for p in readable if (Path(p) / "autograder" / "confine.py").is_file()]
 
 
-def fixed_environment(home):
+def fixed_environment(home, tmp="/tmp"):
     """The only environment student code sees: nothing of the grader's (tokens, paths)."""
     environment = {
-        "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": "/tmp", "LANG": "C.UTF-8",
+        "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "TMPDIR": tmp, "LANG": "C.UTF-8",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "MPLBACKEND": "Agg",
     }
     if "OPENBLAS_CORETYPE" in os.environ:  # the grader's choice of kernels holds for the student's code too
         environment["OPENBLAS_CORETYPE"] = os.environ["OPENBLAS_CORETYPE"]
     return environment
+
+
+# --- without namespaces: a call's writable folder, and the submission's files as they were -------
+
+class Scratch:
+    """Where a call writes without namespaces (no private /tmp can be mounted there): one folder the
+    grader made, owned by the submission's uid, emptied after every call; TMPDIR and HOME name it.
+    Each file is bounded (RLIMIT_FSIZE), their number only by the call's time."""
+
+    def __init__(self, path, uid):
+        self.path, self.uid = str(path), uid
+        os.mkdir(self.path, 0o700)
+        if uid is not None:
+            os.chown(self.path, uid, uid)
+
+    def empty(self):
+        """Remove what a call left (links never followed), whatever modes it gave its files."""
+        import shutil
+
+        def writable_then_again(function, path, _):
+            os.chmod(os.path.dirname(path), 0o700)  # its own folder made unreadable by the call
+            function(path)
+
+        os.chmod(self.path, 0o700)
+        for entry in os.scandir(self.path):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, onerror=writable_then_again)
+            else:
+                os.unlink(entry.path)
+        os.utime(self.path, ns=(0, 0))
+        for name in os.listxattr(self.path):
+            if name.startswith("user."):
+                os.removexattr(self.path, name)
+
+
+class FolderState:
+    """The state of a submission's folder to set back after each call, without namespaces: there the
+    folder is not on a read-only mount, so reading a file moves its access time and, where the
+    submission runs as the grader's own uid, it may change the modes, times and user attributes of
+    files it cannot write. Any of these would tell a later call what an earlier one did. After every
+    call each entry gets the grader's modes (755 a folder, 644 a file), the times it had when the
+    sandbox started (files the grader wrote since, its compiled modules, a fixed time), and no user
+    attribute: all of it every time, so that not even the change times tell which were changed."""
+
+    FIXED_TIME_NS = 0
+
+    def __init__(self, folder):
+        self.folder, self.times = str(folder), {}
+        for path, info in self._entries():
+            self.times[path] = (info.st_mtime_ns, info.st_mtime_ns)
+
+    def _entries(self):
+        stack = [self.folder]
+        while stack:
+            path = stack.pop()
+            info = os.lstat(path)
+            yield path, info
+            if stat.S_ISDIR(info.st_mode):
+                stack.extend(os.path.join(path, name) for name in os.listdir(path))
+
+    def restore(self):
+        for path, info in list(self._entries()):
+            try:
+                os.chmod(path, 0o755 if stat.S_ISDIR(info.st_mode) else 0o644, follow_symlinks=False)
+                fixed = (self.FIXED_TIME_NS, self.FIXED_TIME_NS)
+                os.utime(path, ns=self.times.get(path, fixed), follow_symlinks=False)
+                for name in os.listxattr(path, follow_symlinks=False):
+                    if name.startswith("user."):
+                        os.removexattr(path, name, follow_symlinks=False)
+            except OSError:
+                pass
 
 
 # --- cgroup ------------------------------------------------------------------------------------

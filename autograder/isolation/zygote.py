@@ -156,10 +156,31 @@ def _through_descriptors(entries):
     return reachable
 
 
+def _reachable_packages(mapping):
+    """Point the ``__path__`` of every loaded package at the descriptors of ``mapping`` (a sys.path
+    entry -> its /proc/self/fd/N path): the submodules a package loads on first use (numpy.ma, for
+    matplotlib) are then found by a uid that cannot enter where Python is installed."""
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__path__", None)
+        if not isinstance(path, list):
+            continue
+        for i, entry in enumerate(path):
+            for real, reachable in mapping.items():
+                if isinstance(entry, str) and (entry == real or entry.startswith(real.rstrip("/") + "/")):
+                    path[i] = reachable + entry[len(real):]
+                    break
+
+
+def _scratch_path(sandbox):
+    """Without namespaces, the folder a call may write in (``confine.Scratch``): in the folder the grader
+    made for the sandbox's root file system, which nothing else uses then."""
+    return os.path.join(sandbox["root"], "tmp")
+
+
 def _landlock_paths(sandbox):
     """(readable, writable): what a worker's Landlock rules allow. Never /proc, where the processes of
     the submission (its init's CPU times among them) would tell a call of the earlier ones."""
-    writable = ["/tmp", "/dev/shm"] if sandbox["namespaced"] else []
+    writable = ["/tmp", "/dev/shm"] if sandbox["namespaced"] else [_scratch_path(sandbox)]
     return [*sandbox["readable"], sandbox["folder"]], writable + [f"/dev/{d}" for d in confine.DEVICES]
 
 
@@ -174,12 +195,17 @@ def _prepare_lock_down(sandbox):
     sandbox["sys_path"] = [entry for entry in sys.path if _inside(entry, sandbox["readable"])]
     sandbox.update(kept_fds=[], ruleset=None, seccomp_program=None, setup_error=None, max_processes=None)
     try:
+        if not namespaced:
+            sandbox["scratch"] = confine.Scratch(_scratch_path(sandbox), sandbox["uid"])
+            sandbox["folder_state"] = confine.FolderState(sandbox["folder"])
         if sandbox["landlock"] and not namespaced:  # promised to the grader: never run the student's code without it
             # Opened as the init's uid: some of the paths only root may enter.
             sandbox["ruleset"] = confine.landlock_ruleset(*_landlock_paths(sandbox))
             sandbox["kept_fds"].append(sandbox["ruleset"])
         if not namespaced and sandbox["uid"] is not None:
-            sandbox["sys_path"] = _through_descriptors(sandbox["sys_path"])  # opened while still root
+            reachable = _through_descriptors(sandbox["sys_path"])  # opened while still root
+            _reachable_packages(dict(zip(sandbox["sys_path"], reachable)))
+            sandbox["sys_path"] = reachable
             sandbox["kept_fds"] += [int(entry.rsplit("/", 1)[1]) for entry in sandbox["sys_path"]
                                     if entry.startswith("/proc/self/fd/")]
         sandbox["seccomp_program"] = confine.socket_filter() if sandbox["seccomp"] else None
@@ -187,7 +213,10 @@ def _prepare_lock_down(sandbox):
     except Exception as error:  # noqa: BLE001 - each worker reports it, and runs nothing
         sandbox["setup_error"] = f"{type(error).__name__}: {error}"
     os.environ.clear()
-    os.environ.update(confine.fixed_environment(home="/tmp" if namespaced else "/nonexistent"))
+    tmp = "/tmp" if namespaced else _scratch_path(sandbox)
+    os.environ.update(confine.fixed_environment(home=tmp, tmp=tmp))
+    if "tempfile" in sys.modules:
+        sys.modules["tempfile"].tempdir = None  # found again from TMPDIR on first use
 
 
 def _lock_down(sandbox, request):
@@ -215,8 +244,7 @@ def _lock_down(sandbox, request):
         os.setgroups([])
         os.setgid(sandbox["uid"])
         os.setuid(sandbox["uid"])
-    _limit(request["memory_bytes"], request["cpu_seconds"], confine.PRIVATE_TMP_BYTES if namespaced else 0,
-           max_processes)
+    _limit(request["memory_bytes"], request["cpu_seconds"], confine.PRIVATE_TMP_BYTES, max_processes)
     confine.drop_capabilities()
     if sandbox["seccomp_program"]:
         confine.forbid_sockets(sandbox["seccomp_program"])
@@ -320,6 +348,9 @@ def _serve_calls(channel, sandbox):
             kill_children()
             if sandbox["uid"] is not None:  # as root: IPC objects of the submission's uid, where seccomp is missing
                 confine.remove_ipc_of(sandbox["uid"])
+            if sandbox.get("scratch"):
+                sandbox["scratch"].empty()
+                sandbox["folder_state"].restore()
 
     _prepare_lock_down(sandbox)
     clean_up()

@@ -1,14 +1,19 @@
 """Put a submission's files where the grader looks for them (provided, not graded).
 
 Students zip their folder in many ways: files at the top, inside one folder,
-next to their notebook and data. The checks import the graded modules from
-the grading folder itself, and Otter refuses a submission holding more than
-one notebook, so before grading:
+next to their notebook, their own helper modules and data. The checks import
+the graded modules from the grading folder itself, and Otter refuses a
+submission holding more than one notebook, so before grading:
 
-- the graded files found in a sub-folder (e.g. ``my_work/<file>.py``)
-  are copied to the top, when none are at the top already;
+- the folder holding the most graded files is the student's working folder
+  (the top wins a tie): when it is a sub-folder (e.g. ``my_work/``), its
+  files and folders (helpers, data) are moved to the top, and copies of
+  graded files already at the top are set aside in ``ignored_by_grader/``;
 - notebooks are moved into ``ignored_by_grader/`` (the course's notebook is
   not autograded; Otter's driver notebook is added after this runs).
+
+The grader then runs the student's code beside everything at the top but
+what ``left_out`` names (``autograder/grading/engine.py``).
 """
 import os
 import shutil
@@ -23,8 +28,15 @@ IGNORED = "ignored_by_grader"
 MAX_DEPTH = 32  # folders below the top that are searched
 
 
+def left_out(name):
+    """Whether an entry of the working folder named ``name`` stays out of the grading folder: what no
+    program of the student's reads (hidden folders such as .git, .venv and .ipynb_checkpoints, caches,
+    a Mac's resource forks, notebooks) and what this module set aside."""
+    return (name.startswith(".") or name in ("__pycache__", "__MACOSX", IGNORED) or name.endswith((".pyc", ".ipynb")))
+
+
 def _candidates(root):
-    """Folders below ``root`` holding graded files, with how many each holds.
+    """Folders below ``root`` holding graded files, with how many each holds (the top too, at depth 0).
 
     Walked with an explicit stack, ``MAX_DEPTH`` folders down at most, links not followed
     (``os.walk`` recurses, and raises RecursionError about 1,000 folders down in Python 3.11).
@@ -36,8 +48,8 @@ def _candidates(root):
         with os.scandir(folder) as entries:
             entries = list(entries)
         count = sum(e.name in GRADED_FILES and e.is_file(follow_symlinks=False) for e in entries)
-        if count and depth:
-            found[folder] = count
+        if count:
+            found[folder] = (count, depth)
         if depth < MAX_DEPTH:
             stack.extend((e.path, depth + 1) for e in entries
                          if e.is_dir(follow_symlinks=False) and e.name not in (IGNORED, "__MACOSX")
@@ -57,26 +69,14 @@ def _set_aside(root, name):
 
 
 def normalize(root, move_notebooks=False):
-    """Bring the graded files of ``root`` to its top level; return a list of what was done."""
-    done = []
-    if not any(os.path.isfile(os.path.join(root, name)) for name in GRADED_FILES):
-        found = _candidates(root)
-        if found:
-            best = max(sorted(found), key=lambda folder: (found[folder], -folder.count(os.sep)))
-            shown = os.path.relpath(best, root)
-            for name in GRADED_FILES:
-                # a folder (or anything but a file) holding a graded file's name, e.g. <file>.py/
-                # holding the graded files: set aside, so that the file can take its place
-                here = os.path.join(root, name)
-                if os.path.lexists(here) and not os.path.isfile(here):
-                    moved = _set_aside(root, name)
-                    if best == here or best.startswith(here + os.sep):
-                        best = moved + best[len(here):]
-            for name in GRADED_FILES:
-                source = os.path.join(best, name)
-                if os.path.isfile(source) and not os.path.islink(source):
-                    shutil.copyfile(source, os.path.join(root, name))
-            done.append(f"graded files taken from the folder {shown}/")
+    """Bring the student's working folder (its graded files, helpers and data) to the top of ``root``;
+    return a list of what was done."""
+    root, done = os.fspath(root), []
+    found = _candidates(root)
+    if found:
+        best = max(sorted(found), key=lambda folder: (found[folder][0], -found[folder][1]))
+        if found[best][1]:
+            done.append(_bring_up(root, best))
     if move_notebooks:
         for name in sorted(os.listdir(root)):
             if name.endswith(".ipynb"):
@@ -84,3 +84,27 @@ def normalize(root, move_notebooks=False):
                 shutil.move(os.path.join(root, name), os.path.join(root, IGNORED, name))
                 done.append(f"{name} set aside (notebooks are not autograded)")
     return done
+
+
+def _bring_up(root, best):
+    """Move the entries of the folder ``best`` to the top of ``root``; the note saying so."""
+    shown = os.path.relpath(best, root)
+    set_aside = []
+    for name in GRADED_FILES:
+        # what holds a graded file's name at the top (a stray copy, or a folder such as <file>.py/
+        # holding the work) is set aside, so that the working folder's file can take its place
+        here = os.path.join(root, name)
+        if os.path.lexists(here) and os.path.exists(os.path.join(best, name)):
+            moved = _set_aside(root, name)
+            set_aside.append(name)
+            if best == here or best.startswith(here + os.sep):
+                best = moved + best[len(here):]
+    for name in sorted(os.listdir(best)):
+        source, target = os.path.join(best, name), os.path.join(root, name)
+        if os.path.lexists(target) or os.path.islink(source):
+            continue  # the top's own entry of that name stays (the folder holding the work among them)
+        os.rename(source, target)
+    note = f"graded files taken from the folder {shown}/"
+    if set_aside:
+        note += f" (the copies at the top set aside: {', '.join(set_aside)})"
+    return note
