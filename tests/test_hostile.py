@@ -373,7 +373,8 @@ def run_gradescope(autograder_zip, submission_folder, root, env=None):
 
 
 @pytest.mark.parametrize("name", ["import_infinite_loop", "import_calls_sys_exit", "function_calls_os_exit",
-                                  "forges_results_later", "monkeypatches_numpy_and_the_checks"])
+                                  "forges_results_later", "monkeypatches_numpy_and_the_checks",
+                                  "imports_a_package_the_grader_lacks"])
 def test_gradescope_entry_grades_hostile_submissions_the_same(graded, autograder_zip, tmp_path, name):
     _, rows = graded
     listener = Listener()

@@ -132,3 +132,16 @@ def test_an_unfinished_first_assignment_is_named_where_it_raises(tmp_path):
     assert "rnn_path_norms stopped: rnn_forward is not implemented yet" in check.stdout, check.stdout[-3000:]
     assert f"../{RNN.name}/recurrence.py, line " in check.stdout
     assert "reached from gradient_paths.py, line " in check.stdout
+
+
+def test_a_package_the_grader_lacks_fails_the_local_checks_with_the_graders_message(tmp_path):
+    """pandas is installed here (Otter needs it), not on the Gradescope image: check.py says what the grader will."""
+    import buglib
+    from autograder.build.release import student_copy
+
+    folder = student_copy(RNN, tmp_path / "work", RNN.source)
+    buglib.write_submission(RNN, buglib.load(RNN, buglib.HOSTILE)["imports_a_package_the_grader_lacks"], folder)
+    check = run(sys.executable, "check.py", "lstm", folder=folder)
+    assert check.returncode == 1, check.stdout[-2000:]
+    assert "lstm.py could not be imported: ModuleNotFoundError: No module named 'pandas': the grader has Python's " \
+           "standard library, numpy and matplotlib, not pandas" in " ".join(check.stdout.split()), check.stdout[-2000:]

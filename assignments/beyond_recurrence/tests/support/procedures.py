@@ -11,9 +11,11 @@ names of its modules and functions, are in ``calls.py`` beside it. The same
 procedures compute the expected values from the reference solutions when the
 fixtures are built, so the checks and the fixtures cannot drift apart.
 """
+import builtins
 import contextlib
 import functools
 import importlib
+import importlib.util
 import inspect
 import os
 import sys
@@ -22,6 +24,9 @@ import traceback
 import numpy as np
 
 MAX_SCRIPT_OUTPUT = 100_000
+# What the student's code may import besides the standard library and its own files: what every grader
+# has (the Gradescope image, a TA's machine), whatever else the machine it runs on has installed.
+GRADER_PACKAGES = frozenset({"numpy", "matplotlib", "mpl_toolkits"})
 
 
 def assignment():
@@ -50,6 +55,58 @@ def forget_student_modules():
     for module in assignment().STUDENT_MODULES:
         sys.modules.pop(module, None)
     importlib.invalidate_caches()
+
+
+def _own_module(top, folder):
+    """Whether ``top`` is a module or package of the student's: in their folder, or in a folder of theirs
+    that their code put on sys.path."""
+    places = [folder] + [p for p in sys.path if p and os.path.abspath(p).startswith(folder + os.sep)]
+    for place in places:
+        if os.path.isdir(os.path.join(place, top)) or os.path.exists(os.path.join(place, top + ".py")):
+            return True
+        with contextlib.suppress(OSError):
+            if any(entry.startswith(top + ".") and entry.endswith(".so") for entry in os.listdir(place)):
+                return True
+    return False
+
+
+def _installed(top):
+    """Whether ``top`` is a package installed into this Python (found in a site-packages folder; links,
+    a sandbox's /proc/self/fd/N entries among them, resolved)."""
+    try:
+        spec = importlib.util.find_spec(top)
+    except (ImportError, ValueError):
+        return False
+    places = [spec.origin, *(spec.submodule_search_locations or [])] if spec else []
+    return any(place and {"site-packages", "dist-packages"} & set(os.path.realpath(place).split(os.sep))
+               for place in places)
+
+
+@contextlib.contextmanager
+def graders_packages_only():
+    """While the student's code runs: its import of an installed package that no grader has (scipy, pandas,
+    torch) fails as it does on the grader, with the grader's message, even where the package is installed
+    here. The student's code is a file below the working folder (but for the checks' own files in
+    tests/); its own modules, and the standard library, are never in question."""
+    folder = os.path.abspath(os.getcwd())
+    machinery = os.path.join(folder, "tests") + os.sep
+    original = builtins.__import__
+
+    def importing(name, globals=None, locals=None, fromlist=(), level=0):
+        top = name.partition(".")[0]
+        if level == 0 and top and top not in GRADER_PACKAGES and top not in sys.stdlib_module_names:
+            importer = str((globals or {}).get("__file__") or "")
+            if importer.startswith(folder + os.sep) and not importer.startswith(machinery) \
+                    and not _own_module(top, folder) and _installed(top):
+                raise ModuleNotFoundError(f"No module named {top!r}: the grader has Python's standard library, "
+                                          f"numpy and matplotlib, not {top}", name=top)
+        return original(name, globals, locals, fromlist, level)
+
+    builtins.__import__ = importing
+    try:
+        yield
+    finally:
+        builtins.__import__ = original
 
 
 def load(name):
@@ -484,5 +541,6 @@ def run(kind, inputs, options=None, reload=True):
     if reload:
         forget_student_modules()
     working = {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in inputs.items()}
-    outputs = procedure(kind)(**working, **(options or {}))
+    with graders_packages_only():
+        outputs = procedure(kind)(**working, **(options or {}))
     return plain(outputs), {k: v for k, v in working.items() if isinstance(v, np.ndarray)}
