@@ -60,6 +60,7 @@ def _worth(points):
 
 
 NOT_CHECKED = "not checked: "  # checking.NotChecked's messages start so: the property was not judged
+NOT_RUN = "not run: "  # checking.NotRun's: the call was not made (time), which every reader is told
 
 
 def _message(case):
@@ -67,12 +68,13 @@ def _message(case):
 
 
 def verdict(case):
-    """'passed', 'FAILED', or 'not checked: needs the right outputs of X first' when the check could not
-    judge its property (what it builds on was wrong): a check never claims a property failed unjudged."""
+    """'passed', 'FAILED', 'not checked: needs the right outputs of X first' when the check could not
+    judge its property (what it builds on was wrong), or 'not run: ...' (why its call was not made, hidden
+    check or not): a check never claims a property failed unjudged."""
     if case["passed"]:
         return "passed"
     first_line = _message(case).split("\n", 1)[0]
-    return first_line if first_line.startswith(NOT_CHECKED) else "FAILED"
+    return first_line if first_line.startswith((NOT_CHECKED, NOT_RUN)) else "FAILED"
 
 
 def _case_report(cases):

@@ -25,6 +25,7 @@ from autograder import assignment as course
 from autograder.isolation import confine, wire
 
 CALL_TIMEOUT_S = 5  # the reference answers any call in milliseconds
+RETRY_TIMEOUT_S = 1  # each later call of a function that timed out: its edge cases (T = 0) still answer
 SCRIPT_TIMEOUT_S = 15
 QUESTION_BUDGET_S = 20  # so a whole submission takes at most about 5 x 20 s
 MEMORY_BYTES = 1 << 30  # address space of each process
@@ -289,7 +290,10 @@ class SandboxBackend:
     on its own if need be: ``preflight``); a module that hangs, exits or crashes while importing
     then fails every call that needs it at once, with that first message,
     instead of costing a time-out per call. Each question has its own time
-    budget, so a hang in one question costs that question only.
+    budget, so a hang in one question costs that question only, and a function that timed out gets
+    RETRY_TIMEOUT_S for each later call (enough for an edge such as an empty sequence): the budget
+    then goes to the question's other functions, and a right function never pays for another's
+    endless loop.
     """
 
     def __init__(self, sandbox, assignment, call_timeout_s=CALL_TIMEOUT_S, question_budget_s=QUESTION_BUDGET_S):
@@ -298,6 +302,8 @@ class SandboxBackend:
         self.call_timeout_s, self.question_budget_s = call_timeout_s, question_budget_s
         self.deadline = None
         self.timed_out = False
+        self.out_of_time = []  # the functions (labels) that timed out, in order
+        self.question_out_of_time = []
         self.broken_modules = {}
         # Every call starts from the same clean state, so one with the same kind, inputs and options gives
         # the same answer: each is run once per submission (the checks ask some again, e.g. to gate a
@@ -399,38 +405,43 @@ class SandboxBackend:
 
     def start_question(self, question):
         self.deadline = time.monotonic() + self.question_budget_s
+        self.question_out_of_time = []
 
     def run(self, kind, inputs, options=None):
-        from checking import CheckFailed
+        from checking import CheckFailed, NotRun
         from procedures import modules_needed
 
         options = options or {}
         for module in modules_needed(kind, options):
             if module in self.broken_modules:
                 raise CheckFailed(self.broken_modules[module])
+        label = self._label(kind, options)
         key = hashlib.sha256(wire.dumps({"kind": kind, "inputs": inputs, "options": options})).digest()
         if key not in self.answers:
             try:
-                self.answers[key] = self._call(kind, inputs, options, f"in {self._label(kind, options)}")
+                self.answers[key] = self._call(kind, inputs, options, f"in {label}")
+            except NotRun:  # the question's budget, not the call: ask again later
+                raise
             except CheckFailed as error:
-                if getattr(error, "not_run", False):  # the question's budget, not the call: ask again later
-                    raise
                 self.answers[key] = error
         if isinstance(self.answers[key], CheckFailed):
             raise self.answers[key]
         return copy.deepcopy(self.answers[key])
 
     def _call(self, kind, inputs, options, where):
-        from checking import CheckFailed
+        from checking import CheckFailed, NotRun
         from procedures import Described
 
         left = self.deadline - time.monotonic()
         if left <= 0:
             self.timed_out = True
-            error = CheckFailed(f"not run: this question used up its time budget of {self.question_budget_s:g} s.")
-            error.not_run = True
-            raise error
+            by = (f" by {' and '.join(self.question_out_of_time)} (timed out: an endless loop?)"
+                  if self.question_out_of_time else "")
+            raise NotRun(f"not run: this question's time budget of {self.question_budget_s:g} s was used up{by}.")
+        label = self._label(kind, options)
         limit = min(SCRIPT_TIMEOUT_S if kind == "run_script" else self.call_timeout_s, left)
+        if label in self.out_of_time:
+            limit = min(limit, RETRY_TIMEOUT_S)
         deadline = time.monotonic() + limit  # once per call: the request and the whole reply within it
         try:
             pid, channel = self.sandbox.spawn(limit, wire.frame({"kind": kind, "inputs": inputs, "options": options}))
@@ -443,7 +454,12 @@ class SandboxBackend:
                 raise socket.timeout("deadline passed")
         except socket.timeout:
             self.timed_out = True
-            raise CheckFailed(f"timed out after {limit:g} s {where} (an endless loop, or far too slow).") from None
+            again = " (it had timed out before: each later call gets that long)" if label in self.out_of_time else ""
+            for record in (self.out_of_time, self.question_out_of_time):
+                if label not in record:
+                    record.append(label)
+            raise CheckFailed(f"timed out after {limit:g} s {where}{again} (an endless loop, or far too slow).") \
+                from None
         except (MalformedReply, wire.WireError) as error:
             raise CheckFailed(f"the process running your code {where} sent back a reply the grader cannot use "
                               f"({error}): nothing from this call is graded.") from None

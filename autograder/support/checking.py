@@ -31,6 +31,15 @@ class CheckFailed(AssertionError):
 NOT_CHECKED = "not checked: "
 
 
+NOT_RUN = "not run: "
+
+
+class NotRun(CheckFailed):
+    """A check whose call the grader did not make: the question's time went to another function's
+    endless loop, or this function had already run out of time. It pays nothing and says why, never
+    with a hint (nothing of the student's code was looked at)."""
+
+
 class NotChecked(CheckFailed):
     """A check could not judge its property because what it builds on is wrong first: it pays
     nothing and says so ("not checked: needs ..."), never that the property failed."""
@@ -47,6 +56,8 @@ def needs_right_outputs(case, hint="", **options):
     try:
         expect_edge_case(case, hint=hint, **options)  # a crash there gets the inputs and the hint too
     except NotChecked:
+        raise
+    except NotRun:
         raise
     except CheckFailed as failure:
         raise _not_checked(case.split("/")[0], failure) from None
@@ -320,6 +331,8 @@ def expect_inputs_unchanged(case, hint="", **options):
     inputs, expected = fixture(case)
     try:
         _, mutated = run(kind, _with_replay(kind, inputs, expected), **options)
+    except NotRun:
+        raise
     except CheckFailed as failure:
         raise _not_checked(kind, failure) from None
     if mutated:
@@ -493,6 +506,8 @@ def _functions_right(first, last, reference, own):
         for case in filter(has_case, calls.PRINTED_NEEDS[key]):
             try:
                 expect_case(case)
+            except NotRun:
+                raise
             except CheckFailed as failure:
                 raise NotChecked(
                     f"{NOT_CHECKED}needs the right outputs of {case.split('/')[0]} first: these lines pay for "
@@ -538,6 +553,8 @@ def expect_printed_lines(first, last, hint):
     second_run = f"run a second time with {functions} changed on purpose ({calls.PERTURBATION})"
     try:
         printed = run("run_script", {}, perturbed=True)[0]["lines"]
+    except NotRun:
+        raise
     except CheckFailed as error:
         raise CheckFailed(f"python {script}, {second_run}, did not finish: {error}") from None
     own = run(calls.OWN_VALUES, inputs, perturbed=True)[0]
@@ -574,6 +591,8 @@ def expect_edge_case(case, hint, needs=None, **options):
         needs_right_outputs(needs, hint=hint)
     try:
         expect_case(case, hint=hint, **options)
+    except NotRun:
+        raise
     except CheckFailed as failure:
         if "\nHint: " in str(failure):
             raise
@@ -622,6 +641,8 @@ def expect_backward_repeatable(case, forward, hint=""):
     replay = {name: expected[name] for name in getattr(calls, "REPLAYED", {}).get(backward, ())}
     try:
         got, _ = run("backward_twice", {**inputs, **replay}, forward=forward)
+    except NotRun:
+        raise
     except CheckFailed as failure:
         raise _not_checked(f"{forward} and {backward}", failure) from None
     changed = _cache_changes(got.get("cache_before"), got.get("cache_after"))
