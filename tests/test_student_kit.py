@@ -145,3 +145,19 @@ def test_a_package_the_grader_lacks_fails_the_local_checks_with_the_graders_mess
     assert check.returncode == 1, check.stdout[-2000:]
     assert "lstm.py could not be imported: ModuleNotFoundError: No module named 'pandas': the grader has Python's " \
            "standard library, numpy and matplotlib, not pandas" in " ".join(check.stdout.split()), check.stdout[-2000:]
+
+
+def test_check_py_answers_help_and_shows_each_checks_points_and_the_questions_total(tmp_path):
+    from autograder.build.release import student_copy
+
+    folder = student_copy(RNN, tmp_path / "work")
+    usage = run(sys.executable, "check.py", "--help", folder=folder)
+    assert usage.returncode == 0 and "usage: python check.py [QUESTION ...]" in usage.stdout
+    assert all(q in usage.stdout for q in RNN.question_names) and "20 points   recurrence.py" in usage.stdout
+    assert max(map(len, usage.stdout.splitlines())) <= 100
+    unknown = run(sys.executable, "check.py", "--nope", folder=folder)
+    assert unknown.returncode == 1 and "unknown question(s): --nope" in unknown.stderr
+    stubs = run(sys.executable, "check.py", "recurrence", folder=folder)
+    assert stubs.returncode == 1 and "❌ rnn_step_small_batch (3 pts)" in stubs.stdout
+    assert ("recurrence: some public checks failed: 0 pts of the 10 pts its public checks are worth "
+            "(the question is worth 20 pts; hidden checks decide the rest)") in stubs.stdout

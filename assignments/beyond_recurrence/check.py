@@ -1,4 +1,4 @@
-"""Run the public checks on your code: ``python check.py`` (all questions) or ``python check.py QUESTION``.
+"""Run the public checks on your code: ``python check.py`` (all questions) or ``python check.py QUESTION ...``.
 
 The same checks run inside the notebook with ``grader.check("QUESTION")``. The
 grader runs these and hidden ones; passing here is necessary, not sufficient.
@@ -10,9 +10,45 @@ import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MACHINERY = os.path.join(HERE, "tests", "support")  # what runs the checks in tests/
-# The assignment's manifest: its questions, in order.
+# The assignment's manifest: its questions, in order, with their points.
 with open(os.path.join(MACHINERY, "assignment.toml"), "rb") as _manifest:
-    QUESTIONS = tuple(question["name"] for question in tomllib.load(_manifest)["questions"])
+    _MANIFEST = tomllib.load(_manifest)
+QUESTIONS = {question["name"]: question for question in _MANIFEST["questions"]}
+
+USAGE = f"""usage: python check.py [QUESTION ...]
+
+Runs the public checks of each QUESTION (every question without one) on your
+files in this folder, and says for each check what was expected, what your code
+returned and a hint. The grader runs the same checks and hidden ones.
+
+questions:
+{chr(10).join(f"  {name:<16} {q['points']:>3} points   {q['file']}" for name, q in QUESTIONS.items())}
+"""
+
+
+def _points(points):
+    return f"{points:g} pt" + ("" if points == 1 else "s")
+
+
+def report(question, result):
+    """The lines check.py prints for one question's result: every check with its points, the failed ones
+    with their messages, and the public points passed beside the question's total."""
+    cases = result.test_case_results
+    public = sum(case.test_case.points for case in cases)
+    earned = sum(case.test_case.points for case in cases if case.passed)
+    lines = []
+    for case in cases:
+        mark = "✅" if case.passed else "❌"
+        lines.append(f"  {mark} {case.test_case.name} ({_points(case.test_case.points)})")
+        if not case.passed:
+            message = case.message.replace("❌ Test case failed", "").strip("\n")
+            lines.extend("      " + line for line in message.split("\n"))
+    passed = all(case.passed for case in cases)
+    total = QUESTIONS[question]["points"]
+    verdict = "all public checks passed" if passed else "some public checks failed"
+    lines.insert(0, f"{question}: {verdict}: {_points(earned)} of the {_points(public)} its public checks are "
+                    f"worth (the question is worth {_points(total)}; hidden checks decide the rest)")
+    return "\n".join(lines), passed
 
 
 def main(questions):
@@ -24,18 +60,21 @@ def main(questions):
     grader = otter.Notebook(tests_dir="tests")
     passed_all = True
     for question in questions:
-        result = grader.check(question)
         # Any failed check fails the question, a check worth 0 points too: the same verdict as
         # grader.check's summary, pytest and the grader's feedback.
-        passed = all(case.passed for case in result.test_case_results)
+        text, passed = report(question, grader.check(question))
         passed_all = passed_all and passed
-        print(f"{question}: all public checks passed" if passed else repr(result).rstrip())
+        print(text)
         print()
     return 0 if passed_all else 1
 
 
 if __name__ == "__main__":
-    unknown = [q for q in sys.argv[1:] if q not in QUESTIONS]
+    arguments = sys.argv[1:]
+    if {"-h", "--help", "help"} & set(arguments):
+        print(USAGE)
+        sys.exit(0)
+    unknown = [q for q in arguments if q not in QUESTIONS]
     if unknown:
-        sys.exit(f"unknown question(s) {unknown}; choose from {', '.join(QUESTIONS)}")
-    sys.exit(main(sys.argv[1:] or QUESTIONS))
+        sys.exit(f"unknown question(s): {', '.join(unknown)}\n\n{USAGE}")
+    sys.exit(main(arguments or list(QUESTIONS)))
