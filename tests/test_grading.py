@@ -75,6 +75,14 @@ def submissions(tmp_path_factory, exported_submission):
         broken = root / "broken.zip"
         broken.write_bytes(b"this is not a zip file")
         subs["broken"] = broken
+        data = exported_submission(assignment).read_bytes()
+        truncated = root / "truncated.zip"  # an upload cut short: the start of a real zip
+        truncated.write_bytes(data[:len(data) // 2])
+        subs["truncated"] = truncated
+        with zipfile.ZipFile(exported_submission(assignment)) as archive:  # the notebook alone, downloaded
+            notebook = root / "notebook_only.ipynb"
+            notebook.write_bytes(archive.read(assignment.notebook))
+        subs["notebook_only"] = notebook
         for name, entry in {**LIBRARY[assignment.name], **CORRECT[assignment.name]}.items():
             subs[name] = buglib.write_submission(assignment, entry, root / name)
     return every
@@ -142,8 +150,22 @@ def test_a_broken_submission_is_an_error_with_zero_and_the_rest_still_grades(gra
     assert rows["broken"]["status"] == "error" and float(rows["broken"]["total"]) == 0
     assert "zip" in rows["broken"]["message"]
     # reference, stubs, the earlier layout, exported, nested, the export inside a folder, the inner zip too
-    # large, broken and the two libraries
-    assert len(rows) == len(submissions[assignment.name]) == 8 + len(LIBRARY[assignment.name]) + len(CORRECT[assignment.name])
+    # large, broken, truncated, the notebook alone and the two libraries
+    assert len(rows) == len(submissions[assignment.name]) == 10 + len(LIBRARY[assignment.name]) + len(CORRECT[assignment.name])
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
+def test_a_zip_cut_short_is_called_damaged_and_a_notebook_alone_keeps_its_written_answers(graded, assignment):
+    out, rows = graded[assignment.name]
+    assert rows["truncated"]["status"] == "error"
+    assert "truncated.zip is a damaged zip file (cut short, or damaged data)" in rows["truncated"]["message"]
+    name = rows["notebook_only"]["submission"]
+    assert rows["notebook_only"]["status"] == "error" and "no submission files found" in rows["notebook_only"]["message"]
+    feedback = (out / name / "feedback.txt").read_text()  # the export's notebook: its answers read, unanswered
+    assert "no notebook in the submission" not in feedback
+    for question in assignment.written:
+        assert f"{question.name} ({question.points:g} points): not answered (the placeholder is still there)" \
+            in feedback, feedback[-800:]
 
 
 @pytest.mark.parametrize("assignment, bug", entries(LIBRARY))

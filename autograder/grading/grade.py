@@ -47,8 +47,9 @@ def _slug(submission):
     (any run of other characters becomes one ``_``), no leading dot or hyphen, at most
     ``MAX_NAME_CHARS`` characters, never empty."""
     base = Path(os.path.abspath(submission)).name  # "." and "dir/" have names too
-    if base.lower().endswith(".zip"):
-        base = base[:-4]
+    for suffix in (".zip", ".ipynb"):  # an upload's kind is not part of its name
+        if base.lower().endswith(suffix):
+            base = base[:-len(suffix)]
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", base).lstrip(".-")[:MAX_NAME_CHARS]
     return slug or "submission"
 
