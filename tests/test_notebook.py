@@ -1,5 +1,7 @@
 """Every assignment's notebook runs headless to the end, with the solutions (checks pass, figures drawn)
 and with the untouched stubs (checks fail cleanly, no cell errors)."""
+import sys
+
 import nbformat
 import pytest
 
@@ -113,3 +115,29 @@ def test_the_notebook_holds_what_jupyterlab_would_write_into_it_on_opening(assig
     assert metadata.kernelspec == {"name": "python3", "display_name": spec["display_name"], "language": spec["language"]}
     expected = {k: v for k, v in ipykernel.ipkernel.IPythonKernel.language_info.items() if k != "version"}
     assert metadata.language_info == expected
+
+
+def test_the_export_takes_the_students_own_files_as_the_grader_does_and_refuses_what_the_grader_would(tmp_path):
+    from autograder.build.release import MACHINERY, student_copy
+    from autograder.grading import engine
+
+    folder = student_copy(course.load("rnn_shortcomings"), tmp_path / "work")
+    sys.path.insert(0, str(folder / MACHINERY))
+    try:
+        import notebook_support
+    finally:
+        sys.path.pop(0)
+        sys.modules.pop("notebook_support", None)  # the kit's copy: other assignments have their own
+    assert (notebook_support.UPLOAD_BYTES, notebook_support.UPLOAD_ENTRIES) == (engine.MAX_UNPACKED_BYTES,
+                                                                                 engine.MAX_ENTRIES)
+    for name in ("norm_helper.py", "my_package/__init__.py", "data/one.txt", ".venv/lib/big.py",
+                 "__pycache__/x.pyc", "rnn_shortcomings_2026.zip", "notes.ipynb"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("x\n")
+    files, refused = notebook_support.upload_files(folder)
+    graded = [q.file for q in course.load("rnn_shortcomings").questions]
+    assert refused is None
+    assert sorted(files) == sorted(graded + ["norm_helper.py", "my_package/__init__.py", "data/one.txt"])
+    with open(folder / "data" / "big.npy", "wb") as f:
+        f.truncate(notebook_support.UPLOAD_BYTES + 1)
+    assert notebook_support.upload_files(folder)[1] == "it unpacks to more than 50 MB"

@@ -1,9 +1,11 @@
-"""The notebook's helpers (provided, not graded): ``attempt`` and ``unanswered``.
+"""The notebook's helpers (provided, not graded): ``attempt``, ``unanswered`` and ``upload_files``.
 
 ``attempt`` lets "Run All" reach the end while parts are unfinished or broken;
 the ``grader.check`` cell after each part says what is wrong in detail.
 ``unanswered`` lists the written questions still holding the placeholder, for
-the export cell's warning.
+the export cell's warning. ``upload_files`` is what the export cell zips: the
+graded files and the student's own modules, packages and data, as the grader
+takes them, or the grader's reason to refuse them.
 """
 import contextlib
 import json
@@ -14,7 +16,15 @@ import traceback
 
 # The assignment's manifest, beside this file: the files the student writes.
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "assignment.toml"), "rb") as _manifest:
-    YOUR_FILES = tuple(question["file"] for question in tomllib.load(_manifest)["questions"])
+    _MANIFEST = tomllib.load(_manifest)
+YOUR_FILES = tuple(question["file"] for question in _MANIFEST["questions"])
+# What the kit put in the folder beside the student's work: never part of the upload.
+KIT_FILES = frozenset({"README.md", "check.py", "conftest.py", "pytest.ini", "requirements.txt", "environment.yml",
+                       "tests", *_MANIFEST.get("provided", ()),
+                       *(name for names in _MANIFEST.get("shared", {}).values() for name in names)})
+# The grader's bounds on an upload (autograder/grading/engine.py: MAX_UNPACKED_BYTES, MAX_ENTRIES; a test
+# holds them equal), less room for the notebook the export adds.
+UPLOAD_BYTES, UPLOAD_ENTRIES = 50 * 2**20, 2_000
 # What a written answer cell holds until the student types into it (autograder/grading/written.py).
 PLACEHOLDER = "_Type your answer here, replacing this text._"
 
@@ -56,3 +66,33 @@ def unanswered(path):
         elif name and text and text != PLACEHOLDER:
             typed = True
     return left
+
+
+def _left_out(name):
+    """What the grader leaves out of a working folder (autograder/support/submission_layout.py)."""
+    return name.startswith(".") or name in ("__pycache__", "__MACOSX", "ignored_by_grader") \
+        or name.endswith((".pyc", ".ipynb", ".zip"))
+
+
+def upload_files(folder="."):
+    """(files, problem): the paths, relative to ``folder``, of the graded files and of the student's own
+    files beside them (modules, packages, data), as the grader takes them; ``problem`` is the grader's
+    reason to refuse the upload (too many files, too large), or None."""
+    files, size = [], 0
+    stack = [""]
+    while stack:
+        relative = stack.pop()
+        for entry in sorted(os.scandir(os.path.join(folder, relative)), key=lambda e: e.name):
+            if _left_out(entry.name) or (not relative and entry.name in KIT_FILES):
+                continue
+            path = os.path.join(relative, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+            elif entry.is_file(follow_symlinks=False):
+                files.append(path)
+                size += entry.stat(follow_symlinks=False).st_size
+    if len(files) + 1 > UPLOAD_ENTRIES:
+        return files, f"it holds more than {UPLOAD_ENTRIES} files and folders"
+    if size > UPLOAD_BYTES:
+        return files, f"it unpacks to more than {UPLOAD_BYTES >> 20} MB"
+    return files, None
