@@ -50,8 +50,7 @@ files, refused = upload_files()
 if refused:
     print(f"The grader would refuse this upload: {refused}. Move what your code does not need (large data, "
           "a .venv) out of this folder, then run this cell again.")
-else:
-    grader.export(pdf=False, files=files)"""
+grader.export(pdf=False, files=files) if not refused else None"""
 
 
 def _expanded(assignment):
