@@ -114,7 +114,9 @@ def graded_in_container(built_zips, tmp_path_factory):
             "export-in-a-folder": (inside_folder, full),
             f"bug:{first_bug}": (buglib.write_submission(assignment, bugs[first_bug], root / first_bug),
                                  expected(assignment, bugs[first_bug])),
+            "unreadable": (root / "unreadable.zip", {q: 0.0 for q in full}),  # graded as `grade` does: 0, error
         }
+        (root / "unreadable.zip").write_bytes(b"not a zip file")
         for name in HOSTILE_SAMPLE[assignment.name]:
             submissions[f"hostile:{name}"] = (buglib.write_submission(assignment, hostile[name], root / name, VALUES),
                                               expected(assignment, hostile[name]))

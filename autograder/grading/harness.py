@@ -169,7 +169,7 @@ class Image:
 
     def grade(self, submission, mode="container", name=None):
         """Grade ``submission`` (a folder, or a zip as uploaded) as Gradescope would; a ``Graded``."""
-        from autograder.grading.engine import unpack
+        from autograder.grading.engine import UnreadableSubmission, unpack
 
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
@@ -177,7 +177,13 @@ class Image:
         for folder in ("submission", "results"):
             shutil.rmtree(top / folder, ignore_errors=True)
             (top / folder).mkdir()
-        unpack(submission, top / "submission")  # Gradescope extracts an uploaded zip; a folder is copied
+        try:
+            unpack(submission, top / "submission")  # Gradescope extracts an uploaded zip; a folder is copied
+        except UnreadableSubmission:  # an upload it cannot extract stays as it came: run_autograder says why
+            shutil.rmtree(top / "submission")
+            (top / "submission").mkdir()
+            if Path(submission).is_file():
+                shutil.copyfile(submission, top / "submission" / Path(submission).name)
         (top / "submission_metadata.json").write_text(json.dumps(
             {"id": 1, "created_at": "2026-12-04T12:00:00Z", "users": [{"name": "Student", "email": "s@example.org"}],
              "previous_submissions": []}))
