@@ -193,7 +193,7 @@ def _prepare_lock_down(sandbox):
     namespaced = sandbox["namespaced"]
     # Imports come from the Python installation only: never from the checkout on the zygote's path.
     sandbox["sys_path"] = [entry for entry in sys.path if _inside(entry, sandbox["readable"])]
-    sandbox.update(kept_fds=[], ruleset=None, seccomp_program=None, setup_error=None, max_processes=None)
+    sandbox.update(kept_fds=[], ruleset=None, seccomp_program=None, setup_error=None)
     try:
         if not namespaced:
             sandbox["scratch"] = confine.Scratch(_scratch_path(sandbox), sandbox["uid"])
