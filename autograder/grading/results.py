@@ -77,36 +77,53 @@ def verdict(case):
     return first_line if first_line.startswith((NOT_CHECKED, NOT_RUN)) else "FAILED"
 
 
-def _case_report(cases):
-    return "\n\n".join(
-        f"{c['name']} ({_worth(c['points'])}): "
-        + ("passed" if c["passed"] else verdict(c).replace("FAILED", "failed") + "\n" + _message(c)
-           .removeprefix(verdict(c)).lstrip("\n"))
-        for c in cases
-    )
+# What a student sees of the checks, in every report alike (feedback.txt, results.json, the TA's copy):
+# every check's name, points and verdict; a failure's details (what was expected, what came back, a
+# hint) at once for a public check, and for a hidden one once grades are published. feedback.txt is
+# the published view; results.json shows the hidden checks in an entry visible after publishing.
+# A reason shared by several checks is written out once (checking._once): the others point back to it.
+PUBLISHED_NOTE = ("Every check in full, as Gradescope shows them once grades are published\n"
+                  "(before that, it shows the hidden checks' names and points only).")
+
+
+def _check_lines(case, mark_hidden):
+    said = verdict(case)
+    heading = f"{'[hidden] ' if mark_hidden and case['hidden'] else ''}{case['name']} ({_worth(case['points'])}): {said}"
+    details = _clip(_message(case).removeprefix(said).strip("\n"))
+    if case["passed"] or not details.strip():
+        return [heading]
+    return [heading, *("    " + line for line in details.split("\n"))]
+
+
+def _checks_text(cases, mark_hidden=False):
+    return "\n".join("\n".join(_check_lines(case, mark_hidden)) for case in cases)
 
 
 def gradescope_results(outcome, points, written_questions=()):
-    """results.json: per question a visible entry with the public checks' feedback, and a scored
-    entry with every check, shown to students once grades are published; then per written
+    """results.json: per question a visible entry with the public checks, and a scored entry with the
+    hidden ones, shown to students once grades are published (see PUBLISHED_NOTE); then per written
     question a visible, unscored entry with the student's answer (Markdown), for the graders who
     mark it by hand beside the autograder's score."""
     tests = []
     for question in points:  # in the manifest's order
         cases = [c for c in outcome.cases if c["question"] == question]
         public = [c for c in cases if not c["hidden"]]
+        hidden = [c for c in cases if c["hidden"]]
+        public_text, hidden_text = _checks_text(public), _checks_text(hidden)
+        if cases and not hidden:
+            hidden_text = "This question has no hidden checks: its public checks above are all of them."
         tests.append({
             "name": f"{question} (public checks)",
             "visibility": "visible",
             "status": "passed" if public and all(c["passed"] for c in public) else "failed",
-            "output": clean_text(_clip(_case_report(public) or outcome.message or "not graded"), newlines=True),
+            "output": clean_text(_clip(public_text or outcome.message or "not graded"), newlines=True),
         })
         tests.append({
             "name": question,
             "score": outcome.scores.get(question, 0.0),
             "max_score": points[question],
             "visibility": "after_published",
-            "output": clean_text(_clip(_case_report(cases) or outcome.message or "not graded"), newlines=True),
+            "output": clean_text(_clip(hidden_text or outcome.message or "not graded"), newlines=True),
         })
     for question in written_questions:
         answer = outcome.written.get(question.name) or written.Answer(None, "not graded")
@@ -119,24 +136,18 @@ def gradescope_results(outcome, points, written_questions=()):
 
 
 def feedback_text(outcome, points, written_questions=()):
-    """What a student may read: scores, public checks in full, hidden checks by name only, and
-    whether each written answer was found."""
+    """What a student may read once grades are published: scores, every check in full (PUBLISHED_NOTE),
+    and whether each written answer was found."""
     lines = [f"Submission: {outcome.name}", f"Status: {outcome.status}"]
     if outcome.message:
         lines.append(f"Note: {outcome.message}")
-    lines.append(f"Total: {outcome.total:g} / {sum(points.values()):g}\n")
+    lines += [f"Total: {outcome.total:g} / {sum(points.values()):g}", PUBLISHED_NOTE, ""]
     for question in points:
         lines.append(f"== {question}: {outcome.scores.get(question, 0):g} / {points[question]:g}")
-        for case in (c for c in outcome.cases if c["question"] == question):
-            said = verdict(case)
-            worth = _worth(case["points"])
-            if case["hidden"]:
-                lines.append(f"  [hidden] {case['name']} ({worth}): {said}")
-                continue
-            lines.append(f"  {case['name']} ({worth}): {said}")
-            if not case["passed"]:
-                message = _clip(_message(case).removeprefix(said).lstrip("\n"))
-                lines.extend("      " + line for line in message.split("\n"))
+        cases = [c for c in outcome.cases if c["question"] == question]
+        ordered = [c for c in cases if not c["hidden"]] + [c for c in cases if c["hidden"]]
+        if ordered:
+            lines.extend("  " + line for line in _checks_text(ordered, mark_hidden=True).split("\n"))
         lines.append("")
     if written_questions:
         lines.append("== written answers (graded by hand, outside the total)")

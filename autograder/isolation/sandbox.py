@@ -70,6 +70,16 @@ def describe_missing(missing):
     return "sandbox without " + "; ".join(f"{layer} ({why})" for layer, why in sorted(missing.items()))
 
 
+def _budget_used_up(budget_s, timed_out):
+    """Why a call was not made, its first line (the verdict every report shows) at most 100 characters."""
+    verdict = f"not run: this question's time budget of {budget_s:g} s was used up"
+    if not timed_out:
+        return verdict + "."
+    by = " and ".join(timed_out)
+    if len(f"{verdict} by {by} (timed out: an endless loop?).") <= 100:
+        return f"{verdict} by {by} (timed out: an endless loop?)."
+    return f"{verdict}.\nTimed out (an endless loop?): {', '.join(timed_out)}."
+
 class SandboxError(Exception):
     """The sandbox of a submission could not be started or has ended."""
 
@@ -435,9 +445,7 @@ class SandboxBackend:
         left = self.deadline - time.monotonic()
         if left <= 0:
             self.timed_out = True
-            by = (f" by {' and '.join(self.question_out_of_time)} (timed out: an endless loop?)"
-                  if self.question_out_of_time else "")
-            raise NotRun(f"not run: this question's time budget of {self.question_budget_s:g} s was used up{by}.")
+            raise NotRun(_budget_used_up(self.question_budget_s, self.question_out_of_time))
         label = self._label(kind, options)
         limit = min(SCRIPT_TIMEOUT_S if kind == "run_script" else self.call_timeout_s, left)
         if label in self.out_of_time:

@@ -231,6 +231,9 @@ BACKWARD_OF = {"gru_step_forward": "gru_step_backward", "gru_forward": "gru_back
                "attention_forward": "attention_backward"}
 # forward -> (the procedure running forward and backward, the input holding the upstream gradient,
 #             the forward's output it differentiates, the inputs not differentiated)
+# The time-major inputs of a recurrent forward: the finite-difference check cuts them to the first step
+# to tell a step's own backward formulas from what one step sends back to the one before.
+SEQUENCE_INPUTS = {forward: ("X", "dHs") for forward in ("gru_forward",)}
 FINITE_DIFFERENCES = {"gru_forward": ("gru_backward", "dHs", "Hs", ()),
                       "attention_forward": ("attention_backward", "dY", "Y", ("slope",))}
 # forward -> the modules its backward_twice and finite_differences import

@@ -82,7 +82,10 @@ copied and the gradient survives, as through the LSTM's cell when $f$ is
 near 1. As in the first assignment, the gradient **survives** 200 steps when
 it keeps at least 0.1 % of its norm ($10^{-3}$). Below, the three recurrent
 models of the same size on the same sequence of T = 200 steps, a gradient
-on the last state only: `dh_norms` read from right to left."""),
+on the last state only: `dh_norms` read from right to left. The RNN and LSTM
+curves come from **your first assignment's** functions (`earlier.py` finds
+them), the GRU's from `gru.py`: until those pass their checks, the plot and
+its title may say otherwise."""),
     ("code", r"""rng = np.random.default_rng(0)
 T, N, D, H = 200, 1, 32, 32
 X = rng.normal(size=(T, N, D))

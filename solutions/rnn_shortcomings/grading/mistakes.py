@@ -72,6 +72,10 @@ MISTAKES = {
         ("rnn_backward",), "bptt.py", "dh = dHs[t] + dh_next", "dh = dHs[t]",
         "Your gradients are exactly what dh = dHs[t] alone gives: the gradient from step t+1 is not carried "
         "back; add it to dHs[t]."),
+    "bptt_sends_back_through_Wh": Mistake(
+        ("rnn_backward",), "bptt.py", "dh_next = dA[t] @ Wh.T", "dh_next = dA[t] @ Wh",
+        "Your gradients are exactly what sending the gradient back through Wh (not Wh.T) gives: a step sends "
+        "da_t @ Wh.T to the previous state."),
     "bptt_state_not_shifted": Mistake(
         ("rnn_backward",), "bptt.py", "H_prev = np.concatenate([h0[None], Hs])[:-1]", "H_prev = Hs",
         "Your dWh pairs step t's gradient with the state h_t it produced instead of the previous one: use "

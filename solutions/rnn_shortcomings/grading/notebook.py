@@ -77,7 +77,9 @@ gradient reaching $h_{t+1}$: read the plot from right to left. The LSTM's
 forget-gate bias sets how close $f$ sits to 1. Here, and in the next
 assignment, the gradient **survives** 200 steps when it keeps at least
 0.1 % of its norm ($10^{-3}$) on the way back; it only does once $f$ is
-near 1."""),
+near 1. The curves come from **your** `rnn_forward`, `rnn_backward`,
+`lstm_forward` and `lstm_backward` (parts 1, 2 and 4): until those pass
+their checks, the plot and its title may say otherwise."""),
     ("code", r"""def uniform(rng, shape, H):
     return rng.uniform(-1 / np.sqrt(H), 1 / np.sqrt(H), shape)
 
@@ -135,7 +137,13 @@ step 5 moves the weights 120 times farther than a clipped step (at most
 0.05), and from there on the gradients keep exploding; with clipping the
 loss falls below the baseline. (The curves after step 5 differ slightly
 from one machine to another, as rounding differences grow with the
-gradient; the outcome does not.)"""),
+gradient; the outcome does not.)
+
+This text describes the reference solutions. The run below uses **your**
+`rnn_forward` (part 1), `rnn_backward` (part 2) and `clip_by_global_norm`,
+and the figure's title states what it shows: if title and text disagree,
+one of those functions is wrong, and `grader.check("recurrence")`,
+`grader.check("bptt")` and the check below say which."""),
     ("code", r"""with attempt("training with and without clipping"):
     runs = {label: long_range.train("rnn", T=30, seed=3, steps=300, lr=0.05, optimizer="sgd", max_norm=max_norm,
                                     recurrent_gain=1.5, eval_every=300)
@@ -157,7 +165,8 @@ gradient; the outcome does not.)"""),
     fig.suptitle((f"Unclipped, the gradient norm passes 100 at step {above[0] + 1}" if above.size
                   else "Unclipped, the gradient norm stays under 100")
                  + (f"; clipped at norm 1, the loss ends below the baseline ({ending:.2g} < 1/6)"
-                    if ending < long_range.BASELINE_MSE else f"; clipped at norm 1, the loss ends at {ending:.2g}"))
+                    if ending < long_range.BASELINE_MSE else f"; clipped at norm 1, the loss ends at {ending:.2g}, "
+                    f"not below 1/6 as with the reference functions"))
     plt.show()
     for label, run in runs.items():
         print(f"{label}: largest gradient norm {run['grad_norms'].max():.3g}, above 100 at "

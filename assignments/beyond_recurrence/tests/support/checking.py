@@ -12,6 +12,7 @@ checks), in a separate, limited process when a grader installs its own.
 import os
 import re
 import sys
+import textwrap
 
 import numpy as np
 
@@ -24,8 +25,25 @@ calls = procedures.assignment()  # the assignment's procedures, names and feedba
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.npz")
 
 
+READABLE_WIDTH = 100  # JupyterLab and terminals break longer lines anywhere, mid-word and mid-number
+
+
+def readable(text, width=READABLE_WIDTH):
+    """``text`` with each line longer than ``width`` wrapped at spaces, its continuations indented two
+    more than the line itself; a word or number longer than a line stays whole."""
+    lines = []
+    for line in str(text).split("\n"):
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        lines += (textwrap.wrap(line, width, subsequent_indent=indent + "  ", break_long_words=False,
+                                break_on_hyphens=False) or [line]) if len(line) > width else [line]
+    return "\n".join(lines)
+
+
 class CheckFailed(AssertionError):
-    """A check failed; the message is written for the student."""
+    """A check failed; the message is written for the student (and wrapped for reading)."""
+
+    def __init__(self, message=""):
+        super().__init__(readable(message))
 
 
 NOT_CHECKED = "not checked: "
@@ -63,6 +81,21 @@ def needs_right_outputs(case, hint="", **options):
         raise _not_checked(case.split("/")[0], failure) from None
 
 
+def _once(message, earlier_results):
+    """``message``, or, when an earlier check of the same run failed for the same reason, its verdict and a
+    pointer to that check: a reason is shown once however many checks it fails (an import error, say)."""
+    verdict, details = _verdict_and_details(message)
+    for result in earlier_results if details.strip() else ():
+        if not result.passed and _verdict_and_details(result.message.split("\n", 1)[-1])[1] == details:
+            return "\n".join(filter(None, (verdict, f"(the same failure as {result.test_case.name}, above)")))
+    return message
+
+
+def _verdict_and_details(message):
+    first, _, rest = message.partition("\n")
+    return (first, rest) if first.startswith((NOT_CHECKED, NOT_RUN)) else ("", message)
+
+
 def show_check_messages_only():
     """Make Otter report a failed check by its message alone.
 
@@ -83,7 +116,7 @@ def show_check_messages_only():
 
     def _generate_error_message(self, excp, context=0):
         if isinstance(excp, CheckFailed):
-            return str(excp)
+            return _once(str(excp), getattr(self, "test_case_results", []))
         # A check that stumbled on what came back (a bug of the checks, or a reply shaped to trip
         # them): the student sees that, never Otter's "Error at line N" or the check's source.
         return (f"this check could not judge what your code returned ({type(excp).__name__}); "
@@ -390,23 +423,13 @@ def _numerical_gradients(forward, inputs, upstream, fixed):
     return found
 
 
-def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_must_be_right=False):
-    """The student's backward pass agrees with centred differences of their own forward pass (on a sample of entries).
-
-    The backward runs in one call, the forward at the moved points in another; the differences are
-    computed here. With ``forward_must_be_right``, the forward pass must also return the expected
-    states: a forward and a backward that both return zeros agree perfectly, and earn nothing.
-    """
+def _gradient_errors(kind, forward, inputs, analytic, upstream, fixed):
+    """{input name: (entries, finite differences, the student's sampled gradient, relative error)} for
+    every input whose gradient is checked; raises when a gradient is not an array of the input's shape."""
     from gradcheck import rel_error  # the grader's own copy, beside this file
 
-    kind = case.split("/")[0]
-    inputs, expected = fixture(case)
-    variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
-    backward, upstream, output, fixed = calls.FINITE_DIFFERENCES[forward]
-    analytic, mutated = run(backward, inputs)
-    numerical = _numerical_gradients(forward, inputs, upstream, fixed)
-    got = {"analytic." + k: v for k, v in analytic.items()}
-    for name, (entries, numeric) in numerical.items():
+    found = {}
+    for name, (entries, numeric) in _numerical_gradients(forward, inputs, upstream, fixed).items():
         gradient = analytic.get("d" + name)
         shape = inputs[name].shape
         if not isinstance(gradient, np.ndarray) or gradient.shape != shape or gradient.dtype.kind not in "fiu":
@@ -416,32 +439,96 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
         sampled = np.asarray(gradient, dtype=np.float64).ravel()[entries]
         with np.errstate(all="ignore"):
             error = rel_error(sampled, numeric)
-        if not error < tolerance:
-            known = known_mistakes(analytic, variants, list(analytic))
-            if mutated:
-                hint = (f"your code modified {', '.join(mutated)} in place, which can throw the gradients off: "
-                        f"build new arrays instead (x = x + y, not x += y).")
-            elif known:
-                hint = "\nHint: ".join(known)
-            elif mismatch(analytic.get(output), expected[output]):
-                hint = (f"your {forward} does not return the expected states (its own check says how), and "
-                        f"finite differences follow your {forward}: make it right first.")
-            else:
-                hint = (f"your {forward} is right, so the backward formula for {name} is not; "
-                        f"gradcheck.numerical_gradient lets you check it on its own.")
-            raise CheckFailed(
-                f"{kind}: the gradient on {name} disagrees with finite differences of your {forward} "
-                f"(relative error {error:.2g}, should be below {tolerance:g}; "
-                f"at the flat entries {entries.tolist()} of d{name}).\n"
-                f"  finite differences: {describe(numeric)}\n"
-                f"  your gradient:      {describe(sampled)}\n"
-                f"Hint: {hint}"
-            )
-    if forward_must_be_right and mismatch(got.get("analytic." + output), expected[output]):
+        found[name] = (entries, numeric, sampled, error)
+    return found
+
+
+def _disagreeing(errors, tolerance):
+    return [name for name, (*_, error) in errors.items() if not error < tolerance]
+
+
+def _names(names):
+    names = [f"d{name}" for name in names]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _where_it_goes_wrong(kind, forward, inputs, upstream, fixed, tolerance, wrong):
+    """The hint of a backward pass whose forward is right: it names a formula only when the evidence
+    isolates it. For a recurrent forward (calls.SEQUENCE_INPUTS), the same case cut to its first step
+    tells a step's own formulas from what one step sends back to the one before."""
+    sequences = getattr(calls, "SEQUENCE_INPUTS", {}).get(forward, ())
+    steps = int(np.shape(inputs[sequences[0]])[0]) if sequences else 0
+    if steps > 1:
+        first = {k: (v[:1].copy() if k in sequences else v) for k, v in inputs.items()}
+        try:
+            analytic, _ = run(kind, first)
+            errors = _gradient_errors(kind, forward, first, analytic, upstream, fixed)
+        except NotRun:
+            raise
+        except CheckFailed:  # it fails on one step in another way: the evidence of T steps is all there is
+            steps, errors = 0, {}
+        wrong_alone = _disagreeing(errors, tolerance)
+    if steps > 1:
+        if not wrong_alone:
+            return (f"with the same inputs cut to their first step (T = 1), your gradients agree with finite "
+                    f"differences; over {steps} steps, {_names(wrong)} do not: what one step sends back to the "
+                    f"step before it, or how that is added to that step's gradient, is wrong.")
+        if len(wrong_alone) == 1:
+            also = [name for name in wrong if name not in wrong_alone]
+            spread = (f" (over {steps} steps, what flows back through it reaches {_names(also)} too)" if also else "")
+            return (f"with the same inputs cut to their first step (T = 1), only d{wrong_alone[0]} disagrees with "
+                    f"finite differences: the formula for d{wrong_alone[0]} is wrong{spread}.")
+        return (f"with the same inputs cut to their first step (T = 1), {_names(wrong_alone)} already disagree "
+                f"with finite differences: compare the step's own backward formulas with the docstring; "
+                f"gradcheck.numerical_gradient checks each on its own.")
+    if len(wrong) == 1:
+        return (f"your {forward} is right and only d{wrong[0]} disagrees, so the backward formula for "
+                f"d{wrong[0]} is wrong; gradcheck.numerical_gradient lets you check it on its own.")
+    return (f"your {forward} is right, and {_names(wrong)} disagree with finite differences: a formula they "
+            f"share (or the gradient they all start from) is wrong; gradcheck.numerical_gradient checks each.")
+
+
+def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_must_be_right=False):
+    """The student's backward pass agrees with centred differences of their own forward pass (on a sample of entries).
+
+    The backward runs in one call, the forward at the moved points in another; the differences are
+    computed here. With ``forward_must_be_right``, the forward pass must also return the expected
+    states: a forward and a backward that both return zeros agree perfectly, and earn nothing.
+    """
+    kind = case.split("/")[0]
+    inputs, expected = fixture(case)
+    variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
+    backward, upstream, output, fixed = calls.FINITE_DIFFERENCES[forward]
+    analytic, mutated = run(backward, inputs)
+    errors = _gradient_errors(kind, forward, inputs, analytic, upstream, fixed)
+    wrong = _disagreeing(errors, tolerance)
+    if wrong:
+        known = known_mistakes(analytic, variants, list(analytic))
+        if mutated:
+            hint = (f"your code modified {', '.join(mutated)} in place, which can throw the gradients off: "
+                    f"build new arrays instead (x = x + y, not x += y).")
+        elif known:
+            hint = "\nHint: ".join(known)
+        elif mismatch(analytic.get(output), expected[output]):
+            hint = (f"your {forward} does not return the expected states (its own check says how), and "
+                    f"finite differences follow your {forward}: make it right first.")
+        else:
+            hint = _where_it_goes_wrong(backward, forward, inputs, upstream, fixed, tolerance, wrong)
+        entries, numeric, sampled, error = errors[wrong[0]]
+        others = f" (also: {_names(wrong[1:])})" if wrong[1:] else ""
+        raise CheckFailed(
+            f"{kind}: the gradient on {wrong[0]}{others} disagrees with finite differences of your {forward} "
+            f"(relative error {error:.2g}, should be below {tolerance:g}; "
+            f"at the flat entries {entries.tolist()} of d{wrong[0]}).\n"
+            f"  finite differences: {describe(numeric)}\n"
+            f"  your gradient:      {describe(sampled)}\n"
+            f"Hint: {hint}"
+        )
+    if forward_must_be_right and mismatch(analytic.get(output), expected[output]):
         raise NotChecked(
-            f"{NOT_CHECKED}needs the right outputs of {forward} first. Your gradients agree with finite "
+            f"{NOT_CHECKED}needs the right outputs of {forward} first.\nYour gradients agree with finite "
             f"differences of your {forward}, but it does not return the expected {output}: "
-            f"{mismatch(got.get('analytic.' + output), expected[output])}.\n"
+            f"{mismatch(analytic.get(output), expected[output])}.\n"
             f"Hint: this check pays for a backward pass that is the derivative of a right {forward}: make "
             f"{forward} right first (its own check says how)."
         )
@@ -484,6 +571,11 @@ def _printed_line_mistake(got, reference, index, count):
     of another line; else None."""
     if got is None:
         return f"your output has only {count} lines: a line is missing (line {index + 1} and after)."
+    want = reference[index]
+    if got != want and got.endswith(want) or (len(got) > len(want) and want.split(": ")[0] in got
+                                              and not got.startswith(want.split(": ")[0])):
+        return (f"line {index + 1} starts with other output before its text: a print() left in a function "
+                f"(print(..., end=...) adds no line break) puts its text there; remove debugging prints.")
     label, _, number = got.rpartition(": ")
     own_label = reference[index].rpartition(": ")[0]
     others = [other for other, line in enumerate(reference)
@@ -547,7 +639,8 @@ def expect_printed_lines(first, last, hint):
     if problems:
         hints = list(dict.fromkeys(found)) + ([hint] if unexplained else [])
         raise CheckFailed(
-            f"python {script} printed {len(problems)} wrong line(s) among lines {first}-{last}:\n"
+            (f"python {script} printed line {first} wrong:\n" if first == last else
+             f"python {script} printed {len(problems)} wrong line(s) among lines {first}-{last}:\n")
             + "\n".join(problems) + "".join(f"\nHint: {h}" for h in hints)
         )
     second_run = f"run a second time with {functions} changed on purpose ({calls.PERTURBATION})"
@@ -652,12 +745,11 @@ def expect_backward_repeatable(case, forward, hint=""):
     wrong = [name for name, value in compared.items() if mismatch(got["first." + name], value)]
     if wrong:
         name = wrong[0]
-        raise _not_checked(f"{backward}", _failure(
-            f"{backward} (first of two calls on the same cache), output {name}"
-            f"{' (also wrong: ' + ', '.join(wrong[1:]) + ')' if len(wrong) > 1 else ''}\n  ({_inputs_line(inputs)})",
-            mismatch(got["first." + name], compared[name]), got["first." + name], compared[name],
-            ["This check pays for a backward pass that can be called twice and gives the right gradients: "
-             "make them right first (the other checks of this function say how)."]))
+        # Which values are wrong, and where: the checks of its values show them in full, with a hint.
+        raise _not_checked(backward, CheckFailed(
+            f"{backward} returns wrong values on this case ({_inputs_line(inputs)}): {', '.join(wrong)}.\n"
+            f"Hint: this check pays for a backward pass that can be called twice and gives the right "
+            f"gradients: make them right first (the checks of its values show what differs)."))
     if got["second_failure"]:
         problem = f"the second call failed: {got['second_failure']}"
     else:

@@ -235,6 +235,9 @@ BACKWARD_TWICE = {"lstm_step_forward": _lstm_step_twice, "rnn_forward": _rnn_twi
 # forward -> (the procedure running forward and backward, the input holding the upstream gradient)
 # forward -> (the procedure running forward and backward, the input holding the upstream gradient,
 #             the forward's output it differentiates, the inputs not differentiated)
+# The time-major inputs of a recurrent forward: the finite-difference check cuts them to the first step
+# to tell a step's own backward formulas from what one step sends back to the one before.
+SEQUENCE_INPUTS = {forward: ("X", "dHs") for forward in ("rnn_forward", "lstm_forward")}
 FINITE_DIFFERENCES = {"rnn_forward": ("rnn_backward", "dHs", "Hs", ()), "lstm_forward": ("lstm_backward", "dHs", "Hs", ())}
 BACKWARD_OF = {"rnn_forward": "rnn_backward", "lstm_forward": "lstm_backward", "lstm_step_forward": "lstm_step_backward"}
 # Reference outputs fed back to a procedure as inputs (checking._with_replay): rnn_backward gets the

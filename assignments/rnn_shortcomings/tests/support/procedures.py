@@ -159,6 +159,27 @@ def _graded_modules():
     return set(calls.FUNCTIONS.values()) | {os.path.splitext(getattr(calls, "SCRIPT", ""))[0]}
 
 
+def _statement(line):
+    """A source line as the student may read it in a message: the whole statement without its comment, or
+    '' when the line is a fragment (the first line of a call spread over several lines)."""
+    import io
+    import tokenize
+
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO((line or "").strip() + "\n").readline)
+                  if t.type != tokenize.COMMENT]
+        code = tokenize.untokenize(tokens).strip()
+        compile(code, "<line>", "exec")
+    except (SyntaxError, tokenize.TokenError, ValueError):
+        return ""
+    return code
+
+
+def _frame_text(frame):
+    code = _statement(frame.line)
+    return f"{_where(frame)}: {code}" if code else _where(frame)
+
+
 def where_raised(error):
     """' (bptt.py, line 12: h = ...)': the deepest line of the student's code that raised, and, when
     that is not a file graded here (a provided helper, the first assignment's files), the graded
@@ -168,12 +189,13 @@ def where_raised(error):
     frames = _student_frames(error)
     if not frames:
         return ""
-    where = f" ({_where(frames[0])}: {frames[0].line}"
     graded = _graded_modules()
-    if os.path.basename(frames[0].filename)[:-3] not in graded:
+    own = os.path.basename(frames[0].filename)[:-3] in graded
+    where = f" ({_frame_text(frames[0]) if own else _where(frames[0])}"  # a provided file's source is not theirs
+    if not own:
         caller = next((f for f in frames[1:] if os.path.basename(f.filename)[:-3] in graded), None)
         if caller is not None:
-            where += f"; reached from {_where(caller)}: {caller.line}"
+            where += f"; reached from {_frame_text(caller)}"
     return where + ")"
 
 
