@@ -34,6 +34,11 @@ def load(assignment, library=BUGS):
         return tomllib.load(f)
 
 
+def says(phrase, text):
+    """Whether ``text`` contains ``phrase``, however its lines were wrapped for reading."""
+    return " ".join(phrase.split()) in " ".join(text.split())
+
+
 def _replace_once(text, find, replace, where):
     if text.count(find) != 1:
         raise ValueError(f"{where}: the text to replace occurs {text.count(find)} times")

@@ -298,13 +298,18 @@ def test_hostile_submission_gets_its_correct_score_and_status(graded, name):
     assert rows[name]["status"] == LIBRARY[name]["status"]
 
 
+def question_output(report, question):
+    """What results.json says of one question: its public checks, then its hidden ones."""
+    outputs = {t["name"]: t["output"] for t in report["tests"]}
+    return outputs[f"{question} (public checks)"] + "\n" + outputs[question]
+
+
 @pytest.mark.parametrize("name", sorted(n for n in LIBRARY if "says" in LIBRARY[n]))
 def test_hostile_submission_is_told_what_happened(graded, name):
     out, rows = graded
     question = next(iter(LIBRARY[name]["scores"]))
     report = json.loads((folder(out, rows, name) / "results.json").read_text())
-    output = next(t["output"] for t in report["tests"] if t["name"] == question)
-    assert LIBRARY[name]["says"] in output
+    assert buglib.says(LIBRARY[name]["says"], question_output(report, question))
 
 
 def test_nothing_forges_a_result_even_later(graded):
@@ -776,8 +781,8 @@ def test_sandbox_attacks_get_the_honest_score_in_every_mode(sandbox_run):
         if "says" in LIBRARY[name]:
             question = next(iter(LIBRARY[name]["scores"]))
             report = json.loads((folder(out, rows, name) / "results.json").read_text())
-            output = next(t["output"] for t in report["tests"] if t["name"] == question)
-            assert LIBRARY[name]["says"] in output, (mode, name, output[:500])
+            output = question_output(report, question)
+            assert buglib.says(LIBRARY[name]["says"], output), (mode, name, output[:500])
 
 
 def test_each_mode_reports_exactly_the_layers_it_lacks(sandbox_run):
@@ -870,4 +875,4 @@ def test_second_assignment_hostile_submission_gets_its_score_status_and_message(
     if "says" in entry:
         report = json.loads((folder(out, rows, name) / "results.json").read_text())
         question = next(iter(entry["scores"]))
-        assert entry["says"] in next(t["output"] for t in report["tests"] if t["name"] == question)
+        assert buglib.says(entry["says"], question_output(report, question))

@@ -8,6 +8,8 @@ import zipfile
 import pytest
 import yaml
 
+import buglib
+
 from autograder import assignment as course
 from autograder import pins
 from autograder.build import package
@@ -159,5 +161,20 @@ def test_check_py_answers_help_and_shows_each_checks_points_and_the_questions_to
     assert unknown.returncode == 1 and "unknown question(s): --nope" in unknown.stderr
     stubs = run(sys.executable, "check.py", "recurrence", folder=folder)
     assert stubs.returncode == 1 and "❌ rnn_step_small_batch (3 pts)" in stubs.stdout
-    assert ("recurrence: some public checks failed: 0 pts of the 10 pts its public checks are worth "
-            "(the question is worth 20 pts; hidden checks decide the rest)") in stubs.stdout
+    assert buglib.says("recurrence: some public checks failed: 0 pts of the 10 pts its public checks are worth "
+                       "(the question is worth 20 pts; hidden checks decide the rest)", stubs.stdout)
+    assert max(map(len, stubs.stdout.splitlines())) <= 110, stubs.stdout
+
+
+def test_the_second_kit_alone_says_once_why_the_first_assignment_is_missing(tmp_path):
+    """Unpacked away from the first kit, every gradient_paths check fails for one reason: the first says
+    it in full, without fragments of source code, and the others point back to it."""
+    from autograder.build.release import student_copy
+
+    second = course.load("beyond_recurrence")
+    folder = student_copy(second, tmp_path / second.name, second.source)
+    check = run(sys.executable, "check.py", "gradient_paths", folder=folder)
+    assert check.stdout.count("were found neither in") == 1, check.stdout
+    assert check.stdout.count("(the same failure as last_step_upstream_small, above)") >= 3, check.stdout
+    assert "raise ImportError(" not in check.stdout and "noqa" not in check.stdout, check.stdout
+    assert "reached from gradient_paths.py, line " in check.stdout

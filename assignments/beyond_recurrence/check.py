@@ -48,7 +48,7 @@ def report(question, result):
     verdict = "all public checks passed" if passed else "some public checks failed"
     lines.insert(0, f"{question}: {verdict}: {_points(earned)} of the {_points(public)} its public checks are "
                     f"worth (the question is worth {_points(total)}; hidden checks decide the rest)")
-    from checking import readable  # beside this file's machinery (main puts it on sys.path)
+    from procedures import readable  # beside this file's machinery (main puts it on sys.path)
 
     return readable("\n".join(lines)), passed
 

@@ -24,7 +24,7 @@ import matplotlib.pyplot as plt
 import otter
 
 sys.path.insert(0, "tests/support")  # the checks' machinery, and this notebook's helpers
-from notebook_support import YOUR_FILES, attempt, unanswered, upload_files
+from notebook_support import YOUR_FILES, attempt, readable, unanswered, upload_files
 
 # Colours that stay distinct for colour-blind readers (Okabe and Ito): RNN, LSTM, GRU, attention, ...
 plt.rcParams["axes.prop_cycle"] = plt.cycler(color=["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
@@ -43,13 +43,13 @@ def setup_cell(assignment, imports):
 
 # The last cell of every notebook: the zip to upload, after a warning for each written answer not typed yet.
 EXPORT = r"""for name in unanswered(NOTEBOOK):
-    print(f"Warning: your answer to the written question {name} is still the placeholder (in the notebook as "
-          "last saved). Double-click its answer cell, type your answer, save (Ctrl-S / Cmd-S), then run this "
-          "cell again.")
+    print(readable(f"Warning: your answer to the written question {name} is still the placeholder (in the "
+                   "notebook as last saved). Double-click its answer cell, type your answer, save (Ctrl-S / "
+                   "Cmd-S), then run this cell again."))
 files, refused = upload_files()
 if refused:
-    print(f"The grader would refuse this upload: {refused}. Move what your code does not need (large data, "
-          "a .venv) out of this folder, then run this cell again.")
+    print(readable(f"The grader would refuse this upload: {refused}. Move what your code does not need "
+                   "(large data, a .venv) out of this folder, then run this cell again."))
 grader.export(pdf=False, files=files) if not refused else None"""
 
 

@@ -1,4 +1,4 @@
-"""The notebook's helpers (provided, not graded): ``attempt``, ``unanswered`` and ``upload_files``.
+"""The notebook's helpers (provided, not graded): ``attempt``, ``unanswered``, ``upload_files``, ``readable``.
 
 ``attempt`` lets "Run All" reach the end while parts are unfinished or broken;
 the ``grader.check`` cell after each part says what is wrong in detail.
@@ -13,6 +13,8 @@ import os
 import re
 import tomllib
 import traceback
+
+from procedures import readable
 
 # The assignment's manifest, beside this file: the files the student writes.
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "assignment.toml"), "rb") as _manifest:
@@ -39,12 +41,12 @@ def attempt(what):
     except NotImplementedError as error:
         plt.close("all")  # a figure begun before the part raised would show up empty, as "<Figure ... 0 Axes>"
         said = str(error)  # a stub's says which function: "rnn_step is not implemented yet"
-        print(f"{what}: {said}" if "not implemented" in said else f"{what}: not implemented yet ({said})")
+        print(readable(f"{what}: {said}" if "not implemented" in said else f"{what}: not implemented yet ({said})"))
     except Exception as error:
         plt.close("all")
         yours = [f for f in traceback.extract_tb(error.__traceback__) if os.path.basename(f.filename) in YOUR_FILES]
         where = f"\n  at {os.path.basename(yours[-1].filename)}, line {yours[-1].lineno}: {yours[-1].line}" if yours else ""
-        print(f"{what}: {type(error).__name__}: {error}{where}")
+        print(readable(f"{what}: {type(error).__name__}: {error}{where}"))
 
 
 def unanswered(path):

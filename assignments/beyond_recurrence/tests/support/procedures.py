@@ -19,6 +19,7 @@ import importlib.util
 import inspect
 import os
 import sys
+import textwrap
 import traceback
 
 import numpy as np
@@ -27,6 +28,20 @@ MAX_SCRIPT_OUTPUT = 100_000
 # What the student's code may import besides the standard library and its own files: what every grader
 # has (the Gradescope image, a TA's machine), whatever else the machine it runs on has installed.
 GRADER_PACKAGES = frozenset({"numpy", "matplotlib", "mpl_toolkits"})
+
+
+READABLE_WIDTH = 100  # JupyterLab and terminals break longer lines anywhere, mid-word and mid-number
+
+
+def readable(text, width=READABLE_WIDTH):
+    """``text`` with each line longer than ``width`` wrapped at spaces, its continuations indented two
+    more than the line itself; a word or number longer than a line stays whole."""
+    lines = []
+    for line in str(text).split("\n"):
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        lines += (textwrap.wrap(line, width, subsequent_indent=indent + "  ", break_long_words=False,
+                                break_on_hyphens=False) or [line]) if len(line) > width else [line]
+    return "\n".join(lines)
 
 
 def assignment():

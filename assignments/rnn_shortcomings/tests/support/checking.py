@@ -12,31 +12,16 @@ checks), in a separate, limited process when a grader installs its own.
 import os
 import re
 import sys
-import textwrap
 
 import numpy as np
 
 import procedures
-from procedures import Described, describe
+from procedures import Described, describe, readable
 
 calls = procedures.assignment()  # the assignment's procedures, names and feedback
 
 # Reference values sit next to this file: in the release, and in the grading folder.
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.npz")
-
-
-READABLE_WIDTH = 100  # JupyterLab and terminals break longer lines anywhere, mid-word and mid-number
-
-
-def readable(text, width=READABLE_WIDTH):
-    """``text`` with each line longer than ``width`` wrapped at spaces, its continuations indented two
-    more than the line itself; a word or number longer than a line stays whole."""
-    lines = []
-    for line in str(text).split("\n"):
-        indent = " " * (len(line) - len(line.lstrip(" ")))
-        lines += (textwrap.wrap(line, width, subsequent_indent=indent + "  ", break_long_words=False,
-                                break_on_hyphens=False) or [line]) if len(line) > width else [line]
-    return "\n".join(lines)
 
 
 class CheckFailed(AssertionError):
@@ -116,7 +101,11 @@ def show_check_messages_only():
 
     def _generate_error_message(self, excp, context=0):
         if isinstance(excp, CheckFailed):
-            return _once(str(excp), getattr(self, "test_case_results", []))
+            earlier = getattr(self, "test_case_results", [])
+            current = self.test_cases[len(earlier)] if len(earlier) < len(self.test_cases) else None
+            # A public check never points to a hidden one: its reader may not see that one yet.
+            visible = [r for r in earlier if current is None or current.hidden or not r.test_case.hidden]
+            return _once(str(excp), visible)
         # A check that stumbled on what came back (a bug of the checks, or a reply shaped to trip
         # them): the student sees that, never Otter's "Error at line N" or the check's source.
         return (f"this check could not judge what your code returned ({type(excp).__name__}); "
