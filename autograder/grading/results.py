@@ -68,13 +68,16 @@ def _message(case):
 
 
 def verdict(case):
-    """'passed', 'FAILED', 'not checked: needs the right outputs of X first' when the check could not
-    judge its property (what it builds on was wrong), or 'not run: ...' (why its call was not made, hidden
-    check or not): a check never claims a property failed unjudged."""
+    """(verdict, details): 'passed'; 'FAILED'; 'not checked:' when the check could not judge its property
+    (what it builds on was wrong: the details say what); or 'not run:' (why its call was not made, hidden
+    check or not). A check never claims a property failed unjudged."""
     if case["passed"]:
-        return "passed"
-    first_line = _message(case).split("\n", 1)[0]
-    return first_line if first_line.startswith((NOT_CHECKED, NOT_RUN)) else "FAILED"
+        return "passed", ""
+    message = _message(case)
+    for prefix in (NOT_CHECKED, NOT_RUN):
+        if message.startswith(prefix):
+            return prefix.strip(), message[len(prefix):].strip("\n")
+    return "FAILED", message.strip("\n")
 
 
 # What a student sees of the checks, in every report alike (feedback.txt, results.json, the TA's copy):
@@ -87,12 +90,10 @@ PUBLISHED_NOTE = ("Every check in full, as Gradescope shows them once grades are
 
 
 def _check_lines(case, mark_hidden):
-    said = verdict(case)
+    said, details = verdict(case)
     heading = f"{'[hidden] ' if mark_hidden and case['hidden'] else ''}{case['name']} ({_worth(case['points'])}): {said}"
-    details = _clip(_message(case).removeprefix(said).strip("\n"))
-    if case["passed"] or not details.strip():
-        return [heading]
-    return [heading, *("    " + line for line in details.split("\n"))]
+    details = _clip(details)
+    return [heading, *("    " + line for line in details.split("\n") if details.strip())]
 
 
 def _checks_text(cases, mark_hidden=False):
