@@ -356,7 +356,9 @@ reason to read both, not a verdict: "side by side" opens the pair's code with th
 # ------------------------------------------------------------ one pair, side by side
 class Side(NamedTuple):
     name: str
+    anchor: str  # "a" or "b": the marked passages' ids are <anchor>-1, <anchor>-2, ...
     code: str  # the document as compared, as HTML: boilerplate grey, the shared code marked
+    passages: int  # marked
     tokens: int  # of the whole document (copydetect's tokens: its filtered code's characters)
     own: int  # beyond the stubs' and the common code
     shared: int  # of ``own``, found in the other side
@@ -375,16 +377,23 @@ def _own_slices(fingerprint):
     return slices.reshape(2, -1)
 
 
-def marked_code(raw, own, shared):
-    """``raw`` as HTML: the code outside ``own`` grey, the code in ``shared`` marked (both (starts, ends))."""
+def marked_code(raw, own, shared, anchor):
+    """``raw`` as HTML, the code outside ``own`` grey, the code in ``shared`` marked (both (starts,
+    ends)), each marked passage with the id ``<anchor>-<n>``; and how many passages are marked."""
     kind = np.zeros(len(raw), dtype=np.int8)  # 0: boilerplate, 1: own code, 2: own code found in the other
     for value, slices in ((1, own), (2, shared)):
         for start, end in np.asarray(slices, dtype=np.int64).reshape(2, -1).T:
             kind[start:end] = value
     bounds = [0, *(np.flatnonzero(np.diff(kind)) + 1).tolist(), len(raw)]
-    wrap = {0: '<span class="common">{}</span>', 1: "{}", 2: "<mark>{}</mark>"}
-    return "".join(wrap[int(kind[start])].format(html.escape(raw[start:end], quote=False))
-                   for start, end in zip(bounds, bounds[1:]) if end > start)
+    parts, marked = [], 0
+    for start, end in zip(bounds, bounds[1:]):
+        text = html.escape(raw[start:end], quote=False)
+        if kind[start] == 2:
+            marked += 1
+            parts.append(f'<mark id="{anchor}-{marked}">{text}</mark>')
+        else:
+            parts.append(f'<span class="common">{text}</span>' if kind[start] == 0 else text)
+    return "".join(parts), marked
 
 
 def pair_sides(comparison, pair):
@@ -399,12 +408,12 @@ def pair_sides(comparison, pair):
     else:
         shared_a = shared_b = np.zeros((2, 0), dtype=np.int64)
     sides = []
-    for name, path, shared, share in ((pair["a"], path_a, shared_a, pair["a_in_b"]),
-                                      (pair["b"], path_b, shared_b, pair["b_in_a"])):
+    for anchor, name, path, shared, share in (("a", pair["a"], path_a, shared_a, pair["a_in_b"]),
+                                              ("b", pair["b"], path_b, shared_b, pair["b_in_a"])):
         fingerprint = detector.file_data[path]
         own = int(fingerprint.token_coverage)
-        sides.append(Side(name, marked_code(fingerprint.raw_code, _own_slices(fingerprint), shared),
-                          len(fingerprint.filtered_code), own, round(share * own)))
+        code, passages = marked_code(fingerprint.raw_code, _own_slices(fingerprint), shared, anchor)
+        sides.append(Side(name, anchor, code, passages, len(fingerprint.filtered_code), own, round(share * own)))
     return sides
 
 
@@ -417,6 +426,9 @@ def _side_summary(side, other, share, more_than):
     if side.own and common > side.own:
         text += (f" So {share:.0%} is of the {side.own:,} tokens it does not share with the stubs or the class, "
                  "not of the whole file: little is marked.")
+    if side.passages:
+        jumps = " ".join(f'<a href="#{side.anchor}-{n}">{n}</a>' for n in range(1, min(side.passages, 40) + 1))
+        text += f" Marked passages: {jumps}{' ...' if side.passages > 40 else ''}."
     return f"<li>{text}</li>"
 
 
