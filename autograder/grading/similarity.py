@@ -324,7 +324,7 @@ def page(report, excluded=(), notes=()):
         f"<tr{' class=flag' if flagged(p, display) else ''}><td class=n>{rank}</td>"
         f"<td>{html.escape(p['a'])}</td><td>{html.escape(p['b'])}</td><td class=n>{score(p):.2f}</td>"
         f"<td class=n>{p['a_in_b']:.0%}</td><td class=n>{p['b_in_a']:.0%}</td><td class=n>{p['tokens']}</td>"
-        f'<td><a href="{pair_page_name(rank)}">side by side</a></td></tr>'
+        f'<td class=n><a href="{pair_page_name(rank)}">side by side</a></td></tr>'
         for rank, p in enumerate(pairs[:report.listed], 1))
     left_out = ""
     if excluded:

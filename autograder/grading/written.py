@@ -243,7 +243,7 @@ nav a {{ margin-right: 1rem; }}
 section {{ border: 1px solid #d0d4da; border-radius: 6px; padding: .75rem 1rem; margin: 1rem 0; }}
 section.missing {{ background: #fbf6ea; border-color: #e2c98f; }}
 .answer {{ overflow-wrap: anywhere; line-height: 1.5; }}
-.answer code {{ font-size: .95em; }}
+.answer code {{ font-family: ui-monospace, monospace, monospace; font-size: .95em; }}  /* not the browser's smaller monospace */
 .answer pre {{ background: #f6f6f6; padding: .5rem; overflow-x: auto; }}
 .answer table {{ border-collapse: collapse; }} .answer th, .answer td {{ border: 1px solid #ccc; padding: .2rem .5rem; }}
 div.math {{ text-align: center; margin: .5rem 0; }}
