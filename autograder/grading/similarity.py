@@ -257,7 +257,7 @@ def csv_text(pairs):
 
 
 PAIRS = "pairs"  # OUT/pairs/<rank>.html: one pair of the ranking, side by side
-SHOWN = 50  # pairs listed on the report (and given a page) beyond the flagged ones
+SHOWN = 50  # the report lists (each with its page) at least the first SHOWN pairs, and every flagged one
 
 # The grader's pages load nothing: no script, no font, no stylesheet but their own.
 CSP = "default-src 'none'; style-src 'unsafe-inline'"
