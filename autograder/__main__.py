@@ -53,9 +53,10 @@ def _parser():
         commands, "similarity", "rank every pair of submissions of one assignment by the code only they share",
         "Reads each submission as the grader does and compares their graded files with copydetect (renaming "
         "variables or reordering functions changes nothing), leaving out the stubs' code and code found in more "
-        "than --common submissions. Writes OUT/similarity.html (the ranked pairs, for a browser), "
-        "OUT/similarity.csv (every pair), OUT/copydetect.html (the shared code of each flagged pair, side by "
-        "side) and OUT/documents/. A high share is a reason to read both submissions, not a verdict.",
+        "than --common submissions. Writes OUT/similarity.html (the ranked pairs and the submissions left out, "
+        "for a browser), OUT/pairs/<rank>.html (each listed pair side by side, the shared code marked), "
+        "OUT/similarity.csv (every pair) and OUT/documents/. A high share is a reason to read both "
+        "submissions, not a verdict.",
         every=False)
     _reads_submissions(similarity, out="folder for the report")
     similarity.add_argument("--common", type=int, default=None,

@@ -1,5 +1,9 @@
 """Written answers: read from the notebook as data, whatever its shape, and shown to the graders."""
+import base64
+import html
+import html.parser
 import json
+import re
 
 import pytest
 
@@ -136,6 +140,22 @@ def test_no_notebook_says_so(tmp_path):
         "no notebook in the submission"}
 
 
+class Tags(html.parser.HTMLParser):
+    """Every start tag of a page, with its attributes."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.tags = []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def one_answer_page(text):
+    return written.question_page(RNN.title, RNN.written[0], [("alice", written.Answer(text))], QUESTIONS)
+
+
 def test_the_page_escapes_what_students_type():
     rows = [("alice", written.Answer("<script>alert(1)</script> & $x$")), ("bob", written.Answer(None, "no notebook"))]
     page = written.question_page(RNN.title, RNN.written[0], rows, QUESTIONS)
@@ -143,9 +163,82 @@ def test_the_page_escapes_what_students_type():
     assert "Content-Security-Policy" in page and "1 of 2 submissions answered" in page
 
 
+def test_html_a_student_writes_stays_inert_text():
+    page = one_answer_page('<script>alert(1)</script> <img src=x onerror="alert(2)"> <a href="javascript:alert(3)">a</a>'
+                           "\n\n[click](javascript:alert(4)) <iframe src=https://example.com></iframe> $<b>x</b>$")
+    tags = Tags(page).tags
+    assert not [t for t, _ in tags if t in ("script", "iframe", "object", "embed", "link")]
+    assert not [(t, a) for t, a in tags if any(k.startswith("on") for k in a)]
+    assert not [a for _, a in tags if "javascript:" in a.get("href", "")]
+    assert "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in page and "x</b>" not in page
+
+
+def test_markdown_is_drawn_bold_lists_code_and_tables():
+    page = one_answer_page("**Bias 0:** the gate is *open*.\n\n* one\n* two\n\n1. first\n\n`sigmoid(3)`\n\n"
+                           "```python\nprint(1)\n```\n\n| bias | f |\n|---|---|\n| 3 | 0.95 |")
+    answer = page.split('<div class="answer">', 1)[1].split("</div>", 1)[0]
+    for drawn in ("<strong>Bias 0:</strong>", "<em>open</em>", "<li>one</li>", "<ol>\n<li>first</li>",
+                  "<code>sigmoid(3)</code>", '<pre><code class="language-python">print(1)', "<td>0.95</td>"):
+        assert drawn in answer, drawn
+    assert "**" not in answer
+
+
+def svg_images(page):
+    return [(a["alt"], base64.b64decode(a["src"].split(",", 1)[1]).decode())
+            for t, a in Tags(page).tags if t == "img" and a.get("src", "").startswith("data:image/svg+xml;base64,")]
+
+
+def test_maths_is_drawn_offline_as_svg_and_money_is_not_maths():
+    page = one_answer_page("Bias 0: $f \\approx \\sigma(0)$, costs $5 or $10.\n\n$$\\prod_{t=1}^{T} f_t$$")
+    images = svg_images(page)
+    assert [alt for alt, _ in images] == ["f \\approx \\sigma(0)", "\\prod_{t=1}^{T} f_t"]
+    assert all(svg.lstrip().startswith("<?xml") and "<svg" in svg and "<path" in svg for _, svg in images)
+    assert '<div class="math block">' in page and "costs $5 or $10." in page
+
+
+def test_tex_mathtext_cannot_read_is_shown_as_its_source():
+    page = one_answer_page("$\\begin{align} a &= b \\\\ c \\end{align}$")
+    assert not svg_images(page)
+    assert '<code class="tex"' in page and "$\\begin{align} a &amp;= b \\\\ c \\end{align}$</code>" in page
+
+
+def test_the_answer_as_typed_is_one_click_away():
+    text = "**Bias 0:** $f \\approx 0.5$ <b>"
+    page = one_answer_page(text)
+    typed = page.split("<details><summary>", 1)[1].split("</details>", 1)[0]
+    assert f"<pre>{html.escape(text)}</pre>" in typed
+
+
+def resources(page):
+    """Everything a page would load: src attributes, stylesheets, CSS url()s and imports."""
+    found = [a["src"] for _, a in Tags(page).tags if "src" in a]
+    found += [a.get("href", "") for t, a in Tags(page).tags if t == "link"]
+    return found + re.findall(r"url\(([^)]*)\)|@import\s+(\S+)", page)
+
+
 # ------------------------------------------------------------ what a TA opens
+# Headless, and offline: every request that leaves the machine goes to a closed port.
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>"]
+
+
+def chromium_or_skip():
+    import shutil
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("no chromium here (Debian: apt-get install chromium)")
+    return chromium
+
+
+def open_in_chromium(page, profile, *how):
+    """Chromium's run on ``page`` (``how``: --dump-dom, --screenshot=...), its console on stderr: a
+    resource the page's Content-Security-Policy refuses is logged there."""
+    import subprocess
+
+    return subprocess.run([chromium_or_skip(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--enable-logging=stderr",
+                           "--v=0", *how, page.as_uri()], capture_output=True, text=True, timeout=120)
 
 
 def batch_of_submissions(root):
@@ -161,8 +254,9 @@ def batch_of_submissions(root):
                 archive.writestr(RNN.notebook, course_notebook(answers))
         return path
 
-    upload("alice", ["A forget bias of 3 keeps $f \\approx 0.95$: <script>document.title='ran'</script>",
-                     "Over 50 steps the RNN's gradient is **vanishing**."])
+    upload("alice", ["A forget bias of 3 keeps $f \\approx 0.95$: <script>document.title='ran'</script>\n\n"
+                     "- with bias 0, $\\prod_{t=1}^{200} f_t \\approx 0.5^{200}$\n- with bias 3, **it survives**",
+                     "Over 50 steps the RNN's gradient is **vanishing**. ![my plot](https://example.com/plot.png)"])
     upload("bob", [None, "Clipping bounds only exploding gradients."])
     upload("carol", [], with_notebook=False)
     (root / "dave").mkdir()
@@ -172,32 +266,58 @@ def batch_of_submissions(root):
     return sorted(root.iterdir())
 
 
-@pytest.mark.browser
-def test_the_written_answers_page_shows_every_submission_in_a_real_browser(tmp_path):
-    import shutil
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """--out of `python -m autograder grade` on ``batch_of_submissions``."""
     import subprocess
     import sys
 
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("no chromium here (Debian: apt-get install chromium)")
-    (tmp_path / "in").mkdir()
-    submissions = batch_of_submissions(tmp_path / "in")
+    root = tmp_path_factory.mktemp("graded")
+    (root / "in").mkdir()
+    submissions = batch_of_submissions(root / "in")
     run = subprocess.run([sys.executable, "-m", "autograder", "grade", "--assignment", RNN.name,
-                          *map(str, submissions), "--out", str(tmp_path / "out")], capture_output=True, text=True)
+                          *map(str, submissions), "--out", str(root / "out")], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
-    page = tmp_path / "out" / "written" / "lstm_gradient.html"
-    dom = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom",
-                          page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    return root / "out"
+
+
+def test_each_answer_links_to_that_submissions_feedback(graded):
+    for page in sorted((graded / "written").glob("*.html")):
+        text = page.read_text()
+        sections = re.findall(r'<section id="([^"]+)"[^>]*><h2>[^<]*<a href="([^"]+)">feedback</a></h2>', text)
+        assert [name for name, _ in sections] == ["alice", "bob", "carol", "dave", "eve"]
+        for name, link in sections:
+            assert (page.parent / link).resolve() == (graded / name / "feedback.txt").resolve()
+            assert (page.parent / link).is_file()
+
+
+def test_no_written_page_loads_anything_but_its_own_images(graded):
+    pages = sorted((graded / "written").glob("*.html"))
+    assert [p.stem for p in pages] == sorted(QUESTIONS)
+    for page in pages:
+        text = page.read_text()
+        assert [r for r in resources(text) if not r.startswith("data:image/svg+xml;base64,")] == []
+        csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', text).group(1)
+        assert csp == "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    assert '<a href="https://example.com/plot.png">[image: my plot]</a>' in (graded / "written" / "counter_example.html").read_text()
+
+
+@pytest.mark.browser
+def test_the_written_answers_page_shows_every_submission_in_a_real_browser(graded, tmp_path):
+    page = graded / "written" / "lstm_gradient.html"
+    run = open_in_chromium(page, tmp_path / "profile", "--dump-dom")
+    dom = run.stdout
     assert "<title>RNNs and their shortcomings: written question lstm_gradient (5 points)</title>" in dom  # no script ran
+    assert "Content Security Policy" not in run.stderr  # nothing the page holds was refused
     assert "2 of 5 submissions answered" in dom
     for name, shown in [("alice", "A forget bias of 3 keeps $f \\approx 0.95$: &lt;script&gt;"),
+                        ("alice", '<img class="math" alt="f \\approx 0.95" src="data:image/svg+xml;base64,'),
+                        ("alice", "<strong>it survives</strong>"),
                         ("bob", "not answered (the placeholder is still there)"),
                         ("carol", "no notebook in the submission"), ("dave", "From inside a folder."),
                         ("eve", "not graded (error)")]:
         section = dom.split(f'<section id="{name}"', 1)[1].split("</section>", 1)[0]
         assert shown in section, (name, section)
     shot = tmp_path / "page.png"
-    subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1100,1300",
-                    f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120)
+    open_in_chromium(page, tmp_path / "profile", "--window-size=1100,1300", f"--screenshot={shot}")
     assert shot.stat().st_size > 20_000  # a page was drawn, not a blank one

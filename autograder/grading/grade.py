@@ -280,7 +280,9 @@ def _write_submission_files(out, outcome, points, written_questions):
 def _write_written_pages(out, assignment, outcomes):
     """OUT/written/<question>.html: one page per written question, every submission's answer on it."""
     names = [q.name for q in assignment.written]
+    feedback = {o.name: f"../{o.name}/feedback.txt" for o in outcomes}  # from OUT/written/ to OUT/<name>/
     for question in assignment.written:
         rows = [(o.name, o.written.get(question.name) or written.Answer(None, "not graded (" + o.status + ")"))
                 for o in outcomes]
-        out.write(WRITTEN, f"{question.name}.html", written.question_page(assignment.title, question, rows, names))
+        page = written.question_page(assignment.title, question, rows, names, feedback=feedback)
+        out.write(WRITTEN, f"{question.name}.html", page)

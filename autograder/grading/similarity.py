@@ -16,9 +16,11 @@ functions changes nothing), after removing two kinds of boilerplate:
 
 Writes DIR/similarity.csv (every pair, ranked: the share of each one's own code
 found in the other, the tokens they share), DIR/similarity.html (the ranked
-pairs, for a browser), DIR/copydetect.html (copydetect's report: the shared code
-of each pair above ``display``, highlighted side by side), DIR/documents/ (the
-documents compared) and DIR/boilerplate/ (the stubs' document).
+pairs and the submissions left out, with the reason), DIR/pairs/<rank>.html
+(each pair the report lists: both documents side by side, the shared code
+marked from copydetect's match data, the boilerplate grey), DIR/documents/ (the
+documents compared) and DIR/boilerplate/ (the stubs' document). No page loads
+anything: they open offline.
 """
 import ast
 import contextlib
@@ -36,6 +38,7 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -175,16 +178,22 @@ def common_hashes(paths, boilerplate, more_than):
     return np.array(sorted(h for h, n in counts.items() if n > more_than), dtype=np.int64)
 
 
-def compare(documents, stubs_document, work, common=None, display=DEFAULT_DISPLAY):
+class Comparison(NamedTuple):
+    pairs: list  # every pair, best first (see ``compare``)
+    detector: object  # copydetect's detector, run: its fingerprints and the shared code's positions
+    paths: dict  # submission name -> the path of its document, as the detector knows it
+
+
+def compare(documents, stubs_document, work, common=None):
     """Rank every pair of ``documents`` ({name: text}) by the code they share beyond the stubs and
-    the common code. Returns (pairs, the copydetect detector); each pair is a dict with ``a``, ``b``,
-    ``a_in_b`` (the share of a's own code found in b), ``b_in_a``, ``tokens``, best first. The same
-    documents give the same shares in every run."""
+    the common code. Returns a ``Comparison``; each pair is a dict with ``a``, ``b``, ``a_in_b`` (the
+    share of a's own code found in b), ``b_in_a``, ``tokens``, best first. The same documents give
+    the same shares in every run."""
     with _reproducible_hashes():
-        return _compare(documents, stubs_document, work, common, display)
+        return _compare(documents, stubs_document, work, common)
 
 
-def _compare(documents, stubs_document, work, common, display):
+def _compare(documents, stubs_document, work, common):
     from copydetect import CopyDetector
 
     work = Path(work)
@@ -207,7 +216,7 @@ def _compare(documents, stubs_document, work, common, display):
 
     detector = CohortDetector(test_dirs=[str(folder)], ref_dirs=[str(folder)], boilerplate_dirs=[str(stubs_folder)],
                               extensions=["py"], noise_t=NOISE_TOKENS, guarantee_t=GUARANTEE_TOKENS,
-                              display_t=display, autoopen=False, silent=True, out_file=str(work / "copydetect.html"))
+                              autoopen=False, silent=True)
     if len(documents) >= 2:
         detector.run()
     names = {str(path): name for name, path in paths.items()}
@@ -219,7 +228,7 @@ def _compare(documents, stubs_document, work, common, display):
                 pairs.append({"a": names[a], "b": names[b], "a_in_b": float(a_in_b), "b_in_a": float(b_in_a),
                               "tokens": int(detector.token_overlap_matrix[i, j])})
     pairs.sort(key=lambda p: (-score(p), -p["tokens"], p["a"], p["b"]))
-    return pairs, detector
+    return Comparison(pairs, detector, {name: str(path) for name, path in paths.items()})
 
 
 def score(pair):
@@ -247,42 +256,214 @@ def csv_text(pairs):
     return out.getvalue()
 
 
-def page(title, pairs, count, more_than, display, shown=50):
-    """The ranked pairs as an HTML page: the first ``shown``, and how they were computed."""
-    rows = "\n".join(
-        f"<tr{' class=flag' if flagged(p, display) else ''}><td>{rank}</td>"
-        f"<td>{html.escape(p['a'])}</td><td>{html.escape(p['b'])}</td><td>{score(p):.2f}</td><td>{p['a_in_b']:.0%}</td>"
-        f"<td>{p['b_in_a']:.0%}</td><td>{p['tokens']}</td></tr>"
-        for rank, p in enumerate(pairs[:shown], 1))
-    count_flagged = sum(flagged(p, display) for p in pairs)
+PAIRS = "pairs"  # OUT/pairs/<rank>.html: one pair of the ranking, side by side
+SHOWN = 50  # the report lists (each with its page) at least the first SHOWN pairs, and every flagged one
+
+# The grader's pages load nothing: no script, no font, no stylesheet but their own.
+CSP = "default-src 'none'; style-src 'unsafe-inline'"
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 80em; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; }
+th, td { border-bottom: 1px solid #ddd; padding: .35em .6em; text-align: left; }
+td.n, th.n { text-align: right; white-space: nowrap; }
+tr.flag td { background: #fde7c8; }
+p.note { color: #555; }
+mark { background: #ffc46b; color: #000; }
+.common { color: #9a9a9a; }
+"""
+
+
+def _html(title, body, style=""):
     return f"""<!DOCTYPE html>
+<!-- Written by python -m autograder similarity (autograder/grading/similarity.py). -->
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>Similar submissions: {html.escape(title)}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #222; }}
-td:nth-child(2), td:nth-child(3) {{ overflow-wrap: anywhere; }}
-table {{ border-collapse: collapse; width: 100%; }}
-th, td {{ border-bottom: 1px solid #ddd; padding: .35em .6em; text-align: left; }}
-td:nth-child(n+4), th:nth-child(n+4) {{ text-align: right; }}
-tr.flag td {{ background: #fde7c8; }}
-p.note {{ color: #555; }}
-</style></head><body>
-<h1>Similar submissions: {html.escape(title)}</h1>
-<p>{count} submissions, {len(pairs)} pairs; <strong>{count_flagged}</strong> share more than {display:.0%} of one
-side's own code, and at least {MIN_TOKENS} tokens (highlighted). Ranked by how much of both sides is shared (the geometric mean of the two
-shares), so whole copies come first. The stubs' code, and code found in more than {more_than} submissions,
-count for neither; comments and layout are ignored.</p>
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<title>{html.escape(title)}</title>
+<style>{STYLE}{style}</style></head><body>
+{body}
+</body></html>
+"""
+
+
+def pair_page_name(rank):
+    """The page of the pair ranked ``rank``, relative to the report."""
+    return f"{PAIRS}/{rank}.html"
+
+
+class Report(NamedTuple):
+    """What the report and every pair page say of the whole comparison, so that they agree."""
+    title: str
+    pairs: list  # every pair, best first
+    compared: int  # submissions compared
+    more_than: int  # code found in more than this many submissions is common code
+    display: float
+    shown: int = SHOWN
+
+    @property
+    def flagged_count(self):
+        return sum(flagged(p, self.display) for p in self.pairs)
+
+    @property
+    def listed(self):
+        """How many pairs the report lists, each with its page: the first ``shown``, and every flagged
+        pair, however far down."""
+        last_flagged = max((rank for rank, p in enumerate(self.pairs, 1) if flagged(p, self.display)), default=0)
+        return max(min(self.shown, len(self.pairs)), last_flagged)
+
+
+class Excluded(NamedTuple):
+    name: str
+    reason: str
+
+
+def page(report, excluded=(), notes=()):
+    """The report: the ranked pairs (the first ``report.listed``, each linked to its page), how they
+    were computed, and the submissions left out with the reason."""
+    pairs, display = report.pairs, report.display
+    rows = "\n".join(
+        f"<tr{' class=flag' if flagged(p, display) else ''}><td class=n>{rank}</td>"
+        f"<td>{html.escape(p['a'])}</td><td>{html.escape(p['b'])}</td><td class=n>{score(p):.2f}</td>"
+        f"<td class=n>{p['a_in_b']:.0%}</td><td class=n>{p['b_in_a']:.0%}</td><td class=n>{p['tokens']}</td>"
+        f'<td class=n><a href="{pair_page_name(rank)}">side by side</a></td></tr>'
+        for rank, p in enumerate(pairs[:report.listed], 1))
+    left_out = ""
+    if excluded:
+        items = "\n".join(f"<tr><td>{html.escape(e.name)}</td><td>{html.escape(e.reason)}</td></tr>" for e in excluded)
+        left_out = (f'<h2 id="left-out">Left out: {len(excluded)} submission{"s" if len(excluded) != 1 else ""}</h2>\n'
+                    "<p>Compared with no other submission: read them yourself.</p>\n"
+                    f"<table><thead><tr><th>submission</th><th>why</th></tr></thead><tbody>\n{items}\n</tbody></table>")
+    noted = "\n".join(f"<p class=note>{html.escape(note)}</p>" for note in notes)
+    said_left_out = f' {len(excluded)} left out: <a href="#left-out">listed below</a>.' if excluded else ""
+    body = f"""<h1>Similar submissions: {html.escape(report.title)}</h1>
+<p>{report.compared} submissions compared, {len(pairs)} pairs; <strong>{report.flagged_count}</strong> share more than
+{display:.0%} of one side's own code, and at least {MIN_TOKENS} tokens (highlighted).{said_left_out}
+Ranked by how much of both sides is shared (the geometric mean of the two shares), so whole copies come first.
+The stubs' code, and code found in more than {report.more_than} submissions, count for neither; comments and
+layout are ignored.</p>
 <p class="note">"A in B" is the share of A's own code (beyond that boilerplate) found in B. A high share is a
-reason to read both, not a verdict: <a href="copydetect.html">copydetect.html</a> shows the shared code of each
-flagged pair side by side.</p>
-<table><thead><tr><th>#</th><th>A</th><th>B</th><th>score</th><th>A in B</th><th>B in A</th><th>tokens shared</th></tr></thead>
+reason to read both, not a verdict: "side by side" opens the pair's code with the shared code marked.</p>
+{noted}
+<table><thead><tr><th class=n>#</th><th>A</th><th>B</th><th class=n>score</th><th class=n>A in B</th>
+<th class=n>B in A</th><th class=n>tokens shared</th><th>code</th></tr></thead>
 <tbody>
 {rows}
 </tbody></table>
-<p class="note">The first {min(shown, len(pairs))} pairs of {len(pairs)}; similarity.csv holds them all.</p>
-</body></html>
+<p class="note">The first {report.listed} pairs of {len(pairs)}; similarity.csv holds them all.</p>
+{left_out}"""
+    return _html(f"Similar submissions: {report.title}", body, "td { overflow-wrap: anywhere; }")
+
+
+# ------------------------------------------------------------ one pair, side by side
+class Side(NamedTuple):
+    name: str
+    anchor: str  # "a" or "b": the marked passages' ids are <anchor>-1, <anchor>-2, ...
+    code: str  # the document as compared, as HTML: boilerplate grey, the shared code marked
+    passages: int  # marked
+    tokens: int  # of the whole document (copydetect's tokens: its filtered code's characters)
+    own: int  # beyond the stubs' and the common code
+    shared: int  # of ``own``, found in the other side
+
+
+def _own_slices(fingerprint):
+    """Where the document's own code is (its k-grams left after the boilerplate was removed), as
+    (starts, ends) in its raw text, mapped from the filtered code as copydetect maps the shared code."""
+    from copydetect.utils import get_copied_slices
+
+    starts = [i for positions in fingerprint.hash_idx.values() for i in positions]
+    slices = np.array(get_copied_slices(np.array(starts, dtype=np.int64), fingerprint.k), dtype=np.int64)
+    offsets = fingerprint.offsets
+    if slices.size and len(offsets):
+        slices += offsets[:, 1][np.clip(np.searchsorted(offsets[:, 0], slices), 0, len(offsets) - 1)]
+    return slices.reshape(2, -1)
+
+
+def marked_code(raw, own, shared, anchor):
+    """``raw`` as HTML, the code outside ``own`` grey, the code in ``shared`` marked (both (starts,
+    ends)), each marked passage with the id ``<anchor>-<n>``; and how many passages are marked."""
+    kind = np.zeros(len(raw), dtype=np.int8)  # 0: boilerplate, 1: own code, 2: own code found in the other
+    for value, slices in ((1, own), (2, shared)):
+        for start, end in np.asarray(slices, dtype=np.int64).reshape(2, -1).T:
+            kind[start:end] = value
+    bounds = [0, *(np.flatnonzero(np.diff(kind)) + 1).tolist(), len(raw)]
+    parts, marked = [], 0
+    for start, end in zip(bounds, bounds[1:]):
+        text = html.escape(raw[start:end], quote=False)
+        if kind[start] == 2:
+            marked += 1
+            parts.append(f'<mark id="{anchor}-{marked}">{text}</mark>')
+        else:
+            parts.append(f'<span class="common">{text}</span>' if kind[start] == 0 else text)
+    return "".join(parts), marked
+
+
+def pair_sides(comparison, pair):
+    """The two ``Side``s of ``pair``, from the detector's fingerprints and the positions of the code
+    they share (copydetect's own match data)."""
+    detector = comparison.detector
+    path_a, path_b = comparison.paths[pair["a"]], comparison.paths[pair["b"]]
+    if (path_a, path_b) in detector.slice_matrix:
+        shared_a, shared_b = detector.slice_matrix[(path_a, path_b)]
+    elif (path_b, path_a) in detector.slice_matrix:
+        shared_b, shared_a = detector.slice_matrix[(path_b, path_a)]
+    else:
+        shared_a = shared_b = np.zeros((2, 0), dtype=np.int64)
+    sides = []
+    for anchor, name, path, shared, share in (("a", pair["a"], path_a, shared_a, pair["a_in_b"]),
+                                              ("b", pair["b"], path_b, shared_b, pair["b_in_a"])):
+        fingerprint = detector.file_data[path]
+        own = int(fingerprint.token_coverage)
+        code, passages = marked_code(fingerprint.raw_code, _own_slices(fingerprint), shared, anchor)
+        sides.append(Side(name, anchor, code, passages, len(fingerprint.filtered_code), own, round(share * own)))
+    return sides
+
+
+def _side_summary(side, other, share, more_than):
+    common = side.tokens - side.own
+    text = (f"<strong>{html.escape(side.name)}</strong>: {side.tokens:,} tokens. {common:,} of them "
+            f"({common / max(side.tokens, 1):.0%}) are the stubs' code or code found in more than {more_than} "
+            f"submissions: shown grey, they count for neither side. Of its own {side.own:,} tokens, {side.shared:,} "
+            f"({share:.0%}) are in {html.escape(other.name)}: marked.")
+    if side.own and common > side.own:
+        text += (f" So {share:.0%} is of the {side.own:,} tokens it does not share with the stubs or the class, "
+                 "not of the whole file: little is marked.")
+    if side.passages:
+        jumps = " ".join(f'<a href="#{side.anchor}-{n}">{n}</a>' for n in range(1, min(side.passages, 40) + 1))
+        text += f" Marked passages: {jumps}{' ...' if side.passages > 40 else ''}."
+    return f"<li>{text}</li>"
+
+
+def pair_page(report, rank, sides):
+    """Pair ``rank`` of the report: its numbers as the report gives them, then both documents side by side."""
+    pair, (a, b) = report.pairs[rank - 1], sides
+    if flagged(pair, report.display):
+        verdict = (f"<strong>Flagged</strong>: one of the report's {report.flagged_count} pairs sharing more than "
+                   f"{report.display:.0%} of one side's own code and at least {MIN_TOKENS} tokens.")
+    else:
+        verdict = (f"Not flagged (the report flags {report.flagged_count} pairs: more than {report.display:.0%} of "
+                   f"one side's own code and at least {MIN_TOKENS} tokens).")
+    previous = f'<a href="{rank - 1}.html">&larr; #{rank - 1}</a>' if rank > 1 else ""
+    following = f'<a href="{rank + 1}.html">#{rank + 1} &rarr;</a>' if rank < report.listed else ""
+    heading = f"#{rank}: {a.name} and {b.name}"
+    body = f"""<nav><a href="../similarity.html">All pairs</a> {previous} {following}</nav>
+<h1>{html.escape(heading)}</h1>
+<p>Pair {rank} of the {len(report.pairs)} ranked, score {score(pair):.2f}: {pair['a_in_b']:.0%} of A's own code is
+in B, {pair['b_in_a']:.0%} of B's in A, {pair['tokens']} tokens shared. {verdict}</p>
+<ul>{_side_summary(a, b, pair['a_in_b'], report.more_than)}{_side_summary(b, a, pair['b_in_a'], report.more_than)}</ul>
+<p class="note">The code as it was compared: each graded file under a line naming it, printed back from its
+syntax tree (comments and layout dropped, functions sorted by name), so a reordered copy lines up.
+<mark>Marked</mark>: own code found in the other submission. <span class="common">Grey</span>: the stubs' code
+and code found in more than {report.more_than} submissions.</p>
+<div class="sides">
+<section><h2>A: {html.escape(a.name)}</h2><pre>{a.code}</pre></section>
+<section><h2>B: {html.escape(b.name)}</h2><pre>{b.code}</pre></section>
+</div>"""
+    style = """
+nav a { margin-right: 1em; }
+.sides { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1em; }
+.sides h2 { font-size: 1em; overflow-wrap: anywhere; }
+pre { font-size: .8em; overflow-x: auto; background: #fafafa; border: 1px solid #ddd; padding: .5em; }
 """
+    return _html(f"{heading}: {report.title}", body, style)
 
 
 def _layout_module(assignment, folder):
@@ -308,7 +489,7 @@ def run(assignment, submissions, out_dir, common=None, display=DEFAULT_DISPLAY):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files = [f for f in assignment.submitted_files if f.endswith(".py")]
-    documents = {}
+    documents, excluded, notes = {}, [], []
     with tempfile.TemporaryDirectory(prefix="similarity-") as scratch, BoundedLayout() as bounded:
         layout = _layout_module(assignment, Path(scratch) / "layout")
         for submission, name in zip(submissions, submission_names(submissions)):
@@ -317,18 +498,34 @@ def run(assignment, submissions, out_dir, common=None, display=DEFAULT_DISPLAY):
             try:
                 read_submission(submission, unpacked, assignment.submitted_files, layout)
             except Exception as error:  # noqa: BLE001 - one unreadable submission is left out, and said
-                print(f"left out {name}: could not read it ({type(error).__name__}: {error})")
+                excluded.append(Excluded(name, f"could not read it ({type(error).__name__}: {error})"))
                 continue
             slow = bounded.slow
-            documents[name] = document(unpacked, files, bounded)
+            text = document(unpacked, files, bounded)
+            if not text:
+                excluded.append(Excluded(name, f"none of the graded files ({', '.join(files)}) in it"))
+                continue
+            documents[name] = text
             if bounded.slow > slow:
-                print(f"{name}: {bounded.slow - slow} file(s) took over {bounded.seconds:g} s to parse: compared "
-                      "as written, without the canonical layout")
-    pairs, detector = compare(documents, document(assignment.release, files), out_dir, common, display)
-    if pairs:
-        detector.generate_html_report()
+                notes.append(f"{name}: {bounded.slow - slow} file(s) took over {bounded.seconds:g} s to parse: "
+                             "compared as written, without the canonical layout")
+    for line in [f"left out {e.name}: {e.reason}" for e in excluded] + notes:
+        print(line)
+    comparison = compare(documents, document(assignment.release, files), out_dir, common)
     more_than = default_common(len(documents)) if common is None else common
-    (out_dir / "similarity.csv").write_text(csv_text(pairs), encoding="utf-8")
-    (out_dir / "similarity.html").write_text(page(assignment.title, pairs, len(documents), more_than, display),
-                                             encoding="utf-8")
-    return pairs
+    report = Report(assignment.title, comparison.pairs, len(documents), more_than, display)
+    write_report(out_dir, report, comparison, excluded, notes)
+    return comparison.pairs
+
+
+def write_report(out_dir, report, comparison, excluded, notes):
+    """similarity.csv, similarity.html and one page per pair it lists, in ``pairs/`` (made anew)."""
+    shutil.rmtree(out_dir / PAIRS, ignore_errors=True)
+    (out_dir / PAIRS).mkdir()
+    # copydetect's own report, written here by earlier versions, loads its styles from a CDN: gone.
+    (out_dir / "copydetect.html").unlink(missing_ok=True)
+    for rank in range(1, report.listed + 1):
+        sides = pair_sides(comparison, report.pairs[rank - 1])
+        (out_dir / pair_page_name(rank)).write_text(pair_page(report, rank, sides), encoding="utf-8")
+    (out_dir / "similarity.csv").write_text(csv_text(report.pairs), encoding="utf-8")
+    (out_dir / "similarity.html").write_text(page(report, excluded, notes), encoding="utf-8")

@@ -6,10 +6,14 @@ under ``[[written]]`` in the manifest) and the cells after the prompt are the an
 notebook is data here: read as JSON, never run. Whatever it holds, a reading gives every
 written question of the manifest an ``Answer``: its text, or ``None`` and why there is none.
 """
+import base64
+import functools
 import html
+import io
 import json
 import os
 import re
+import urllib.parse
 from dataclasses import dataclass
 
 BEGIN, END = "<!-- BEGIN QUESTION -->", "<!-- END QUESTION -->"
@@ -152,22 +156,100 @@ def gradescope_entry(question, answer):
     }
 
 
+# ------------------------------------------------------------ the graders' pages
+# Markdown and mathematics are drawn here, offline: markdown-it-py and its dollarmath plugin come with
+# otter-grader (through jupytext), matplotlib's mathtext draws each formula as an SVG image in the
+# page. Raw HTML a student types stays text; the page loads nothing but data: images.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+MATH_POINTS = 12  # the size of the formulas, the page's text size
+MAX_FORMULA_CHARS = 500  # longer is shown as TeX source: the parser's time grows with it
+
+
+def render_markdown(text):
+    """A student's Markdown as HTML: CommonMark with tables and strikethrough, ``$...$`` and ``$$...$$``
+    drawn (``math_html``), any HTML the student wrote escaped, an image a link to it (never loaded)."""
+    return _markdown().render(text)
+
+
+@functools.cache
+def _markdown():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    # No digit or space inside the dollars' edges: "costs $5, or $10" is money, not a formula.
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False, double_inline=True,
+           renderer=lambda tex, options: math_html(tex, options["display_mode"]))
+
+    def image_as_link(self, tokens, idx, options, env):
+        token = tokens[idx]
+        alt = self.renderInlineAsText(token.children or [], options, env)
+        return (f'<a href="{html.escape(token.attrGet("src") or "", quote=True)}">'
+                f"[image: {html.escape(alt or 'no description')}]</a>")
+
+    md.add_render_rule("image", image_as_link)
+    return md
+
+
+@functools.lru_cache(maxsize=4096)
+def math_html(tex, display=False):
+    """``tex`` drawn by matplotlib's mathtext, as an image holding its SVG (the TeX source its
+    alternative text); what mathtext cannot draw is shown as TeX source, and says so."""
+    fence = "$$" if display else "$"
+    try:
+        if len(tex) > MAX_FORMULA_CHARS:
+            raise ValueError("too long")
+        svg, depth = _mathtext_svg(tex, MATH_POINTS * (1.2 if display else 1))
+    except Exception:  # noqa: BLE001 - any TeX a student types; mathtext knows a subset of it
+        return (f'<code class="tex" title="not drawn: matplotlib\'s mathtext cannot read it">'
+                f"{html.escape(fence + tex + fence)}</code>")
+    data = base64.b64encode(svg).decode("ascii")
+    return (f'<img class="math" alt="{html.escape(tex, quote=True)}" src="data:image/svg+xml;base64,{data}" '
+            f'style="vertical-align: -{depth:.2f}pt">')
+
+
+def _mathtext_svg(tex, points):
+    """(SVG bytes, depth below the baseline in points) of ``$tex$``, closely cropped, the same bytes
+    for the same formula (no date in it)."""
+    from matplotlib import mathtext, rc_context
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
+    formula, font = f"${tex}$", FontProperties(size=points)
+    with rc_context({"svg.hashsalt": "written-answers", "svg.fonttype": "path"}):
+        width, height, depth, _, _ = mathtext.MathTextParser("path").parse(formula, dpi=72, prop=font)
+        figure = Figure(figsize=(width / 72, height / 72))
+        figure.text(0, depth / height, formula, fontproperties=font)
+        out = io.BytesIO()
+        figure.savefig(out, format="svg", transparent=True, metadata={"Date": None})
+    return out.getvalue(), depth
+
+
 PAGE = """<!DOCTYPE html>
+<!-- Written by python -m autograder grade (autograder/grading/written.py). -->
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1b1b1b; }}
 h1 {{ font-size: 1.5rem; }} h2 {{ font-size: 1.1rem; margin: 0 0 .5rem; }}
+h2 a {{ font-size: .85rem; font-weight: normal; margin-left: .75rem; }}
 nav a {{ margin-right: 1rem; }}
 .summary {{ color: #444; }}
 .prompt {{ background: #f3f5f8; border-left: 4px solid #3b6ea5; padding: .1rem 1rem; }}
 section {{ border: 1px solid #d0d4da; border-radius: 6px; padding: .75rem 1rem; margin: 1rem 0; }}
 section.missing {{ background: #fbf6ea; border-color: #e2c98f; }}
-.answer {{ white-space: pre-wrap; overflow-wrap: anywhere; font-family: ui-monospace, monospace; font-size: .95rem; line-height: 1.45; }}
+.answer {{ overflow-wrap: anywhere; line-height: 1.5; }}
+.answer code {{ font-family: ui-monospace, monospace, monospace; font-size: .95em; }}  /* not the browser's smaller monospace */
+.answer pre {{ background: #f6f6f6; padding: .5rem; overflow-x: auto; }}
+.answer table {{ border-collapse: collapse; }} .answer th, .answer td {{ border: 1px solid #ccc; padding: .2rem .5rem; }}
+div.math {{ text-align: center; margin: .5rem 0; }}
+code.tex {{ background: #fff1f0; }}
+details {{ margin-top: .5rem; color: #444; }}
+details pre {{ white-space: pre-wrap; overflow-wrap: anywhere; font-size: .9rem; background: #f6f6f6; padding: .5rem; }}
 .note {{ color: #6b4e00; font-style: italic; }}
 </style>
 </head>
@@ -182,21 +264,31 @@ section.missing {{ background: #fbf6ea; border-color: #e2c98f; }}
 """
 
 
-def question_page(assignment_title, question, rows, others):
-    """One page: ``question``'s prompt, then every submission's answer (``rows``: (name, Answer)), as
-    typed (Markdown source, escaped: nothing a student writes runs or loads in the grader's browser)."""
+def _answer_section(name, answer, feedback):
+    """One submission's answer: rendered, then as typed (one click away), with a link to its feedback."""
+    anchor = html.escape(re.sub(r"[^A-Za-z0-9_.-]", "_", name), quote=True)
+    link = (f'<a href="{html.escape(urllib.parse.quote(feedback), quote=True)}">feedback</a>'
+            if feedback else "")
+    body = ""
+    if answer.text is not None:
+        body = (f'<div class="answer">{render_markdown(answer.text)}</div>'
+                f"<details><summary>As typed (Markdown)</summary><pre>{html.escape(answer.text)}</pre></details>")
+    note = f'<p class="note">{html.escape(answer.note)}</p>' if answer.note else ""
+    css = "" if answer.text is not None else ' class="missing"'
+    return f'<section id="{anchor}"{css}><h2>{html.escape(name)}{link}</h2>{body}{note}</section>'
+
+
+def question_page(assignment_title, question, rows, others, feedback=None):
+    """One page: ``question``'s prompt, then every submission's answer (``rows``: (name, Answer)), its
+    Markdown and mathematics drawn (nothing a student writes runs or loads in the grader's browser)
+    and as typed. ``feedback``: name -> the link to that submission's feedback, relative to the page."""
     answered = sum(answer.text is not None for _, answer in rows)
-    sections = []
-    for name, answer in rows:
-        anchor = html.escape(re.sub(r"[^A-Za-z0-9_.-]", "_", name), quote=True)
-        body = (f'<div class="answer">{html.escape(answer.text)}</div>' if answer.text is not None else "")
-        note = f'<p class="note">{html.escape(answer.note)}</p>' if answer.note else ""
-        css = "" if answer.text is not None else ' class="missing"'
-        sections.append(f'<section id="{anchor}"{css}><h2>{html.escape(name)}</h2>{body}{note}</section>')
+    sections = [_answer_section(name, answer, (feedback or {}).get(name)) for name, answer in rows]
     nav = " ".join(f'<b>{html.escape(other)}</b>' if other == question.name else
                    f'<a href="{html.escape(other, quote=True)}.html">{html.escape(other)}</a>' for other in others)
     return PAGE.format(
-        title=html.escape(f"{assignment_title}: written question {question.name} ({question.points:g} points)"),
-        nav=nav, prompt="".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in question.prompt.strip().split("\n\n")),
-        summary=f"{answered} of {len(rows)} submissions answered; each answer as the student typed it (Markdown).",
+        csp=CSP, title=html.escape(f"{assignment_title}: written question {question.name} ({question.points:g} points)"),
+        nav=nav, prompt=render_markdown(question.prompt.strip()),
+        summary=f"{answered} of {len(rows)} submissions answered; each answer drawn from its Markdown, "
+                "the text as typed under it.",
         sections="\n".join(sections))
