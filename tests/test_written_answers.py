@@ -4,6 +4,7 @@ import html
 import html.parser
 import json
 import re
+import sys
 
 import pytest
 
@@ -50,9 +51,14 @@ def notebook_support():
 
     from autograder.build.release import MACHINERY
 
-    spec = importlib.util.spec_from_file_location("notebook_support", RNN.release / MACHINERY / "notebook_support.py")
+    folder = RNN.release / MACHINERY
+    spec = importlib.util.spec_from_file_location("notebook_support", folder / "notebook_support.py")
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.path.insert(0, str(folder))  # as the notebook's set-up cell puts it: the helpers import procedures
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(folder))
     return module
 
 
