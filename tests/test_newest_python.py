@@ -8,6 +8,7 @@ as root, with the network, in bubblewrap, on a copy of this repository (the file
 clone has, plus uncommitted work). Needs root, debootstrap and bubblewrap, and a few minutes: it runs
 apart, with ``pytest -m newest_python`` (the README's "What CI runs").
 """
+import concurrent.futures
 import os
 import shutil
 import subprocess
@@ -95,56 +96,71 @@ def readme_install_check():
     return "\n".join(readme_blocks()[1])
 
 
-@pytest.fixture(scope="module", params=SUITES, ids=[f"{suite}-python{v}" for suite, v in SUITES.items()])
-def debian(request, tmp_path_factory):
-    """suite, the Python it is for, the root, and step -> the finished run (each step's output and seconds)."""
-    reason = harness.unavailable_reason()
-    if reason:
-        pytest.skip(f"no Debian root here: {reason}")
-    suite = request.param
-    base = python_root(suite)
-    root = tmp_path_factory.mktemp(f"debian-{suite}") / "root"
-    subprocess.run(["cp", "-a", str(base), str(root)], check=True)
+def prove(suite, zip_file, place):
+    """In a copy of ``suite``'s root: step -> its finished run (output, exit status, seconds)."""
+    root = place / "root"
+    started = time.monotonic()
+    subprocess.run(["cp", "-a", str(python_root(suite)), str(root)], check=True)
+    made = time.monotonic() - started
     network_ready(root)
     repository_copy(root / REPOSITORY.lstrip("/"))
-    kit = f"{REPOSITORY}/{RNN.release.relative_to(course.ROOT)}"
-    zip_file = package.build_autograder(RNN, tmp_path_factory.mktemp("zip") / "autograder.zip")
     with zipfile.ZipFile(zip_file) as archive:
         archive.extractall(root / image.SOURCE.lstrip("/"))
+    kit = f"{REPOSITORY}/{RNN.release.relative_to(course.ROOT)}"
+    finished_work = " ".join(f"{REPOSITORY}/solutions/{RNN.name}/{name}" for name in RNN.submitted_files)
     steps = {
         "python": ("python3 --version", "/"),
         # The README: a virtual environment, its set-up, its install check.
         "setup": (f"python3 -m venv /venv && source /venv/bin/activate && {readme_setup()}", REPOSITORY),
         "install check": (f"source /venv/bin/activate && {readme_install_check()}", REPOSITORY),
-        # The student kit: its README's set-up in a venv of its own, then check.py on the stubs.
+        # The student kit: its README's set-up in a venv of its own, then check.py.
         "kit setup": (f"python3 -m venv /kit && source /kit/bin/activate && {install_command()}", kit),
         "check.py on the stubs": ('status=0; /kit/bin/python check.py || status=$?; echo "exit status $status"', kit),
-        "check.py on finished work": (f"cp {' '.join(f'{REPOSITORY}/solutions/{RNN.name}/{name}' for name in RNN.submitted_files)} . "
-                                      "&& /kit/bin/python check.py", kit),
+        "check.py on finished work": (f"cp {finished_work} . && /kit/bin/python check.py", kit),
         # The Gradescope image, as Gradescope builds it.
         "setup.sh": (f"bash {image.SOURCE}/setup.sh", image.SOURCE),
     }
     runs = {name: in_root(root, script, cwd) for name, (script, cwd) in steps.items()}
-    print(f"\n== Debian {suite}: " + ", ".join(f"{name} {run.seconds:.0f} s" for name, run in runs.items()))
-    return suite, SUITES[suite], root, runs
+    print(f"\n== Debian {suite}: root (debootstrap unless cached, then a copy) {made:.0f} s, "
+          + ", ".join(f"{name} {run.seconds:.0f} s" for name, run in runs.items()))
+    return root, runs
+
+
+@pytest.fixture(scope="module")
+def proven(tmp_path_factory):
+    """suite -> (its root, step -> run). The suites side by side: much of each step is waiting on PyPI."""
+    reason = harness.unavailable_reason()
+    if reason:
+        pytest.skip(f"no Debian root here: {reason}")
+    zip_file = package.build_autograder(RNN, tmp_path_factory.mktemp("zip") / "autograder.zip")
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(SUITES)) as pool:
+        found = {suite: pool.submit(prove, suite, zip_file, tmp_path_factory.mktemp(f"debian-{suite}"))
+                 for suite in SUITES}
+        return {suite: future.result() for suite, future in found.items()}
+
+
+each_suite = pytest.mark.parametrize("suite", SUITES, ids=[f"{suite}-python{v}" for suite, v in SUITES.items()])
 
 
 def _tail(run):
     return f"{run.stdout[-2500:]}\n{run.stderr[-2500:]}"
 
 
-def test_the_root_runs_the_newest_python_of_its_debian(debian):
-    suite, version, _, runs = debian
-    assert runs["python"].stdout.startswith(f"Python {version}."), runs["python"].stdout
+@each_suite
+def test_the_root_runs_the_newest_python_of_its_debian(proven, suite):
+    _, runs = proven[suite]
+    assert runs["python"].stdout.startswith(f"Python {SUITES[suite]}."), runs["python"].stdout
 
 
-def test_the_readmes_set_up_installs_the_project(debian):
-    suite, version, _, runs = debian
+@each_suite
+def test_the_readmes_set_up_installs_the_project(proven, suite):
+    _, runs = proven[suite]
     assert runs["setup"].returncode == 0, _tail(runs["setup"])
 
 
-def test_the_readmes_install_check_passes_and_grades_the_reference_100_and_the_stubs_0(debian):
-    _, _, root, runs = debian
+@each_suite
+def test_the_readmes_install_check_passes_and_grades_the_reference_100_and_the_stubs_0(proven, suite):
+    root, runs = proven[suite]
     assert runs["install check"].returncode == 0, _tail(runs["install check"])
     reference, stubs = grade.submission_names([f"{REPOSITORY}/solutions/{RNN.name}", f"{REPOSITORY}/assignments/{RNN.name}"])
     gradebook = (root / "tmp" / "install-check" / "grades.csv").read_text().splitlines()
@@ -152,8 +168,9 @@ def test_the_readmes_install_check_passes_and_grades_the_reference_100_and_the_s
     assert gradebook[0].split(",")[6] == "total" and totals == {reference: "100", stubs: "0"}, gradebook
 
 
-def test_the_student_kit_installs_and_check_py_explains_the_stubs_and_passes_finished_work(debian):
-    _, _, _, runs = debian
+@each_suite
+def test_the_student_kit_installs_and_check_py_explains_the_stubs_and_passes_finished_work(proven, suite):
+    _, runs = proven[suite]
     assert runs["kit setup"].returncode == 0, _tail(runs["kit setup"])
     stubs = runs["check.py on the stubs"]
     assert "exit status 1" in stubs.stdout and "Traceback" not in stubs.stdout + stubs.stderr, _tail(stubs)
@@ -163,8 +180,9 @@ def test_the_student_kit_installs_and_check_py_explains_the_stubs_and_passes_fin
     assert finished.stdout.count("all public checks passed") == len(RNN.questions), _tail(finished)
 
 
-def test_setup_sh_builds_the_gradescope_image_on_the_roots_own_python(debian):
-    _, version, _, runs = debian
+@each_suite
+def test_setup_sh_builds_the_gradescope_image_on_the_roots_own_python(proven, suite):
+    _, runs = proven[suite]
     setup = runs["setup.sh"]
     assert setup.returncode == 0 and "== setup.sh: done" in setup.stdout, _tail(setup)
-    assert f"using /usr/bin/python3 (Python {version})" in setup.stdout
+    assert f"using /usr/bin/python3 (Python {SUITES[suite]})" in setup.stdout
