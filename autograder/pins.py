@@ -17,6 +17,21 @@ def _project():
     return _pyproject()["project"]
 
 
+def python_versions():
+    """The Python versions the project runs on, oldest first: ``>=3.11,<3.15`` -> 3.11, 3.12, 3.13, 3.14.
+    The kits, the conda files and the Gradescope image's setup.sh take their range from here."""
+    found = re.fullmatch(r">=3\.(\d+),<3\.(\d+)", _project()["requires-python"].replace(" ", ""))
+    if not found:
+        raise ValueError(f"requires-python must read '>=3.X,<3.Y', not {_project()['requires-python']!r}")
+    oldest, past_newest = map(int, found.groups())
+    return [f"3.{minor}" for minor in range(oldest, past_newest)]
+
+
+def conda_python():
+    """The conda spec of the same range: ``python>=3.11,<3.15``."""
+    return f"python{_project()['requires-python'].replace(' ', '')}"
+
+
 def name_of(pin):
     """``otter-grader[grading]==7.0.0`` -> ``otter-grader``."""
     return re.split(r"[\[=<>;\s]", pin)[0]

@@ -13,7 +13,25 @@ def test_environment_yml_pins_what_the_readme_set_up_installs():
     environment = yaml.safe_load((course.ROOT / "environment.yml").read_text())
     pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
     assert set(p for p in pip if not p.startswith("-e")) == set(pins.dependencies() + pins.extra("dev"))
-    assert "python=3.11" in environment["dependencies"]
+    assert pins.conda_python() in environment["dependencies"]
+
+
+def test_the_project_installs_on_python_3_11_to_3_14():
+    """Debian 13's own 3.13.5 among them: pip refused it under '<3.13' at the README's first command."""
+    import tomllib
+
+    from packaging.specifiers import SpecifierSet
+
+    supported = SpecifierSet(tomllib.loads((course.ROOT / "pyproject.toml").read_text())["project"]["requires-python"])
+    assert all(version in supported for version in ("3.11.0", "3.12.12", "3.13.5", "3.14.0", "3.14.9"))
+    assert "3.10.13" not in supported and "3.15.0" not in supported  # numpy 2.4.6 has no wheel for 3.15
+    assert pins.python_versions() == ["3.11", "3.12", "3.13", "3.14"]
+    assert pins.conda_python() == "python>=3.11,<3.15"
+
+
+def test_the_readme_names_the_projects_pythons():
+    versions = pins.python_versions()
+    assert f"## Set up and test (Python {versions[0]} to {versions[-1]};" in (course.ROOT / "README.md").read_text()
 
 
 def test_every_dependency_is_pinned():

@@ -38,6 +38,16 @@ def test_setup_sh_installs_the_pinned_wheels_and_nothing_of_otters_conda_image()
     assert subprocess.run(["bash", "-n"], input=image.run_autograder(), text=True).returncode == 0
 
 
+def test_setup_sh_takes_the_images_python_when_the_project_supports_it_else_the_newest_packaged():
+    """3.11 to 3.14, newest first: a Debian 13 image's own 3.13 is used; one without Python gets the
+    distribution's newest (python3.11 is no package of Debian 13 at all)."""
+    setup = image.setup_sh()
+    assert "sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 14))" in setup
+    assert "for candidate in python3 python3.14 python3.13 python3.12 python3.11; do" in setup
+    assert 'for version in 3.14 3.13 3.12 3.11; do\n        if apt-cache show "python$version-venv"' in setup
+    assert "apt_install python3.11" not in setup
+
+
 def test_the_images_pins_are_the_projects():
     assert image.requirements() == [p for p in pins.dependencies()
                                     if pins.name_of(p) in ("numpy", "matplotlib", "nbformat")]

@@ -40,6 +40,12 @@ def test_every_kits_readme_installs_what_the_build_pins():
         assert install_command() in readme and f"pip install --no-deps {pins.student_otter()}" in readme
 
 
+def test_every_kits_readme_names_the_projects_pythons():
+    versions = pins.python_versions()
+    for assignment in course.every():
+        assert f"Python {versions[0]} to {versions[-1]}:" in (assignment.release / "README.md").read_text()
+
+
 def test_one_environment_serves_every_assignment():
     kits = {(assignment.release / "requirements.txt").read_text() for assignment in course.every()}
     conda = {(assignment.release / "environment.yml").read_text() for assignment in course.every()}
@@ -50,6 +56,7 @@ def test_the_conda_file_pins_the_same_packages():
     environment = yaml.safe_load(environment_yml())
     pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
     assert pip == pins.student()
+    assert pins.conda_python() in environment["dependencies"]  # the project's range, not one Python
 
 
 @pytest.fixture(scope="module")

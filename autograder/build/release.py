@@ -59,7 +59,7 @@ def environment_yml():
     lines = [f"# conda env create -f environment.yml && conda activate {ENVIRONMENT}",
              f"# then: pip install --no-deps {pins.student_otter()}", *_why_no_deps("#"),
              f"name: {ENVIRONMENT}", "channels:", "  - conda-forge", "dependencies:",
-             "  - python=3.11", "  - pip", "  - pip:", *(f"      - {pin}" for pin in pins.student())]
+             f"  - {pins.conda_python()}", "  - pip", "  - pip:", *(f"      - {pin}" for pin in pins.student())]
     return "\n".join(lines) + "\n"
 
 
