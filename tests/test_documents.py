@@ -25,8 +25,8 @@ def outside_code_blocks(text):
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(course.ROOT)))
 def test_every_heading_has_a_space_after_its_hashes(page):
     # Without the space, CommonMark renders "#How ..." as a paragraph that starts with a hash.
-    glued = [f"line {n}: {line}" for n, line in outside_code_blocks(page.read_text()) if re.match(r"#+[^#\s]", line)]
-    assert not glued
+    lines = outside_code_blocks(page.read_text())
+    assert [f"line {n}: {line}" for n, line in lines if re.match(r"#+[^#\s]", line)] == []
 
 
 def announced_times(text, script):

@@ -11,10 +11,10 @@ import pytest
 from autograder import assignment as course
 
 # A tiny configuration of each script (2 runs of 2 steps) and the folder it runs from.
+TINY = ["--lengths", "4", "--seeds", "0", "1", "--steps", "2"]
 SCRIPTS = {
-    "long_range": ("rnn_shortcomings", ["--models", "rnn", "--lengths", "4", "--seeds", "0", "1", "--steps", "2"]),
-    "long_range_attention": ("beyond_recurrence", ["--models", "gru", "--lengths", "4", "--seeds", "0", "1",
-                                                   "--steps", "2"]),
+    "long_range": ("rnn_shortcomings", ["--models", "rnn", *TINY]),
+    "long_range_attention": ("beyond_recurrence", ["--models", "gru", *TINY]),
 }
 
 

@@ -53,8 +53,9 @@ import os
 import time
 
 if __name__ == "__main__":
-    # One BLAS thread unless you chose otherwise: with matrices this small (H = 32) a second thread
-    # only waits, and took 3 to 4 times the CPU time while another program shared the cores (measured).
+    # One BLAS thread unless you chose otherwise: with matrices this small (H = 32) a second
+    # thread only waits, and took 3 to 4 times the CPU time while another program shared the
+    # cores (measured).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # after the thread setting: OpenBLAS reads it once, as numpy is imported

@@ -25,8 +25,9 @@ import os
 import time
 
 if __name__ == "__main__":
-    # One BLAS thread unless you chose otherwise: with matrices this small (H = 32) a second thread
-    # only waits, and took 3 to 4 times the CPU time while another program shared the cores (measured).
+    # One BLAS thread unless you chose otherwise: with matrices this small (H = 32) a second
+    # thread only waits, and took 3 to 4 times the CPU time while another program shared the
+    # cores (measured).
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # after the thread setting: OpenBLAS reads it once, as numpy is imported
@@ -220,7 +221,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     print(f"adding problem: baseline MSE {BASELINE_MSE:.3f}, solved below {SOLVED_MSE}, "
           f"accuracy = |error| < {TOLERANCE}; H = 32, batch 64, Adam, clipping at 1")
-    # Row by row as the runs finish (the LSTM's at T = 50 take about 10 s each): progress, and the table.
+    # Row by row as the runs finish (the LSTM's at T = 50 take about 10 s each): the reader sees
+    # progress, and the table is complete at the end.
     print(HEADER, flush=True)
     start = time.perf_counter()
     for T in args.lengths:
