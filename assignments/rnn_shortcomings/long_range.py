@@ -9,15 +9,28 @@ a model that cannot carry the first value across the sequence stays there.
 
 Training uses your own forward and backward passes (recurrence.py, bptt.py,
 lstm.py), clipping by global norm (clipping.py) and Adam, on fresh batches
-at every step. Run it as a script to print a table, model x length x seed:
+at every step. Run it as a script to print a table, model x length x seed,
+a row as each run finishes:
 
-    python long_range.py                    # the default comparison
+    python long_range.py                    # the default comparison (under a minute)
+    python long_range.py --seeds 0          # one seed: a third of the time
     python long_range.py --lengths 10 20 50 100 --seeds 0 1 2 3 4 --steps 2000
+
+The default comparison, 12 runs, took 41 CPU-s (44 s) with the reference
+solutions on the course's 2-core x86-64 machine; longer while other programs
+share the cores.
 """
 import argparse
+import os
 import time
 
-import numpy as np
+if __name__ == "__main__":
+    # One BLAS thread unless you chose otherwise: with matrices this small (H = 32) a second
+    # thread only waits, and took 3 to 4 times the CPU time while another program shared the
+    # cores (measured).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # after the thread setting: OpenBLAS reads it once, as numpy is imported
 
 import bptt
 import clipping
@@ -208,12 +221,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     print(f"adding problem: baseline MSE {BASELINE_MSE:.3f}, solved below {SOLVED_MSE}, "
           f"accuracy = |error| < {TOLERANCE}; H = 32, batch 64, Adam, clipping at 1")
-    # Row by row as the runs finish (the long ones take a minute): the table is complete at the end.
+    # Row by row as the runs finish (the LSTM's at T = 50 take about 10 s each): the reader sees
+    # progress, and the table is complete at the end.
     print(HEADER, flush=True)
+    start = time.perf_counter()
     for T in args.lengths:
         for model in args.models:
             for seed in args.seeds:
                 print(row(train(model, T, seed, steps=args.steps, lr=args.lr)), flush=True)
+    print(f"total {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ clipping by global norm at 1 and fresh batches of 32 at every step:
   d = 8, seed 1 needed more than 300 steps.)
 
 What it shows, measured with the reference solutions (STEPS = 200, seeds 0,
-1, 2; the whole default run took 38 to 39 s on the course's 2-core machine):
+1, 2; the whole default run, 9 runs, took 41 CPU-s (45 s) on the course's
+2-core x86-64 machine; longer while other programs share the cores):
 
     model      test MSE after 200 steps      solved at (test MSE < 0.01)
     attention  0.0007  0.0003  0.0002        step 100 for every seed
@@ -40,15 +41,24 @@ causal attention).
 
 Fairness: the same steps, batch, clipping and data for all models; each
 model's learning rate is chosen on seed 0 at T = 200 from the same grid (see
-LEARNING_RATES). Run it as a script to print a table, model x length x seed:
+LEARNING_RATES). Run it as a script to print a table, model x length x seed,
+a row as each run finishes:
 
-    python long_range_attention.py                       # the default comparison
+    python long_range_attention.py                       # the default comparison (under a minute)
+    python long_range_attention.py --seeds 0             # one seed: a third of the time
     python long_range_attention.py --steps 1000 --models lstm gru --lengths 50 200
 """
 import argparse
+import os
 import time
 
-import numpy as np
+if __name__ == "__main__":
+    # One BLAS thread unless you chose otherwise: with matrices this small (H = 32) a second
+    # thread only waits, and took 3 to 4 times the CPU time while another program shared the
+    # cores (measured).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # after the thread setting: OpenBLAS reads it once, as numpy is imported
 
 import earlier  # noqa: F401 - makes the first assignment's modules importable (see earlier.py)
 import attention

@@ -63,7 +63,7 @@ def test_full_default_comparison(table):
         assert attention["mse"] < lra.SOLVED_MSE and attention["solved_at"] <= 100  # measured 0.0002-0.0007, 100
         assert gru["solved_at"] is not None and gru["solved_at"] > attention["solved_at"]  # measured 200
         assert lstm["mse"] > 0.1 and lstm["solved_at"] is None  # measured 0.136-0.170
-    # The time it takes (38-39 s on the course's 2 cores) is measured by running the script, not here.
+    # The time it takes is measured by running the script, and stated in its docstring.
 
 
 def test_the_papers_smallest_slope_is_too_steep_for_this_task():

@@ -81,21 +81,3 @@ def test_readout_gradients_match_finite_differences():
             def loss(value, name=name):
                 return long_range.loss_and_grads({**params, name: value}, model, X, targets)[0]
             assert rel_error(grads[name], numerical_gradient(loss, params[name])) < 1e-6, (model, name)
-
-
-
-def test_the_script_prints_the_table_once_a_row_as_each_run_finishes(monkeypatch, capsys):
-    printed = []  # what the script had printed when each run started, then at the end
-    train = long_range.train
-
-    def train_after_reading_the_output(*args, **kwargs):
-        printed.append(capsys.readouterr().out)
-        return train(*args, **kwargs)
-
-    monkeypatch.setattr(long_range, "train", train_after_reading_the_output)
-    long_range.main(["--models", "rnn", "--lengths", "4", "--seeds", "0", "1", "--steps", "2"])
-    printed.append(capsys.readouterr().out)
-    before_first, first_row, second_row = printed
-    assert before_first.splitlines()[-1] == long_range.HEADER
-    assert first_row.split()[:3] == ["rnn", "4", "0"] and len(first_row.splitlines()) == 1
-    assert second_row.split()[:3] == ["rnn", "4", "1"] and len(second_row.splitlines()) == 1

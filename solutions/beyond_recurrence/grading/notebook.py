@@ -193,9 +193,9 @@ with ALiBi (yours), with the same budget of 200 steps, batch, clipping and
 data, each at the learning rate that was best for it on seed 0 (its
 `LEARNING_RATES`). Measured with the reference solutions on three seeds: attention
 solves it by step 100, the GRU by step 200, the LSTM not at all. Below: one
-seed (16 seconds on the 2-core machine it was timed on, about a minute while
-a browser shared it); `python long_range_attention.py` prints the table over
-three seeds."""),
+seed (about 20 seconds on the 2-core machine it was timed on, about 5 minutes
+while other programs kept its cores busy); `python long_range_attention.py`
+prints the table over three seeds (under a minute)."""),
     ("code", r"""results = []
 with attempt("the adding problem at T = 200"):
     for model in long_range_attention.MODELS:

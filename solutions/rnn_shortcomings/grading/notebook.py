@@ -200,9 +200,10 @@ model that cannot carry the first value to the end stays there.
 `long_range.py` trains an RNN and an LSTM of the same size (H = 32, batch 64,
 Adam at learning rate 0.01, the best of 0.001, 0.003 and 0.01 for both, and
 clipping at norm 1) with **your** forward, backward and clipping functions.
-Below: one seed and 600 steps, the RNN at T = 10, then both at T = 50 (7
-seconds on the 2-core machine it was timed on, half a minute while a browser
-shared it). `python long_range.py` prints the table over three seeds."""),
+Below: one seed and 600 steps, the RNN at T = 10, then both at T = 50 (about
+10 seconds on the 2-core machine it was timed on, up to 2 minutes while other
+programs kept its cores busy). `python long_range.py` prints the table over
+three seeds (under a minute)."""),
     ("code", r"""results = []
 with attempt("the adding problem"):
     for model, T in (("rnn", 10), ("rnn", 50), ("lstm", 50)):
