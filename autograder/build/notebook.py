@@ -14,7 +14,9 @@ from autograder.grading import written
 
 # The first code cell of every assignment's notebook: its imports, Otter's grader, and the helpers
 # ``attempt`` (lets "Run All" reach the end while parts are unfinished or broken) and ``unanswered``.
-SETUP = r"""%load_ext autoreload
+SETUP = r"""import os
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # before numpy: small matrices run faster on one thread
+%load_ext autoreload
 %autoreload 2
 %matplotlib inline
 import sys
