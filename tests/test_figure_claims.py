@@ -17,6 +17,7 @@ import matplotlib
 import numpy as np
 import pytest
 
+import buglib
 from autograder import assignment as course
 from autograder.build import notebook
 from autograder.build.release import course_copy
@@ -26,14 +27,17 @@ SURVIVES = 1e-3  # the notebooks' meaning of "the gradient survives 200 steps"
 BASELINE = 1 / 6
 
 
-def drawn_figures(assignment, root):
-    """The figures the notebook of ``assignment`` draws with the reference solutions, in order."""
+def drawn_figures(assignment, root, bug=None):
+    """The figures the notebook of ``assignment`` draws with the reference solutions (changed as the bug
+    library's entry ``bug`` says, if given), in order."""
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     folder = course_copy(root, solutions=True) / assignment.name
+    if bug:
+        buglib.write_submission(assignment, buglib.load(assignment)[bug], folder)
     shown = []
-    show, here = plt.show, os.getcwd()
+    show, here, environment = plt.show, os.getcwd(), dict(os.environ)  # the set-up cell sets a variable
     plt.show = lambda *args, **kwargs: shown.append(plt.gcf()) or plt.figure()
     # As in a fresh kernel: no module of the same name that other tests imported from elsewhere.
     names = {path.stem for path in folder.parent.glob("*/*.py")}
@@ -50,6 +54,8 @@ def drawn_figures(assignment, root):
                     exec(compile(source, cell.id, "exec"), namespace)  # noqa: S102 - the course's own notebook
     finally:
         os.chdir(here)
+        os.environ.clear()
+        os.environ.update(environment)
         sys.path.remove(str(folder))
         plt.show = show
         for name in names:
@@ -202,3 +208,14 @@ def test_each_figures_title_states_what_its_data_shows(figures, name):
             claim(figure)
         except AssertionError as error:
             raise AssertionError(f"{name} figure {number} ({title(figure)!r}): {error}") from None
+
+
+def test_a_figure_drawn_with_a_students_wrong_function_says_it_departs_from_the_text(tmp_path):
+    """The clipping run uses the student's rnn_backward: with a bptt bug its title says the loss does not end
+    below 1/6 as the reference's does, and the text above the figure says whose functions it uses."""
+    rnn = course.load("rnn_shortcomings")
+    clipping = drawn_figures(rnn, tmp_path, bug="bptt_without_tanh_derivative")[3]
+    assert "not below 1/6 as with the reference functions" in title(clipping)
+    cells = [cell.source for cell in notebook.notebook(rnn).cells]
+    text = next(source for source in cells if "Clipping in a training run" in source)
+    assert "This text describes the reference solutions" in text and "**your**" in text

@@ -146,9 +146,9 @@ def feedback_text(outcome, points, written_questions=()):
     for question in points:
         lines.append(f"== {question}: {outcome.scores.get(question, 0):g} / {points[question]:g}")
         cases = [c for c in outcome.cases if c["question"] == question]
-        ordered = [c for c in cases if not c["hidden"]] + [c for c in cases if c["hidden"]]
-        if ordered:
-            lines.extend("  " + line for line in _checks_text(ordered, mark_hidden=True).split("\n"))
+        for part in ([c for c in cases if not c["hidden"]], [c for c in cases if c["hidden"]]):
+            if part:  # each part capped as its results.json entry is
+                lines.extend("  " + line for line in _clip(_checks_text(part, mark_hidden=True)).split("\n"))
         lines.append("")
     if written_questions:
         lines.append("== written answers (graded by hand, outside the total)")

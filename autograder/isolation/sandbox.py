@@ -71,14 +71,10 @@ def describe_missing(missing):
 
 
 def _budget_used_up(budget_s, timed_out):
-    """Why a call was not made, its first line (the verdict every report shows) at most 100 characters."""
-    verdict = f"not run: this question's time budget of {budget_s:g} s was used up"
-    if not timed_out:
-        return verdict + "."
-    by = " and ".join(timed_out)
-    if len(f"{verdict} by {by} (timed out: an endless loop?).") <= 100:
-        return f"{verdict} by {by} (timed out: an endless loop?)."
-    return f"{verdict}.\nTimed out (an endless loop?): {', '.join(timed_out)}."
+    """Why a call was not made: the question's time went to the functions ``timed_out`` (or to slow calls)."""
+    by = f" by {' and '.join(timed_out)} (timed out: an endless loop?)" if timed_out else ""
+    return f"not run: this question's time budget of {budget_s:g} s was used up{by}."
+
 
 class SandboxError(Exception):
     """The sandbox of a submission could not be started or has ended."""

@@ -70,7 +70,9 @@ def _once(message, earlier_results):
     """``message``, or, when an earlier check of the same run failed for the same reason, its verdict and a
     pointer to that check: a reason is shown once however many checks it fails (an import error, say)."""
     verdict, details = _verdict_and_details(message)
-    for result in earlier_results if details.strip() else ():
+    if message.startswith(NOT_RUN) or not details.strip():  # its reason is one sentence: said in full each time
+        return message
+    for result in earlier_results:
         if not result.passed and _verdict_and_details(result.message.split("\n", 1)[-1])[1] == details:
             return "\n".join(filter(None, (verdict, f"(the same failure as {result.test_case.name}, above)")))
     return message
