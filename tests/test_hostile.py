@@ -708,8 +708,9 @@ def nobody_python():
 
     if _runs_as_nobody(sys.executable, course.ROOT)[0]:
         return sys.executable
-    # the grader's image, and what the command line adds to it (its progress bar)
-    with_deps = image.requirements() + [p for p in project_pins.dependencies() if project_pins.name_of(p) == "tqdm"]
+    # the grader's image, and what the command line adds to it (its progress bar, the written pages' Markdown)
+    command_line = ("tqdm", "markdown-it-py", "mdit-py-plugins")
+    with_deps = image.requirements() + [p for p in project_pins.dependencies() if project_pins.name_of(p) in command_line]
     pins = with_deps + image.requirements_no_deps()
     tag = hashlib.sha256("\n".join(pins).encode()).hexdigest()[:12]
     for version in (f"{sys.version_info.major}.{sys.version_info.minor}", "3.11", "3.12"):
