@@ -1,9 +1,12 @@
 """Hostile and broken submissions get a correct, unforged score and a clear message, through the real paths.
 
-The library is graded once by `python -m autograder grade` (as root here, so
-with privilege dropping and hidden paths); a few entries also go through the
-Gradescope entry point of the built zip. Entries with a hostile shape (crafted
-zips, odd names, deep folders, links) are written by ``write_shaped``.
+Every assignment's library (``solutions/<name>/library/hostile.toml``) is graded
+once by `python -m autograder grade` (as root here, so with privilege dropping
+and hidden paths); its entries marked ``gradescope`` also go through the
+Gradescope entry point of the built zip, and its ``sandbox`` ones through every
+sandbox mode. Entries with a hostile shape (crafted zips, odd names, deep
+folders, links) are written by ``write_shaped``. No test names an assignment
+but the sandbox's own (``one_sandbox``), which need one module to run.
 """
 import contextlib
 import csv
@@ -34,9 +37,11 @@ from autograder.grading.grade import GRADEBOOK, WRITTEN, question_points, submis
 from autograder.grading.results import MAX_OUTPUT_CHARS
 from autograder.grading.results import clean_text
 
+ASSIGNMENTS = course.every()
+LIBRARIES = {a.name: buglib.load(a, buglib.HOSTILE) for a in ASSIGNMENTS}
+POINTS = {a.name: question_points(a.checks, a.question_names) for a in ASSIGNMENTS}
+# The sandbox's own tests (one_sandbox) call this assignment's clipping.py through its procedures.
 RNN = course.load("rnn_shortcomings")
-POINTS = question_points(RNN.checks, RNN.question_names)
-LIBRARY = buglib.load(RNN, buglib.HOSTILE)
 FORGED_SCORE = "999"
 ENCRYPTED_FLAG = 0x1
 UNKNOWN_METHOD = 98  # PPMd: 7-Zip offers it, Python cannot read it
@@ -101,7 +106,35 @@ def remove_deep(folder):
         shutil.rmtree(level)
 
 
-def write_shaped(name, entry, root, values, assignment=RNN):
+def library_entries(where=lambda entry: True):
+    """(assignment, entry name) of every hostile library entry of the course that ``where`` accepts."""
+    return [pytest.param(a, name, id=f"{a.name}-{name}") for a in ASSIGNMENTS
+            for name, entry in sorted(LIBRARIES[a.name].items()) if where(entry)]
+
+
+def per_assignment():
+    return pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=[a.name for a in ASSIGNMENTS])
+
+
+def once_per_assignment(make):
+    """``make(assignment)``, made once per assignment, its error included: a failed grading is not run again."""
+    made = {}
+
+    def get(assignment):
+        if assignment.name not in made:
+            try:
+                made[assignment.name] = make(assignment), None
+            except Exception as error:  # noqa: BLE001 - raised again, by every test that needs it
+                made[assignment.name] = None, error
+        value, error = made[assignment.name]
+        if error is not None:
+            raise error
+        return value
+
+    return get
+
+
+def write_shaped(name, entry, root, values, assignment):
     """The submission of library entry ``name``, shaped as the entry says (see the library's header)."""
     path = Path(root) / entry.get("path", name + (".zip" if entry.get("zip") else ""))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -113,7 +146,7 @@ def write_shaped(name, entry, root, values, assignment=RNN):
         nest(path, entry["nest"])
     if "link" in entry:
         (path / entry["link"]).unlink()
-        (path / entry["link"]).symlink_to(RNN.source / entry["link"])
+        (path / entry["link"]).symlink_to(assignment.source / entry["link"])
     return path
 
 
@@ -127,9 +160,11 @@ def row_name(name, entry, submission):
 
 @pytest.fixture(scope="session")
 def autograder_zip(tmp_path_factory):
+    """zip_of(assignment): its Gradescope autograder zip, built once."""
     from autograder.build import package
 
-    return package.build_autograder(RNN, tmp_path_factory.mktemp("dist") / "autograder.zip")
+    return once_per_assignment(lambda assignment: package.build_autograder(
+        assignment, tmp_path_factory.mktemp(f"dist-{assignment.name}") / "autograder.zip"))
 
 
 SECRET_VARIABLE = "TA_API_TOKEN"  # set in the grader's environment: no submission may see it
@@ -216,14 +251,14 @@ sys.exit(code)
 """
 
 
-def honest_here(name, missing, library=None):
-    """Whether library entry ``name`` must get its honest score in a mode lacking the layers ``missing``
+def honest_here(entry, missing):
+    """Whether library ``entry`` must get its honest score in a mode lacking the layers ``missing``
     (``honest_where`` names the layer that entry's attack needs missing; docs/isolation.md says why)."""
-    needs = (library or LIBRARY)[name].get("honest_where")
+    needs = entry.get("honest_where")
     return needs is None or needs not in missing
 
 
-def grade_library(names, root, autograder_zip, as_user=(), without="", assignment=RNN, python=sys.executable,
+def grade_library(assignment, names, root, autograder_zip, as_user=(), without="", python=sys.executable,
                   code=course.ROOT):
     """Grade entries ``names`` of ``assignment``'s hostile library in one ``python -m autograder grade``
     run, the command prefixed by ``as_user`` (e.g. setpriv), with $AUTOGRADER_SANDBOX_WITHOUT = ``without``.
@@ -262,17 +297,22 @@ def grade_library(names, root, autograder_zip, as_user=(), without="", assignmen
 
 @pytest.fixture(scope="session")
 def graded_run(tmp_path_factory, autograder_zip):
-    """The whole library graded in one run: (root of the submissions, out, rows by entry name, the run)."""
-    root = tmp_path_factory.mktemp("hostile")
-    out, rows, run, received, marker = grade_library(sorted(LIBRARY), root, autograder_zip)
-    run.received, run.marker = received, marker
-    return root, out, rows, run
+    """run_of(assignment): its whole library graded in one run, once: (root of the submissions, out, rows by
+    entry name, the run)."""
+    def grade(assignment):
+        root = tmp_path_factory.mktemp(f"hostile-{assignment.name}")
+        out, rows, run, received, marker = grade_library(assignment, sorted(LIBRARIES[assignment.name]), root,
+                                                         autograder_zip(assignment))
+        run.received, run.marker = received, marker
+        return root, out, rows, run
+
+    return once_per_assignment(grade)
 
 
 @pytest.fixture(scope="session")
 def graded(graded_run):
-    _, out, rows, _ = graded_run
-    return out, rows
+    """graded(assignment): (out, rows by entry name) of its library's run."""
+    return lambda assignment: graded_run(assignment)[1:3]
 
 
 def folder(out, rows, name):
@@ -280,8 +320,9 @@ def folder(out, rows, name):
     return out / rows[name]["submission"]
 
 
-def expected_scores(name):
-    return {q: float(LIBRARY[name]["scores"].get(q, POINTS[q])) for q in RNN.question_names}
+def expected_scores(assignment, name):
+    entry, points = LIBRARIES[assignment.name][name], POINTS[assignment.name]
+    return {q: float(entry["scores"].get(q, points[q])) for q in assignment.question_names}
 
 
 def missing_layers(row):
@@ -289,14 +330,15 @@ def missing_layers(row):
     return set(re.findall(r"(namespaces|landlock|seccomp|cgroup) \(", row["message"]))
 
 
-@pytest.mark.parametrize("name", sorted(LIBRARY))
-def test_hostile_submission_gets_its_correct_score_and_status(graded, name):
-    _, rows = graded
-    assert rows[name] is not None, f"no gradebook row named {row_name(name, LIBRARY[name], '...')!r}"
-    if not honest_here(name, missing_layers(rows[name])):
-        pytest.skip(f"{name} needs {LIBRARY[name]['honest_where']}, which this machine refused")
-    assert {q: float(rows[name][q]) for q in RNN.question_names} == expected_scores(name)
-    assert rows[name]["status"] == LIBRARY[name]["status"]
+@pytest.mark.parametrize(("assignment", "name"), library_entries())
+def test_hostile_submission_gets_its_correct_score_and_status(graded, assignment, name):
+    _, rows = graded(assignment)
+    entry = LIBRARIES[assignment.name][name]
+    assert rows[name] is not None, f"no gradebook row named {row_name(name, entry, '...')!r}"
+    if not honest_here(entry, missing_layers(rows[name])):
+        pytest.skip(f"{name} needs {entry['honest_where']}, which this machine refused")
+    assert {q: float(rows[name][q]) for q in assignment.question_names} == expected_scores(assignment, name)
+    assert rows[name]["status"] == entry["status"]
 
 
 def question_output(report, question):
@@ -305,18 +347,22 @@ def question_output(report, question):
     return outputs[f"{question} (public checks)"] + "\n" + outputs[question]
 
 
-@pytest.mark.parametrize("name", sorted(n for n in LIBRARY if "says" in LIBRARY[n]))
-def test_hostile_submission_is_told_what_happened(graded, name):
-    out, rows = graded
-    question = next(iter(LIBRARY[name]["scores"]))
+@pytest.mark.parametrize(("assignment", "name"), library_entries(lambda entry: "says" in entry))
+def test_hostile_submission_is_told_what_happened(graded, assignment, name):
+    out, rows = graded(assignment)
+    entry = LIBRARIES[assignment.name][name]
+    question = next(iter(entry["scores"]))
     report = json.loads((folder(out, rows, name) / "results.json").read_text())
-    assert buglib.says(LIBRARY[name]["says"], question_output(report, question))
+    assert buglib.says(entry["says"], question_output(report, question))
 
 
-def test_nothing_forges_a_result_even_later(graded):
-    out, rows = graded
-    report = json.loads((folder(out, rows, "forges_results_later") / "results.json").read_text())
-    assert report["score"] == 100 and float(rows["forges_results_later"]["total"]) == 100
+@pytest.mark.parametrize(("assignment", "name"), library_entries(lambda entry: entry.get("forges")))
+def test_nothing_forges_a_result_even_later(graded, assignment, name):
+    """Entries marked ``forges`` write the score 999 wherever a result could be read from."""
+    out, rows = graded(assignment)
+    report = json.loads((folder(out, rows, name) / "results.json").read_text())
+    honest = sum(expected_scores(assignment, name).values())
+    assert report["score"] == honest and float(rows[name]["total"]) == honest
     for path in out.rglob("*"):
         if path.is_file():
             # the forged score as a number of its own, not digits inside a reference value such as 0.00999683
@@ -325,23 +371,29 @@ def test_nothing_forges_a_result_even_later(graded):
 
 
 @pytest.mark.skipif(not sandbox.is_root(), reason="privilege dropping needs root")
-def test_student_code_cannot_read_tests_solutions_or_reference_values(graded):
-    out, rows = graded
-    report = (folder(out, rows, "reads_hidden_tests_and_answers") / "results.json").read_text()
-    assert "NOTHING FOUND" in report and "LEAKED /" not in report
+@pytest.mark.parametrize(("assignment", "name"), library_entries(lambda entry: "never_says" in entry))
+def test_student_code_cannot_read_tests_solutions_or_reference_values(graded, assignment, name):
+    """Entries marked ``never_says`` look for the grader's files and say so if they find any."""
+    out, rows = graded(assignment)
+    entry = LIBRARIES[assignment.name][name]
+    report = (folder(out, rows, name) / "results.json").read_text()
+    assert entry["says"] in report and entry["never_says"] not in report
 
 
 @pytest.mark.skipif(not sandbox.is_root(), reason="privilege dropping needs root")
-def test_no_process_of_a_submission_outlives_its_grading(graded):
+@per_assignment()
+def test_no_process_of_a_submission_outlives_its_grading(graded, assignment):
+    graded(assignment)
     leftovers = subprocess.run(["ps", "-eo", "uid=,pid=,args="], capture_output=True, text=True).stdout
     uids = [int(line.split()[0]) for line in leftovers.splitlines() if line.strip()]
     assert not [u for u in uids if u >= sandbox.UID_BASE]
 
 
-def test_visible_feedback_holds_no_hidden_check_and_is_capped(graded):
-    out, rows = graded
-    hidden_sources = hidden_test_sources()
-    for name in LIBRARY:
+@per_assignment()
+def test_visible_feedback_holds_no_hidden_check_and_is_capped(graded, assignment):
+    out, rows = graded(assignment)
+    hidden_sources = hidden_test_sources(assignment)
+    for name in LIBRARIES[assignment.name]:
         report = json.loads((folder(out, rows, name) / "results.json").read_text())
         visible = [t["output"] for t in report["tests"] if t["visibility"] == "visible"] + [report["output"]]
         feedback = (folder(out, rows, name) / "feedback.txt").read_text()
@@ -354,15 +406,15 @@ def test_visible_feedback_holds_no_hidden_check_and_is_capped(graded):
                 assert source_line not in text, (name, source_line)
 
 
-def hidden_test_sources():
+def hidden_test_sources(assignment):
     """Distinctive lines of the hidden checks: their statements that no public check has."""
     import ast
 
     from autograder.build import release
 
     lines = set()
-    for path, node, source in release.hidden_test_functions(RNN):
-        public_text = (RNN.release / "tests" / path.name).read_text()
+    for path, node, source in release.hidden_test_functions(assignment):
+        public_text = (assignment.release / "tests" / path.name).read_text()
         for statement in node.body:
             first_line = ast.get_source_segment(source, statement).split("\n")[0]
             if first_line not in public_text:
@@ -381,37 +433,37 @@ def run_gradescope(autograder_zip, submission_folder, root, env=None):
     return root / "results" / "results.json"
 
 
-@pytest.mark.parametrize("name", ["import_infinite_loop", "import_calls_sys_exit", "function_calls_os_exit",
-                                  "forges_results_later", "monkeypatches_numpy_and_the_checks",
-                                  "imports_a_package_the_grader_lacks"])
-def test_gradescope_entry_grades_hostile_submissions_the_same(graded, autograder_zip, tmp_path, name):
-    _, rows = graded
+@pytest.mark.parametrize(("assignment", "name"), library_entries(lambda entry: entry.get("gradescope")))
+def test_gradescope_entry_grades_hostile_submissions_the_same(graded, autograder_zip, tmp_path, assignment, name):
+    _, rows = graded(assignment)
+    entry = LIBRARIES[assignment.name][name]
     listener = Listener()
     try:
         values = {**hostile_values(tmp_path, tmp_path / "autograder" / "results", listener, "unused"),
                   "FORGE_TARGET": tmp_path / "autograder" / "results" / "results.json"}
-        submission = buglib.write_submission(RNN, LIBRARY[name], tmp_path / "work", values)
-        results_json = run_gradescope(autograder_zip, submission, tmp_path / "autograder")
+        submission = buglib.write_submission(assignment, entry, tmp_path / "work", values)
+        results_json = run_gradescope(autograder_zip(assignment), submission, tmp_path / "autograder")
     finally:
         listener.close()
-    time.sleep(4 if name == "forges_results_later" else 0)
+    time.sleep(4 if entry.get("forges") else 0)  # its background writer's time to try again
     report = json.loads(results_json.read_text())
     scored = {t["name"]: t["score"] for t in report["tests"] if "score" in t}
-    assert scored == {q: float(rows[name][q]) for q in RNN.question_names}
+    assert scored == {q: float(rows[name][q]) for q in assignment.question_names}
     assert report["score"] == float(rows[name]["total"])
 
 
-@pytest.mark.parametrize("name", sorted(n for n in LIBRARY if "message" in LIBRARY[n]))
-def test_hostile_submission_gets_its_message_in_the_gradebook(graded, name):
-    _, rows = graded
-    assert LIBRARY[name]["message"] in rows[name]["message"]
+@pytest.mark.parametrize(("assignment", "name"), library_entries(lambda entry: "message" in entry))
+def test_hostile_submission_gets_its_message_in_the_gradebook(graded, assignment, name):
+    _, rows = graded(assignment)
+    assert LIBRARIES[assignment.name][name]["message"] in rows[name]["message"]
 
 
-def test_every_submission_has_a_row_and_a_result_folder_of_its_own(graded_run):
-    root, out, rows, _ = graded_run
+@per_assignment()
+def test_every_submission_has_a_row_and_a_result_folder_of_its_own(graded_run, assignment):
+    root, out, rows, _ = graded_run(assignment)
     with open(out / GRADEBOOK, newline="") as f:
         names = [row["submission"] for row in csv.DictReader(f)]
-    assert len(names) == len(set(n.casefold() for n in names)) == len(LIBRARY)
+    assert len(names) == len(set(n.casefold() for n in names)) == len(LIBRARIES[assignment.name])
     assert all(rows.values()), [n for n, row in rows.items() if row is None]
     folders = {p.name for p in out.iterdir() if p.is_dir()}
     assert folders == set(names) | {WRITTEN} and not (out / GRADEBOOK).is_symlink()
@@ -434,11 +486,13 @@ def _strings(value):
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def test_no_control_character_reaches_the_gradebook_or_the_feedback(graded_run):
-    _, out, _, run = graded_run
+@per_assignment()
+def test_no_control_character_reaches_the_gradebook_or_the_feedback(graded_run, assignment):
+    _, out, _, run = graded_run(assignment)
     with open(out / GRADEBOOK, newline="") as f:
         gradebook = f.read()
-    assert gradebook.count("\n") == len(LIBRARY) + 1 and gradebook.count("\r\n") == gradebook.count("\r")
+    assert gradebook.count("\n") == len(LIBRARIES[assignment.name]) + 1
+    assert gradebook.count("\r\n") == gradebook.count("\r")
     assert not CONTROL.search(gradebook.replace("\r\n", "")) and not CONTROL.search(run.stdout)
     for path in out.glob("*/feedback.txt"):
         assert not CONTROL.search(path.read_text()), path
@@ -673,9 +727,12 @@ def test_a_sandbox_that_preloads_in_time_says_nothing_of_it(monkeypatch):
         assert backend.sandbox.not_preloaded is None and backend.sandbox.preloaded == ["clipping"]
 
 
-# The sandbox's attacks (entries with `sandbox = true`) in every mode this machine offers.
+# The sandbox's attacks (entries with `sandbox = true`) of every assignment, in every mode this machine offers.
 
-SANDBOX_ENTRIES = sorted(n for n in LIBRARY if LIBRARY[n].get("sandbox")) + ["named_like_a_numbered_duplicate"]
+def sandbox_entries(assignment):
+    return sorted(name for name, entry in LIBRARIES[assignment.name].items() if entry.get("sandbox"))
+
+
 NOBODY = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
 # mode: (command prefix, $AUTOGRADER_SANDBOX_WITHOUT, needs root to set up, the layers it lacks on this machine)
 MODES = {
@@ -747,14 +804,17 @@ def _mode_or_skip(mode):
     return prefix, without, missing, python
 
 
-@pytest.fixture(scope="module", params=list(MODES))
+@pytest.fixture(scope="module", params=[pytest.param((a, mode), id=f"{a.name}-{mode}")
+                                        for a in ASSIGNMENTS if sandbox_entries(a) for mode in MODES])
 def sandbox_run(request, autograder_zip):
-    """The sandbox entries graded in one run in a mode: (mode, the layers it lacks, out, rows, run)."""
-    prefix, without, missing, python = _mode_or_skip(request.param)
+    """An assignment's sandbox entries graded in one run in a mode: (the assignment, mode, the layers it lacks,
+    out, rows, run)."""
+    assignment, mode = request.param
+    prefix, without, missing, python = _mode_or_skip(mode)
     root = Path(tempfile.mkdtemp(prefix="hostile-modes-"))  # not below pytest's private folder: 65534 works here
     try:
         grader_zip = root / "autograder.zip"
-        shutil.copyfile(autograder_zip, grader_zip)
+        shutil.copyfile(autograder_zip(assignment), grader_zip)
         code = course.ROOT
         if prefix == NOBODY:
             code = root / "code"  # the package where 65534 can read it (a checkout in root's home it cannot)
@@ -763,10 +823,10 @@ def sandbox_run(request, autograder_zip):
                 os.chown(path, 65534, 65534)
             assert _runs_as_nobody(python, code)[0], _runs_as_nobody(python, code)[1]
         root.chmod(0o755)
-        out, rows, run, received, marker = grade_library(SANDBOX_ENTRIES, root, grader_zip, prefix, without,
-                                                         python=python, code=code)
+        out, rows, run, received, marker = grade_library(assignment, sandbox_entries(assignment), root, grader_zip,
+                                                         prefix, without, python=python, code=code)
         run.received, run.marker = received, marker
-        yield request.param, missing, out, rows, run
+        yield assignment, mode, missing, out, rows, run
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -776,23 +836,26 @@ def _said(rows, name):
 
 
 def test_sandbox_attacks_get_the_honest_score_in_every_mode(sandbox_run):
-    mode, missing, out, rows, _ = sandbox_run
-    for name in SANDBOX_ENTRIES:
+    assignment, mode, missing, out, rows, _ = sandbox_run
+    library = LIBRARIES[assignment.name]
+    for name in sandbox_entries(assignment):
         assert rows[name] is not None, (mode, name)
-        if not honest_here(name, missing):
+        if not honest_here(library[name], missing):
             continue
-        assert {q: float(rows[name][q]) for q in RNN.question_names} == expected_scores(name), (mode, name)
-        assert rows[name]["status"] == LIBRARY[name]["status"], (mode, name)
-        if "says" in LIBRARY[name]:
-            question = next(iter(LIBRARY[name]["scores"]))
+        assert {q: float(rows[name][q]) for q in assignment.question_names} == expected_scores(assignment, name), \
+            (mode, name)
+        assert rows[name]["status"] == library[name]["status"], (mode, name)
+        if "says" in library[name]:
+            question = next(iter(library[name]["scores"]))
             report = json.loads((folder(out, rows, name) / "results.json").read_text())
             output = question_output(report, question)
-            assert buglib.says(LIBRARY[name]["says"], output), (mode, name, output[:500])
+            assert buglib.says(library[name]["says"], output), (mode, name, output[:500])
 
 
 def test_each_mode_reports_exactly_the_layers_it_lacks(sandbox_run):
-    mode, missing, _, rows, run = sandbox_run
-    for name in (n for n in SANDBOX_ENTRIES if LIBRARY[n]["status"] != "error"):  # graded, so in a sandbox
+    assignment, mode, missing, _, rows, run = sandbox_run
+    library = LIBRARIES[assignment.name]
+    for name in (n for n in sandbox_entries(assignment) if library[n]["status"] != "error"):  # graded: in a sandbox
         lacking = set(re.findall(r"(namespaces|landlock|seccomp|cgroup) \(", _said(rows, name)))
         assert lacking == missing, (mode, name, _said(rows, name))
     for layer in missing:
@@ -805,14 +868,21 @@ def _reported_number(out, rows, name, word):
 
 
 def test_a_submission_is_bounded_as_a_whole_where_a_cgroup_can_be_had(sandbox_run):
-    mode, missing, out, rows, _ = sandbox_run
-    held = _reported_number(out, rows, "holds_memory_in_many_processes", "HELD")
-    assert held <= (6 if "cgroup" in missing else 3), (mode, held)  # 6 x 300 MB; 1 GiB for all of them
-    assert _reported_number(out, rows, "forks_without_end", "FORKED") < 16, mode
+    """An entry's ``at_most`` (``at_most_without_cgroup`` where the mode has no cgroup) bounds the number
+    it reports after each word, e.g. how many of its processes held their memory at once."""
+    assignment, mode, missing, out, rows, _ = sandbox_run
+    for name in sandbox_entries(assignment):
+        entry = LIBRARIES[assignment.name][name]
+        bounds = dict(entry.get("at_most", {}))
+        if "cgroup" in missing:
+            bounds.update(entry.get("at_most_without_cgroup", {}))
+        for word, most in bounds.items():
+            reported = _reported_number(out, rows, name, word)
+            assert reported <= most, (mode, name, word, reported)
 
 
 def test_nothing_a_submission_started_or_created_outlives_its_grading(sandbox_run):
-    mode, _, out, _, run = sandbox_run
+    assignment, mode, _, out, _, run = sandbox_run
     assert not processes_named(run.marker), mode
     left = [p for pattern in (f"/tmp/{run.marker}*", f"/dev/shm/{run.marker}*", f"{out}/{run.marker}*")
             for p in Path("/").glob(pattern.lstrip("/"))]
@@ -822,62 +892,30 @@ def test_nothing_a_submission_started_or_created_outlives_its_grading(sandbox_ru
         assert str(key) not in [row.split()[0] for row in table if row.strip()], (mode, kind)
     assert not (out / GRADEBOOK).is_symlink(), mode
     with open(out / GRADEBOOK) as f:  # the scores, not the names: a random name may hold "999"
-        scores = [row[column] for row in csv.DictReader(f) for column in (*RNN.question_names, "total")]
+        scores = [row[column] for row in csv.DictReader(f) for column in (*assignment.question_names, "total")]
     assert not any("999" in score for score in scores), mode
 
 
 def test_no_file_is_written_where_a_submission_names_one(sandbox_run):
-    mode, _, _, _, run = sandbox_run
+    _, mode, _, _, _, run = sandbox_run
     assert run.planted == ["target.py"], mode
 
 
 def test_nothing_a_submission_prints_reaches_the_graders_terminal(sandbox_run):
-    mode, _, _, _, run = sandbox_run
+    _, mode, _, _, _, run = sandbox_run
     for stream in (run.stdout, run.stderr):
         assert f"{run.marker}-terminal" not in stream and "\x1b[2J" not in stream, mode
 
 
 def test_the_grader_and_every_process_it_starts_stay_within_a_workers_memory(sandbox_run):
-    mode, _, _, _, run = sandbox_run
+    _, mode, _, _, _, run = sandbox_run
     assert run.peak_bytes <= sandbox.MEMORY_BYTES, (mode, run.peak_bytes >> 20)
 
 
 def test_nothing_reaches_the_network_or_the_graders_secrets(sandbox_run):
-    mode, _, out, _, run = sandbox_run
+    _, mode, _, out, _, run = sandbox_run
     assert run.received == [], mode
     for path in out.rglob("*"):
         if path.is_file():
             text = path.read_text(errors="replace")
             assert "tok-do-not-show" not in text and SECRET_VARIABLE not in text, (mode, path)
-
-
-# The second assignment's hostile library: the same engine, and what that assignment adds (modules that
-# import each other, the first assignment's reference modules beside the submission, the printed
-# script's stand-ins, masked -inf values).
-
-A2 = course.load("beyond_recurrence")
-A2_LIBRARY = buglib.load(A2, buglib.HOSTILE)
-A2_POINTS = question_points(A2.checks, A2.question_names)
-
-
-@pytest.fixture(scope="session")
-def a2_graded(tmp_path_factory):
-    from autograder.build import package
-
-    grader_zip = package.build_autograder(A2, tmp_path_factory.mktemp("dist-a2") / "autograder.zip")
-    out, rows, _, _, _ = grade_library(sorted(A2_LIBRARY), tmp_path_factory.mktemp("hostile-a2"), grader_zip,
-                                       assignment=A2)
-    return out, rows
-
-
-@pytest.mark.parametrize("name", sorted(A2_LIBRARY))
-def test_second_assignment_hostile_submission_gets_its_score_status_and_message(a2_graded, name):
-    out, rows = a2_graded
-    entry = A2_LIBRARY[name]
-    expected = {q: float(entry["scores"].get(q, A2_POINTS[q])) for q in A2.question_names}
-    assert {q: float(rows[name][q]) for q in A2.question_names} == expected
-    assert rows[name]["status"] == entry["status"]
-    if "says" in entry:
-        report = json.loads((folder(out, rows, name) / "results.json").read_text())
-        question = next(iter(entry["scores"]))
-        assert buglib.says(entry["says"], question_output(report, question))

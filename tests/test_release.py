@@ -34,6 +34,11 @@ def student_zip(tmp_path_factory, assignment):
     return package.build_student_zip(assignment, folder / "student.zip", folder=folder / assignment.name)
 
 
+@pytest.fixture(scope="module")
+def autograder_zip(tmp_path_factory, assignment):
+    return package.build_autograder(assignment, tmp_path_factory.mktemp("autograder") / "autograder.zip")
+
+
 def release_files(folder):
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
                   if p.is_file() and not package.is_local_clutter(p.relative_to(folder)))
@@ -50,6 +55,51 @@ def test_committed_release_is_what_the_build_generates(fresh_release, assignment
         else:
             assert committed.read_text() == fresh.read_text(), \
                 f"{name} differs: run `python -m autograder build` and commit assignments/"
+
+
+def students_own_files(assignment):
+    """What a student edits and hands in: never marked as generated, though the build writes it."""
+    return {*assignment.submitted_files, assignment.notebook}
+
+
+def test_every_copied_or_generated_file_of_the_release_names_its_source(assignment):
+    """A copy that looks like a source (three checking.py) says which file to edit instead."""
+    unmarked = {name for name in release_files(assignment.release)
+                if name.endswith(".npz") or name in students_own_files(assignment)}
+    for name in release_files(assignment.release):
+        source = release.generated_from((assignment.release / name).read_bytes())
+        if name in unmarked:
+            assert source is None, f"{name} is the student's or binary, yet marked as generated from {source}"
+        else:
+            assert source is not None, f"{name} has no generated mark on its first line"
+            assert (course.ROOT / source).is_file(), f"{name} is marked as generated from {source}, which is not a file"
+
+
+def test_the_autograder_zip_and_the_kit_hold_the_same_bytes_of_every_file_both_ship(autograder_zip, assignment):
+    """checking.py, procedures.py, calls.py, the manifest, the provided files: one copy, marked the same way."""
+    kit = {Path(name).name: assignment.release / name for name in release_files(assignment.release)
+           if not name.startswith("tests/") or name.startswith(f"{release.MACHINERY.as_posix()}/")}
+    with zipfile.ZipFile(autograder_zip) as archive:  # Otter puts the support files in files/
+        shipped = {Path(name).name: archive.read(name) for name in archive.namelist() if name.startswith("files/")}
+    # the zip's fixtures hold the hidden cases too; its notebook is the grading driver, named as the course's
+    shared = set(shipped) & set(kit) - {"fixtures.npz", assignment.notebook}
+    assert shared == {"checking.py", "procedures.py", "calls.py", "assignment.toml", *assignment.provided_files}
+    for name in shared:
+        assert shipped[name] == kit[name].read_bytes(), name
+
+
+def test_the_mark_goes_after_a_shebang_in_each_files_own_comment_syntax(tmp_path):
+    source = course.SUPPORT / "checking.py"
+    for name, text, first in [("run.py", "#!/usr/bin/env python3\nprint(1)\n", "#!/usr/bin/env python3"),
+                              ("README.md", "# Title\n", "<!-- Generated from autograder/support/checking.py"),
+                              ("pytest.ini", "[pytest]\n", "# Generated from autograder/support/checking.py")]:
+        release.write_generated(tmp_path / name, text, source)
+        written = (tmp_path / name).read_text()
+        assert written.splitlines()[0] == first and written.endswith(text.partition("\n")[2])
+        assert release.generated_from(written.encode()) == "autograder/support/checking.py"
+    assert release.generated_from(b"# Generated from nowhere, in prose\n") is None
+    with pytest.raises(ValueError):
+        release.write_generated(tmp_path / "fixtures.npz", "", source)
 
 
 def test_the_top_of_a_students_folder_holds_their_work_and_tests_holds_the_rest(assignment):
@@ -191,7 +241,7 @@ def test_stubs_keep_docstrings_with_shapes_and_raise_not_implemented(assignment)
                       and "NotImplementedError" in ast.unparse(n)]
             assert raises, f"{name}:{function.name} has no student block"
     for name in assignment.provided_files:
-        assert (assignment.release / name).read_text() == assignment.file(name).read_text()
+        assert (assignment.release / name).read_text().endswith(assignment.file(name).read_text())
 
 
 def test_public_tests_are_the_visible_cases_of_the_otter_tests(assignment):

@@ -1,3 +1,5 @@
+# Generated from autograder/support/check.py
+# by `python -m autograder build`: edit that file, not this copy.
 """Run the public checks on your code: ``python check.py`` (all questions) or ``python check.py QUESTION ...``.
 
 The same checks run inside the notebook with ``grader.check("QUESTION")``. The

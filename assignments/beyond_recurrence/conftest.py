@@ -1,3 +1,5 @@
+# Generated from autograder/support/conftest.py
+# by `python -m autograder build`: edit that file, not this copy.
 """Lets ``pytest`` run the public checks in ``tests/`` (Otter's test files) with the same messages (provided, not graded).
 
 Run ``pytest`` in the assignment folder; ``pytest -k QUESTION`` for one question's checks.

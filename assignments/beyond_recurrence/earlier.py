@@ -1,3 +1,5 @@
+# Generated from solutions/beyond_recurrence/earlier.py
+# by `python -m autograder build`: edit that file, not this copy.
 """The first assignment's tanh RNN and LSTM, for this one (provided, not graded).
 
 gradient_paths.py and long_range_attention.py compare the GRU and attention

@@ -1,3 +1,5 @@
+# Generated from solutions/rnn_shortcomings/gradcheck.py
+# by `python -m autograder build`: edit that file, not this copy.
 """Finite-difference gradient checking (provided complete, not graded).
 
 Use it to test your backward passes before asking the grader, e.g.::

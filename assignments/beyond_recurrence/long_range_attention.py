@@ -1,3 +1,5 @@
+# Generated from solutions/beyond_recurrence/long_range_attention.py
+# by `python -m autograder build`: edit that file, not this copy.
 """The counter-example, one step further: a long-range task that attention learns fastest (provided).
 
 The adding problem of the first assignment's long_range.py, at T = 200:

@@ -1,3 +1,5 @@
+# Generated from solutions/rnn_shortcomings/shapes.py
+# by `python -m autograder build`: edit that file, not this copy.
 """Shape checking shared by every module of the assignment (provided complete, not graded).
 
 Each argument is declared with symbolic axes, e.g. ``x=(x, "N D")``. An axis

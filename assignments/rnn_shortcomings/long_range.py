@@ -1,3 +1,5 @@
+# Generated from solutions/rnn_shortcomings/long_range.py
+# by `python -m autograder build`: edit that file, not this copy.
 """A counter-example the lecture asks for: a long-range task an RNN fails and an LSTM solves (provided).
 
 The adding problem (Hochreiter & Schmidhuber, 1997): each step of a sequence

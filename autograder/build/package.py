@@ -19,7 +19,6 @@ Otter produces:
 import functools
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -98,16 +97,17 @@ def build_autograder(assignment, out_zip):
         staging = Path(staging)
         (staging / "tests").mkdir()
         for test_file in assignment.checks.glob("*.py"):
-            shutil.copyfile(test_file, staging / "tests" / test_file.name)
+            release.copy_generated(test_file, staging / "tests" / test_file.name)
         fixtures.build(assignment, staging / "fixtures.npz", public_only=False)
         given = assignment.provided_files + assignment.reference_files
         support = [*GRADING_SUPPORT, course.CALLS, course.MANIFEST, *given, driver, "fixtures.npz"]
+        # The same copies as the student's kit, marked as generated: the same bytes in both.
         for name in GRADING_SUPPORT:
-            shutil.copyfile(course.SUPPORT / name, staging / name)
-        shutil.copyfile(assignment.grading / course.CALLS, staging / course.CALLS)
-        shutil.copyfile(assignment.manifest, staging / course.MANIFEST)
+            release.copy_generated(course.SUPPORT / name, staging / name)
+        release.copy_generated(assignment.grading / course.CALLS, staging / course.CALLS)
+        release.copy_generated(assignment.manifest, staging / course.MANIFEST)
         for name in given:
-            shutil.copyfile(assignment.file(name), staging / name)
+            release.copy_generated(assignment.file(name), staging / name)
         (staging / driver).write_text(driver_notebook())
         config = {"points_possible": sum(points.values()), **OTTER_CONFIG}
         (staging / "otter_config.json").write_text(json.dumps(config, indent=2))
@@ -118,7 +118,8 @@ def build_autograder(assignment, out_zip):
              "--python-version", "3.11", *support],
             cwd=staging, check=True, capture_output=True, text=True,
         )
-        engine = {f"autograder/{name}": (course.PACKAGE / name).read_bytes() for name in ENGINE_MODULES}
+        engine = {f"autograder/{name}": release.marked((course.PACKAGE / name).read_text(), course.PACKAGE / name,
+                                                       name).encode() for name in ENGINE_MODULES}
         lean_image = {name: text.encode() for name, text in image.files().items()}
         _rewrite_zip(staging / "autograder.zip", out_zip, {"run_otter.py": RUN_OTTER.encode(), **engine, **lean_image},
                      drop=OTTER_IMAGE_FILES)

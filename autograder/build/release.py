@@ -6,6 +6,7 @@ and fixtures holding only the public cases. ``python -m autograder build``
 rewrites it; a test fails when the committed folder differs from a fresh build.
 """
 import ast
+import re
 import shutil
 from pathlib import Path
 
@@ -35,6 +36,50 @@ filterwarnings = ignore::DeprecationWarning
 """
 
 
+# Every file the build copies or writes into a release or a zip, but the student's own (stubs, notebook)
+# and binary ones, starts with this mark: a copy of checking.py must not pass for the source to edit.
+# Two lines, so that the longest source's stays within 100 characters.
+MARK = ("Generated from {source}", "by `python -m autograder build`: edit that file, not this copy.")
+# The mark's comment syntax, by file type: (first line's opening, second line's opening, closing).
+COMMENTS = {**dict.fromkeys((".py", ".toml", ".ini", ".yml", ".txt"), ("# ", "# ", "")),
+            ".md": ("<!-- ", "     ", " -->")}
+MARKED_SOURCE = re.compile(r"(?:# |<!-- )Generated from (\S+)")
+
+
+def marked(text, source, name):
+    """``text``, the file ``name`` of a release or a zip, under the mark naming ``source`` (a file of the
+    repository) on its first line, or its second after a shebang (which must stay first)."""
+    if Path(name).suffix not in COMMENTS:
+        raise ValueError(f"{name}: no comment syntax known for a generated mark")
+    first, second, closing = COMMENTS[Path(name).suffix]
+    said, how = MARK
+    mark = f"{first}{said.format(source=Path(source).relative_to(course.ROOT).as_posix())}\n{second}{how}{closing}\n"
+    shebang = text.partition("\n")[0] + "\n" if text.startswith("#!") else ""
+    return shebang + mark + text[len(shebang):]
+
+
+def write_generated(target, text, source):
+    """Write ``text`` into the file ``target`` under the mark naming ``source`` (``marked``)."""
+    Path(target).write_text(marked(text, source, Path(target).name))
+
+
+def copy_generated(source, target):
+    """Copy the file ``source`` to ``target`` under the mark naming it."""
+    write_generated(target, Path(source).read_text(), source)
+
+
+def generated_from(data):
+    """The source a generated file's mark names (its bytes ``data``), or None if it carries none."""
+    lines = data.decode(errors="replace").splitlines()[:2]
+    lines = lines[1:] if lines and lines[0].startswith("#!") else lines[:1]
+    found = MARKED_SOURCE.fullmatch(lines[0]) if lines else None
+    return found and found.group(1)
+
+
+# Where the set-up files' pins are written (autograder/pins.py reads them).
+PINS = course.ROOT / "pyproject.toml"
+
+
 def install_command():
     """The set-up's pip line, as the kits' READMEs give it."""
     return f"pip install -r requirements.txt && pip install --no-deps {pins.student_otter()}"
@@ -48,7 +93,7 @@ def _why_no_deps(comment):
 def requirements_txt():
     header = ["# The course's environment, for both assignments. In a venv:", f"#   {install_command()}",
               *_why_no_deps("#")]
-    return "".join(f"{line}\n" for line in header + pins.student())
+    return marked("".join(f"{line}\n" for line in header + pins.student()), PINS, "requirements.txt")
 
 
 # One environment serves every assignment of the course: the kits pin the same packages.
@@ -60,7 +105,7 @@ def environment_yml():
              f"# then: pip install --no-deps {pins.student_otter()}", *_why_no_deps("#"),
              f"name: {ENVIRONMENT}", "channels:", "  - conda-forge", "dependencies:",
              f"  - {pins.conda_python()}", "  - pip", "  - pip:", *(f"      - {pin}" for pin in pins.student())]
-    return "\n".join(lines) + "\n"
+    return marked("\n".join(lines) + "\n", PINS, "environment.yml")
 
 
 def hidden_test_functions(assignment):
@@ -117,19 +162,19 @@ def write_release(assignment, target=None):
     for name in assignment.submitted_files:
         (target / name).write_text(make_stub((assignment.source / name).read_text()))
     for name in assignment.provided_files:
-        shutil.copyfile(assignment.file(name), target / name)
+        copy_generated(assignment.file(name), target / name)
     for name, where in SUPPORT_FILES.items():
-        shutil.copyfile(course.SUPPORT / name, target / where)
-    shutil.copyfile(assignment.grading / course.CALLS, target / MACHINERY / course.CALLS)
-    shutil.copyfile(assignment.manifest, target / MACHINERY / course.MANIFEST)
+        copy_generated(course.SUPPORT / name, target / where)
+    copy_generated(assignment.grading / course.CALLS, target / MACHINERY / course.CALLS)
+    copy_generated(assignment.manifest, target / MACHINERY / course.MANIFEST)
     for test_file in sorted(assignment.checks.glob("*.py")):
-        (target / TESTS / test_file.name).write_text(public_test_source(test_file.read_text()))
+        write_generated(target / TESTS / test_file.name, public_test_source(test_file.read_text()), test_file)
     fixtures.build(assignment, target / MACHINERY / "fixtures.npz", public_only=True, previous=previous)
-    shutil.copyfile(assignment.source / STUDENT_README, target / STUDENT_README)
+    copy_generated(assignment.source / STUDENT_README, target / STUDENT_README)
     (target / "requirements.txt").write_text(requirements_txt())
     (target / "environment.yml").write_text(environment_yml())
     notebook.write(assignment, target / assignment.notebook)
-    (target / "pytest.ini").write_text(PYTEST_INI)
+    write_generated(target / "pytest.ini", PYTEST_INI, Path(__file__))
     return target
 
 

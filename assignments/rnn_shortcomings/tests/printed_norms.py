@@ -1,3 +1,5 @@
+# Generated from solutions/rnn_shortcomings/grading/checks/printed_norms.py
+# by `python -m autograder build`: edit that file, not this copy.
 import sys
 
 if "tests/support" not in sys.path:  # the checks' machinery, from the assignment's folder

@@ -1,3 +1,5 @@
+# Generated from autograder/support/checking.py
+# by `python -m autograder build`: edit that file, not this copy.
 """The checks behind ``tests/``: compare with the reference and explain (provided, not graded).
 
 Every check runs a procedure of ``procedures.py`` on a stored case, compares

@@ -1,3 +1,5 @@
+# Generated from autograder/support/procedures.py
+# by `python -m autograder build`: edit that file, not this copy.
 """The only code of the checks that touches student code (provided, not graded).
 
 A procedure imports the student's modules, calls their functions on given

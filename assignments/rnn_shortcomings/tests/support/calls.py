@@ -1,3 +1,5 @@
+# Generated from solutions/rnn_shortcomings/grading/calls.py
+# by `python -m autograder build`: edit that file, not this copy.
 """The procedures of this assignment: how the checks call the student's functions (provided, not graded).
 
 ``procedures.py`` (the course's, beside this file) holds what every assignment

@@ -1,3 +1,5 @@
+# Generated from autograder/support/notebook_support.py
+# by `python -m autograder build`: edit that file, not this copy.
 """The notebook's helpers (provided, not graded): ``attempt``, ``unanswered``, ``upload_files``, ``readable``.
 
 ``attempt`` lets "Run All" reach the end while parts are unfinished or broken;
