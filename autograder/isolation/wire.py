@@ -4,10 +4,11 @@ The grader must never unpickle what a submission's process sends (a pickle
 can run code when loaded). This format carries only None, bools, numbers,
 strings, lists, tuples, string-keyed dicts and numeric numpy arrays, as JSON
 with tagged objects, inside length-prefixed frames on a stream socket
-(``send``, ``recv``). The same frames, on the same kind of socket, carry the
-grader's requests to the zygote and to a sandbox (``SandboxRequest`` and a
-few small dicts), file descriptors attached, and a keeper's reports to the
-zygote.
+(``send``, ``recv``): a call's request and reply. The same frames, on the
+same kind of socket, carry the grader's requests to the zygote and to a
+sandbox (``SandboxRequest`` and a few small dicts, file descriptors
+attached: ``recv_with_fds``) and their answers, and a keeper's reports to
+the zygote.
 """
 import base64
 import dataclasses
