@@ -17,12 +17,15 @@ every call.
   init does.
 - ``landlock``: file access limited to that same list of paths (the only
   file-system layer where namespaces are refused, e.g. in Docker without
-  CAP_SYS_ADMIN), TCP connect and bind refused, signals and abstract UNIX
-  sockets kept inside the submission.
-- ``seccomp``: no socket of any family (the network layer where there is
-  no network namespace, and a second one where there is), no System V or
-  POSIX message-queue IPC object (which would outlive a call where there is
-  no IPC namespace), no io_uring, key ring, ptrace, bpf or perf event.
+  CAP_SYS_ADMIN); from Landlock ABI 4, TCP connect and bind refused; from
+  ABI 6, signals and abstract UNIX sockets kept inside the submission.
+- ``seccomp``: no socket of any family, UNIX ones included, created,
+  connected, bound, listened on or accepted (the network layer where there
+  is no network namespace, and a second one where there is; the channel to
+  the grader is inherited, not opened); no System V IPC object and no POSIX
+  message queue (which would outlive a call where there is no IPC
+  namespace); no io_uring, key ring, ptrace, bpf, perf event or
+  userfaultfd; no 32-bit or x32 system call.
 - ``cgroup``: memory and process count bounded for the submission as a whole
   (needs a writable cgroup file system, in practice root).
 - Always: resource limits, no capabilities, ``no_new_privs``, a fixed
@@ -284,7 +287,7 @@ def _allow(ruleset, path, rights):
 # --- seccomp -------------------------------------------------------------------------------------
 
 _AUDIT_ARCH_X86_64 = 0xC000003E
-_SYS_SOCKET, _X32_SYSCALL_BIT = 41, 0x40000000
+_X32_SYSCALL_BIT = 0x40000000
 # Kernel interfaces numerical code never needs, refused as if absent: io_uring (it opens sockets
 # too), the key rings (shared by every process of a uid), ptrace, bpf, perf_event_open, userfaultfd,
 # and the IPC objects that belong to no process (System V shared memory, semaphores and message
@@ -315,11 +318,13 @@ def seccomp_available():
 
 
 def socket_filter():
-    """The seccomp program of ``forbid_sockets``: from then on, creating, connecting, binding or
-    accepting a socket of any family fails (EACCES) for the process and its children
-    (``_SOCKET_SYSCALLS``); the calls in ``_REFUSED_SYSCALLS`` fail with ENOSYS, and so do 32-bit and x32 system calls, which would bypass the filter. Sockets already
-    open (the channel to the grader) keep working. No privilege needed (``no_new_privs``), allowed in
-    containers: the network layer where there is no network namespace, and a second one where there is."""
+    """The seccomp program of ``forbid_sockets``: from then on, for the process and its children,
+    every call of ``_SOCKET_SYSCALLS`` (socket, socketpair, connect, bind, listen, accept, accept4)
+    fails with EACCES whatever the family, AF_UNIX included; those of ``_REFUSED_SYSCALLS`` fail with
+    ENOSYS, and so does every 32-bit or x32 system call, which would bypass the numbers checked here.
+    Everything else is allowed, reading and writing sockets already open among it (the channel to
+    the grader). No privilege needed (``no_new_privs``), allowed in containers: the network layer
+    where there is no network namespace, and a second one where there is."""
     def op(code, k, jt=0, jf=0):
         return struct.pack("HBBI", code, jt, jf, k)
 

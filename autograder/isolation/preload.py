@@ -13,8 +13,9 @@ syntax tree (``runs_no_code``):
   zygote (numpy, the standard library it preloads) or preloaded here;
 - functions without decorators, or with ``functools.lru_cache``/``cache``;
 - names bound to literals, to arithmetic on numbers, to names and
-  attributes, or to a few constructors of the zygote's own libraries
-  called on literals (``np.array([[0.7, 0.2], ...])``, ``re.compile("...")``).
+  attributes (and tuples, lists, sets, dicts and subscripts of these), or
+  to a few constructors of the zygote's own libraries called on literals
+  (``np.array([[0.7, 0.2], ...])``, ``re.compile("...")``).
 
 Any other module (a class, a loop, a call of the student's own code, a
 module-level ``__getattr__``) and any module importing one is left to each
@@ -187,7 +188,7 @@ def _out_of_time(signum, frame):
 
 
 def preload_within(seconds, folder, candidates, trusted=()):
-    """``preload``, given up after ``seconds`` (no module preloaded then): the grader waits for it."""
+    """``preload``, given up after ``seconds`` (none of ``candidates`` preloaded then): the grader waits for it."""
     previous = signal.signal(signal.SIGALRM, _out_of_time)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:

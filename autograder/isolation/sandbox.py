@@ -1,16 +1,17 @@
 """Run the checks' procedures in disposable, locked-down worker processes.
 
-``Zygote`` starts ``autograder.isolation.zygote`` and opens one ``Sandbox`` per
-submission (its own namespaces, cgroup and uid: see ``confine``); the sandbox
-starts one worker per call. ``SandboxBackend`` is what ``checking.BACKEND``
-becomes while a submission is graded: it sends the inputs as plain data,
-waits at most ``call_timeout`` seconds for the whole reply, turns every way a
-worker can fail (time-out, crash, exit, memory) into a message naming the
-call, and has the sandbox kill whatever the call left running.
+``Zygote`` starts the zygote process (``autograder.isolation.zygote``) and
+opens one ``Sandbox`` per submission through it (its own namespaces, cgroup
+and uid: see ``confine``); the sandbox starts one worker per call. Every
+message on these channels is a ``wire`` frame. ``SandboxBackend`` is what
+``checking.BACKEND`` becomes while a submission is graded: it sends the
+inputs as plain data, waits for the whole reply at most a call's time (see
+``SandboxBackend``), turns every way a worker can fail (time-out, crash,
+exit, memory) into a message naming the call, and has the sandbox kill
+whatever the call left running.
 """
 import copy
 import hashlib
-import json
 import os
 import signal
 import socket
@@ -83,35 +84,35 @@ class SandboxError(Exception):
 def _tell(channel, request, fds, gone):
     """Send ``request`` (and ``fds``) on ``channel``, or SandboxError saying ``gone``."""
     try:
-        socket.send_fds(channel, [json.dumps(request).encode()], list(fds))
+        wire.send(channel, request, fds=fds)
     except OSError as error:
         raise SandboxError(f"{gone}: {error}") from None
 
 
-def _hear(channel, gone):
+def _next_answer(channel, gone):
     """The next answer on ``channel``, or SandboxError saying ``gone``."""
     try:
-        answer = channel.recv(65536)
+        return wire.recv(channel)
+    except EOFError:
+        raise SandboxError(gone) from None
     except OSError as error:
         raise SandboxError(f"{gone}: {error}") from None
-    if not answer:
-        raise SandboxError(gone)
-    return json.loads(answer)
 
 
 def _ask(channel, request, fds, gone):
     """Send ``request`` (and ``fds``) on ``channel``; the answer, or SandboxError saying ``gone``."""
     _tell(channel, request, fds, gone)
-    return _hear(channel, gone)
+    return _next_answer(channel, gone)
 
 
 class Zygote:
-    """The clean process that starts the submissions' sandboxes; one per grading process."""
+    """The grader's handle on the zygote, the clean process that starts the submissions' sandboxes;
+    one per grading process."""
 
     def __init__(self, support_dir):
         self.support_dir = support_dir
         self.ready_seconds = READY_S
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         # Nothing of the grader's environment (a TA's tokens, paths) reaches the zygote, so none
         # of it is in the memory its workers are forked from.
         env = {**confine.fixed_environment(home="/nonexistent"), "PYTHONPATH": str(course.ROOT)}
@@ -132,12 +133,13 @@ class Zygote:
         """A sandbox for one submission whose files are in ``folder``; ``root`` is an empty folder
         its root file system is mounted on; ``uid`` is its own uid when grading as root; ``trusted``:
         the modules in ``folder`` that are the grader's own copies (provided, reference)."""
-        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        request = {"op": "open", "folder": str(folder), "root": str(root), "uid": uid if is_root() else None,
-                   "layers": wanted_layers(), "cgroup_memory_bytes": SUBMISSION_MEMORY_BYTES,
-                   "memory_bytes": MEMORY_BYTES, "ready_seconds": self.ready_seconds, "trusted": list(trusted)}
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        request = wire.SandboxRequest(
+            folder=str(folder), root=str(root), uid=uid if is_root() else None, layers=tuple(wanted_layers()),
+            memory_bytes=MEMORY_BYTES, cgroup_memory_bytes=SUBMISSION_MEMORY_BYTES,
+            ready_seconds=self.ready_seconds, trusted=tuple(trusted))
         try:
-            answer = self._ask(request, [theirs.fileno()])
+            answer = self._ask(request.message(), [theirs.fileno()])
         finally:
             theirs.close()
         if not answer.get("ready"):
@@ -183,21 +185,20 @@ class Sandbox:
         """Wait until the sandbox has killed what the calls so far left running (reap_later)."""
         while self.unheard:
             self.unheard -= 1
-            _hear(self.channel, self.GONE)
+            _next_answer(self.channel, self.GONE)
 
     def spawn(self, cpu_seconds, message):
-        """A new worker for one call, sent ``message`` (wire data) at once: its pid (as the sandbox
-        numbers it) and the socket to talk to it. The message waits in the socket while the worker
-        locks itself down."""
+        """A new worker for one call, sent ``message`` (a ``wire.frame``, made before the worker exists)
+        at once: its pid (as the sandbox numbers it) and the socket to talk to it. The message waits in
+        the socket while the worker locks itself down."""
         mine, its = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             self.settle()
-            _tell(self.channel, {"op": "spawn", "memory_bytes": MEMORY_BYTES, "cpu_seconds": int(cpu_seconds) + 1},
-                  [its.fileno()], self.GONE)
+            _tell(self.channel, {"op": "spawn", "cpu_seconds": int(cpu_seconds) + 1}, [its.fileno()], self.GONE)
             its.close()
             mine.settimeout(CALL_TIMEOUT_S)  # the worker reads it first thing; a small message never waits
             mine.sendall(message)
-            answer = _hear(self.channel, self.GONE)
+            answer = _next_answer(self.channel, self.GONE)
             if answer.get("pid") is None:
                 raise SandboxError(f"the call could not be started: {answer.get('error')}")
         except (SandboxError, OSError) as error:
@@ -295,8 +296,9 @@ class SandboxBackend:
     Before the checks, each student module is imported once (``prepare``,
     on its own if need be: ``preflight``); a module that hangs, exits or crashes while importing
     then fails every call that needs it at once, with that first message,
-    instead of costing a time-out per call. Each question has its own time
-    budget, so a hang in one question costs that question only, and a function that timed out gets
+    instead of costing a time-out per call. A call gets ``call_timeout_s`` (a script
+    SCRIPT_TIMEOUT_S), never more than its question's time budget has left. Each question has its own
+    time budget, so a hang in one question costs that question only, and a function that timed out gets
     RETRY_TIMEOUT_S for each later call (enough for an edge such as an empty sequence): the budget
     then goes to the question's other functions, and a right function never pays for another's
     endless loop.

@@ -1,11 +1,17 @@
-"""Plain data across a process boundary, without pickle.
+"""Plain data across a process boundary, without pickle: every channel of the sandbox.
 
 The grader must never unpickle what a submission's process sends (a pickle
 can run code when loaded). This format carries only None, bools, numbers,
 strings, lists, tuples, string-keyed dicts and numeric numpy arrays, as JSON
-with tagged objects, inside length-prefixed frames.
+with tagged objects, inside length-prefixed frames on a stream socket
+(``send``, ``recv``): a call's request and reply. The same frames, on the
+same kind of socket, carry the grader's requests to the zygote and to a
+sandbox (``SandboxRequest`` and a few small dicts, file descriptors
+attached: ``recv_with_fds``) and their answers, and a keeper's reports to
+the zygote.
 """
 import base64
+import dataclasses
 import json
 import socket
 import struct
@@ -83,11 +89,13 @@ def frame(value):
     return struct.pack("!Q", len(data)) + data
 
 
-def send(sock, value, deadline=None):
-    """Send one frame; with a ``deadline`` (``time.monotonic()``), socket.timeout once it passes."""
+def send(sock, value, deadline=None, fds=()):
+    """Send one frame, the file descriptors ``fds`` attached to its first bytes; with a ``deadline``
+    (``time.monotonic()``), socket.timeout once it passes."""
     data = frame(value)
     _wait_until(sock, deadline)
-    sock.sendall(data)  # sendall: the timeout bounds the whole send
+    sent = socket.send_fds(sock, [data], list(fds)) if fds else 0
+    sock.sendall(data[sent:])  # sendall: the timeout bounds the whole send
 
 
 def recv(sock, described=str, limit=MAX_FRAME_BYTES, deadline=None):
@@ -96,12 +104,20 @@ def recv(sock, described=str, limit=MAX_FRAME_BYTES, deadline=None):
     With a ``deadline`` (a ``time.monotonic()`` time), the whole frame must have arrived by
     then, or socket.timeout is raised: every read waits only for the time that is left, so a
     peer sending a byte now and then cannot stretch the wait (a socket's own timeout starts
-    again at each read). Without one, each read honours the socket's timeout.
+    again at each read). Without one, each read honours the socket's timeout. File descriptors
+    sent with it are closed unseen (a worker's reply never hands the grader one).
     """
-    size = struct.unpack("!Q", _read_exactly(sock, 8, deadline))[0]
+    return recv_with_fds(sock, 0, described, limit, deadline)[0]
+
+
+def recv_with_fds(sock, max_fds, described=str, limit=MAX_FRAME_BYTES, deadline=None):
+    """``recv``, and the file descriptors (at most ``max_fds``) sent with the frame: (value, fds).
+    Only where the grader sends: never take a descriptor from a process that ran student code."""
+    header, fds = _read_exactly(sock, 8, deadline, max_fds)
+    size = struct.unpack("!Q", header)[0]
     if size > limit:
         raise WireError(f"message of {size} bytes is over the limit of {limit}")
-    return loads(_read_exactly(sock, size, deadline), described)
+    return loads(_read_exactly(sock, size, deadline)[0], described), fds
 
 
 def _wait_until(sock, deadline):
@@ -112,13 +128,40 @@ def _wait_until(sock, deadline):
         sock.settimeout(left)
 
 
-def _read_exactly(sock, size, deadline=None):
-    chunks, left = [], size
+def _read_exactly(sock, size, deadline=None, max_fds=0):
+    """``size`` bytes, and the descriptors (at most ``max_fds``) that came with the first of them."""
+    chunks, left, fds = [], size, []
     while left:
         _wait_until(sock, deadline)
-        chunk = sock.recv(min(left, 1 << 20))
+        if max_fds and not chunks:  # the sender attaches them to a frame's first bytes
+            chunk, fds, _, _ = socket.recv_fds(sock, min(left, 1 << 20), max_fds)
+        else:
+            chunk = sock.recv(min(left, 1 << 20))
         if not chunk:
             raise EOFError("the other side closed the connection")
         chunks.append(chunk)
         left -= len(chunk)
-    return b"".join(chunks)
+    return b"".join(chunks), fds
+
+
+@dataclasses.dataclass(frozen=True)
+class SandboxRequest:
+    """What the grader asks the zygote for: one submission's sandbox (the ``open`` request)."""
+
+    folder: str  # the submission's files
+    root: str  # an empty folder its root file system is mounted on (without namespaces: its scratch folder's parent)
+    uid: int | None  # its own unprivileged uid when grading as root, else None (it runs as the grader)
+    layers: tuple[str, ...]  # the layers to try (of confine.LAYERS): those left out are reported as turned off
+    memory_bytes: int  # the address space of each of its processes: keeper, init, each worker
+    cgroup_memory_bytes: int  # all of its processes together, where a cgroup can be had
+    ready_seconds: float  # from its start to its init being ready; past it, started again without preloading
+    trusted: tuple[str, ...]  # the modules in ``folder`` that are the grader's own copies (provided, reference)
+
+    def message(self):
+        """This request as it crosses to the zygote."""
+        return {"op": "open", **dataclasses.asdict(self)}
+
+    @classmethod
+    def from_message(cls, message):
+        """The request in ``message``, as ``message()`` made it on the other side."""
+        return cls(**{field.name: message[field.name] for field in dataclasses.fields(cls)})

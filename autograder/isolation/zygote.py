@@ -31,8 +31,11 @@ also is a child subreaper and kills what reaches it.
 
 Where namespaces are refused (e.g. Docker without CAP_SYS_ADMIN), the keeper
 serves the calls itself (a subreaper, killing its workers' leftovers), and
-Landlock, the cgroup and, as root, the submission's uid remain. The layers
-that could not be had are reported with each submission.
+Landlock, seccomp, the cgroup and, as root, the submission's uid remain. The
+layers that could not be had are reported with each submission.
+
+Every message between the grader, the zygote, a keeper and a worker is a
+``wire`` frame on a UNIX stream socket.
 
 The keeper and the init are bounded like a worker before they import
 anything of the submission's (address space, CPU time, no file written),
@@ -41,7 +44,7 @@ the zygote gives the init a deadline to be ready: past it, the sandbox is
 started again without preloading anything.
 """
 import ctypes
-import json
+import dataclasses
 import os
 import resource
 import secrets
@@ -68,7 +71,36 @@ import numpy.fft, numpy.linalg, numpy.polynomial, numpy.random, numpy.testing, n
 
 from autograder.isolation import confine, preload, wire  # noqa: E402
 
-NOBODY = 65534
+
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """One submission's sandbox as its keeper, its init and its workers set it up: made by the zygote
+    from the grader's ``wire.SandboxRequest`` (``Sandboxes.open``), handed down by fork, never sent."""
+
+    folder: str  # the submission's files, as its processes see them (/submission inside the namespaces)
+    root: str  # the empty folder its root file system is built on (without namespaces: its scratch folder's parent)
+    uid: int | None  # its own unprivileged uid when grading as root, else None (it runs as the grader)
+    readable: tuple[str, ...]  # what it may read: the Python installation, system libraries (inside, /dev too)
+    memory_bytes: int  # the address space of each of its processes
+    trusted: tuple[str, ...]  # the modules in ``folder`` that are the grader's own copies
+    landlock: bool  # Landlock asked for and offered by the kernel: never run a call without it then
+    seccomp: bool  # seccomp asked for and offered
+    preload: bool = True  # whether the init imports the submission's modules once (``preload``)
+    namespaced: bool = False  # whether the keeper entered its namespaces (decided by the keeper)
+
+
+@dataclasses.dataclass
+class LockDown:
+    """What every worker of a submission locks itself down with, worked out once by its init
+    (``_prepare_lock_down``); a worker only applies it (``_lock_down``)."""
+
+    sys_path: list[str]  # the import path: the Python installation only
+    kept_fds: list[int] = dataclasses.field(default_factory=list)  # a worker keeps these open (ruleset, sys_path)
+    ruleset: int | None = None  # without namespaces: the Landlock ruleset, built once (a file descriptor)
+    seccomp_program: bytes | None = None  # ``confine.socket_filter()``, where seccomp is had
+    setup_error: str | None = None  # why it could not be worked out: every worker reports it and runs nothing
+    scratch: confine.Scratch | None = None  # without namespaces: where a call writes, emptied after each
+    folder_state: confine.FolderState | None = None  # without namespaces: set back after each call
 
 
 def _processes_of(uid):
@@ -111,13 +143,13 @@ def _to_devnull():
         os.close(null)
 
 
-def _worker(channel, sandbox, request):
-    """Runs in the forked child: lock down, answer one request, exit."""
+def _worker(channel, plan, lock, cpu_seconds):
+    """Runs in the forked child: lock down, answer the one message on ``channel``, exit."""
     os.setsid()
-    _keep_only(channel.fileno(), *sandbox["kept_fds"])
+    _keep_only(channel.fileno(), *lock.kept_fds)
     _to_devnull()
     try:
-        _lock_down(sandbox, request)
+        _lock_down(plan, lock, cpu_seconds)
     except Exception as error:  # noqa: BLE001 - the grader's own failure: say so, never run unconfined
         wire.send(channel, {"error": f"the grader could not set up the sandbox: {type(error).__name__}: {error}"})
         os._exit(71)
@@ -171,83 +203,83 @@ def _reachable_packages(mapping):
                     break
 
 
-def _scratch_path(sandbox):
+def _scratch_path(plan):
     """Without namespaces, the folder a call may write in (``confine.Scratch``): in the folder the grader
     made for the sandbox's root file system, which nothing else uses then."""
-    return os.path.join(sandbox["root"], "tmp")
+    return os.path.join(plan.root, "tmp")
 
 
-def _landlock_paths(sandbox):
+def _landlock_paths(plan):
     """(readable, writable): what a worker's Landlock rules allow. Never /proc, where the processes of
     the submission (its init's CPU times among them) would tell a call of the earlier ones."""
-    writable = ["/tmp", "/dev/shm"] if sandbox["namespaced"] else [_scratch_path(sandbox)]
-    return [*sandbox["readable"], sandbox["folder"]], writable + [f"/dev/{d}" for d in confine.DEVICES]
+    writable = ["/tmp", "/dev/shm"] if plan.namespaced else [_scratch_path(plan)]
+    return [*plan.readable, plan.folder], writable + [f"/dev/{d}" for d in confine.DEVICES]
 
 
-def _prepare_lock_down(sandbox):
+def _prepare_lock_down(plan):
     """What every worker of the submission locks itself down with, worked out once by its init: the
     import path (realpath on every entry), the Landlock rules (without namespaces: with namespaces
     each worker builds its own, after its call's /tmp is mounted, which rules made before would not
     cover), the seccomp program, the bounding set and the environment. A worker then only applies
-    them."""
-    namespaced = sandbox["namespaced"]
+    them. Sets this process's environment to the workers' own."""
+    namespaced = plan.namespaced
     # Imports come from the Python installation only: never from the checkout on the zygote's path.
-    sandbox["sys_path"] = [entry for entry in sys.path if _inside(entry, sandbox["readable"])]
-    sandbox.update(kept_fds=[], ruleset=None, seccomp_program=None, setup_error=None)
+    lock = LockDown(sys_path=[entry for entry in sys.path if _inside(entry, plan.readable)])
     try:
         if not namespaced:
-            sandbox["scratch"] = confine.Scratch(_scratch_path(sandbox), sandbox["uid"])
-            sandbox["folder_state"] = confine.FolderState(sandbox["folder"])
-        if sandbox["landlock"] and not namespaced:  # promised to the grader: never run the student's code without it
+            lock.scratch = confine.Scratch(_scratch_path(plan), plan.uid)
+            lock.folder_state = confine.FolderState(plan.folder)
+        if plan.landlock and not namespaced:  # promised to the grader: never run the student's code without it
             # Opened as the init's uid: some of the paths only root may enter.
-            sandbox["ruleset"] = confine.landlock_ruleset(*_landlock_paths(sandbox))
-            sandbox["kept_fds"].append(sandbox["ruleset"])
-        if not namespaced and sandbox["uid"] is not None:
-            reachable = _through_descriptors(sandbox["sys_path"])  # opened while still root
-            _reachable_packages(dict(zip(sandbox["sys_path"], reachable)))
-            sandbox["sys_path"] = reachable
-            sandbox["kept_fds"] += [int(entry.rsplit("/", 1)[1]) for entry in sandbox["sys_path"]
-                                    if entry.startswith("/proc/self/fd/")]
-        sandbox["seccomp_program"] = confine.socket_filter() if sandbox["seccomp"] else None
+            lock.ruleset = confine.landlock_ruleset(*_landlock_paths(plan))
+            lock.kept_fds.append(lock.ruleset)
+        if not namespaced and plan.uid is not None:
+            reachable = _through_descriptors(lock.sys_path)  # opened while still root
+            _reachable_packages(dict(zip(lock.sys_path, reachable)))
+            lock.sys_path = reachable
+            lock.kept_fds += [int(entry.rsplit("/", 1)[1]) for entry in lock.sys_path
+                              if entry.startswith("/proc/self/fd/")]
+        lock.seccomp_program = confine.socket_filter() if plan.seccomp else None
         confine.drop_bounding_set()  # the init keeps the capabilities it holds; no program can add any
     except Exception as error:  # noqa: BLE001 - each worker reports it, and runs nothing
-        sandbox["setup_error"] = f"{type(error).__name__}: {error}"
+        lock.setup_error = f"{type(error).__name__}: {error}"
     os.environ.clear()
-    tmp = "/tmp" if namespaced else _scratch_path(sandbox)
+    tmp = "/tmp" if namespaced else _scratch_path(plan)
     os.environ.update(confine.fixed_environment(home=tmp, tmp=tmp))
     if "tempfile" in sys.modules:
         sys.modules["tempfile"].tempdir = None  # found again from TMPDIR on first use
+    return lock
 
 
-def _lock_down(sandbox, request):
-    """Confine this worker: a call's own /tmp and IPC, no /proc, Landlock, its uid, limits, no capability,
-    seccomp."""
-    namespaced, folder = sandbox["namespaced"], sandbox["folder"]
-    if sandbox["setup_error"]:
-        raise RuntimeError(sandbox["setup_error"])
-    sys.path[:] = sandbox["sys_path"]
-    own_uid = namespaced or sandbox["uid"] is not None  # the submission's processes are the only ones of its uid
+def _lock_down(plan, lock, cpu_seconds):
+    """Confine this worker: a call's own /tmp and IPC, no /proc, Landlock, its uid, limits (``cpu_seconds``
+    of CPU time), no capability, seccomp."""
+    namespaced, folder = plan.namespaced, plan.folder
+    if lock.setup_error:
+        raise RuntimeError(lock.setup_error)
+    sys.path[:] = lock.sys_path
+    own_uid = namespaced or plan.uid is not None  # the submission's processes are the only ones of its uid
     # Counted before Landlock, which hides /proc.
     max_processes = confine.MAX_PROCESSES if own_uid else _processes_of(os.getuid()) + confine.MAX_PROCESSES
     if namespaced:
         confine.unshare(confine.CALL_NAMESPACES)
         confine.private_tmp()
         confine.hide_proc()
-        if sandbox["landlock"]:
-            confine.landlock(*_landlock_paths(sandbox))
-    if sandbox["ruleset"] is not None:  # without namespaces
-        confine.restrict_to(sandbox["ruleset"])
-        os.close(sandbox["ruleset"])
+        if plan.landlock:
+            confine.landlock(*_landlock_paths(plan))
+    if lock.ruleset is not None:  # without namespaces
+        confine.restrict_to(lock.ruleset)
+        os.close(lock.ruleset)
     if namespaced:
         confine.become_inside_user()
-    elif sandbox["uid"] is not None:
+    elif plan.uid is not None:
         os.setgroups([])
-        os.setgid(sandbox["uid"])
-        os.setuid(sandbox["uid"])
-    _limit(request["memory_bytes"], request["cpu_seconds"], confine.PRIVATE_TMP_BYTES, max_processes)
+        os.setgid(plan.uid)
+        os.setuid(plan.uid)
+    _limit(plan.memory_bytes, cpu_seconds, confine.PRIVATE_TMP_BYTES, max_processes)
     confine.drop_capabilities()
-    if sandbox["seccomp_program"]:
-        confine.forbid_sockets(sandbox["seccomp_program"])
+    if lock.seccomp_program:
+        confine.forbid_sockets(lock.seccomp_program)
     os.chdir(folder)
     sys.path.insert(0, folder)
 
@@ -310,15 +342,13 @@ def _kill_namespace():
 # --- the submission's init: one worker per call -----------------------------------------------
 
 def _requests(channel):
-    """The requests arriving on ``channel`` (each with the file descriptors it carries) until it closes."""
+    """The requests arriving on ``channel`` (each with the file descriptor it may carry) until it closes."""
     while True:
         try:
-            message, fds, _, _ = socket.recv_fds(channel, 65536, 1)
-        except OSError:
+            request = wire.recv_with_fds(channel, 1)
+        except (EOFError, OSError):
             return
-        if not message:
-            return
-        yield json.loads(message), fds
+        yield request
 
 
 _libc_holding_the_gil = ctypes.PyDLL(None, use_errno=True)
@@ -336,9 +366,9 @@ def _fork_worker():
     return pid
 
 
-def _serve_calls(channel, sandbox):
+def _serve_calls(channel, plan):
     """Answer spawn and reap requests for one submission until the grader closes ``channel``."""
-    namespaced = sandbox["namespaced"]
+    namespaced = plan.namespaced
 
     def clean_up():
         if namespaced:
@@ -346,13 +376,13 @@ def _serve_calls(channel, sandbox):
             confine.reset_pid_counter()  # the next worker gets the pid the first one got
         else:
             kill_children()
-            if sandbox["uid"] is not None:  # as root: IPC objects of the submission's uid, where seccomp is missing
-                confine.remove_ipc_of(sandbox["uid"])
-            if sandbox.get("scratch"):
-                sandbox["scratch"].empty()
-                sandbox["folder_state"].restore()
+            if plan.uid is not None:  # as root: IPC objects of the submission's uid, where seccomp is missing
+                confine.remove_ipc_of(plan.uid)
+            if lock.scratch:
+                lock.scratch.empty()
+                lock.folder_state.restore()
 
-    _prepare_lock_down(sandbox)
+    lock = _prepare_lock_down(plan)
     clean_up()
     try:
         for request, fds in _requests(channel):
@@ -365,11 +395,11 @@ def _serve_calls(channel, sandbox):
                 if pid == 0:
                     try:
                         channel.close()
-                        _worker(worker_channel, sandbox, request)
+                        _worker(worker_channel, plan, lock, request["cpu_seconds"])
                     finally:
                         os._exit(70)
                 worker_channel.close()
-                channel.send(json.dumps({"pid": pid} if pid else answer).encode())
+                wire.send(channel, {"pid": pid} if pid else answer)
             elif request["op"] == "reap":  # the grader has the reply, or has given up on it
                 try:
                     os.kill(request["pid"], signal.SIGKILL)
@@ -378,7 +408,7 @@ def _serve_calls(channel, sandbox):
                 except (ChildProcessError, ProcessLookupError):  # already gone and reaped
                     answer = {"exit": None}
                 clean_up()  # one call at a time: any other process is left over from this one
-                channel.send(json.dumps(answer).encode())
+                wire.send(channel, answer)
     finally:
         clean_up()
 
@@ -397,23 +427,13 @@ def _preload(folder, trusted, wanted=True):
     return done
 
 
-def _say(fd, message):
-    os.write(fd, json.dumps(message).encode() + b"\n")
-
-
-def _hear_by(fd, deadline):
-    """The keeper's next line on ``fd``, None if it ended first; TimeoutError past ``deadline`` (monotonic)."""
-    import select
-
-    data = b""
-    while not data.endswith(b"\n"):
-        if not select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
-            raise TimeoutError()
-        chunk = os.read(fd, 4096)
-        if not chunk:
-            return None
-        data += chunk
-    return json.loads(data)
+def _keeper_report(keeper, deadline):
+    """The next report on the channel to a ``keeper``, None if it ended first; TimeoutError past
+    ``deadline`` (monotonic)."""
+    try:
+        return wire.recv(keeper, deadline=deadline)
+    except EOFError:
+        return None
 
 
 def _bound_init(memory_bytes):
@@ -426,12 +446,13 @@ def _bound_init(memory_bytes):
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
-def _keeper(channel, up, down, sandbox, use_namespaces):
-    """The submission's first process: enters the namespaces, or serves the calls itself."""
+def _keeper(channel, to_zygote, plan, use_namespaces):
+    """The submission's first process: enters the namespaces, or serves the calls itself. ``channel``:
+    the grader's requests; ``to_zygote``: its reports to the zygote, which answers the first with "go"."""
     os.setsid()
-    _keep_only(channel.fileno(), up, down)
+    _keep_only(channel.fileno(), to_zygote.fileno())
     _to_devnull()  # a compiler's warning, a module's print: never on the grader's terminal
-    _bound_init(sandbox["memory_bytes"])
+    _bound_init(plan.memory_bytes)
     if os.geteuid() == 0:
         os.setgroups([])  # the root's groups must not reach the submission's processes
     reason = None
@@ -440,48 +461,47 @@ def _keeper(channel, up, down, sandbox, use_namespaces):
             confine.unshare(confine.SUBMISSION_NAMESPACES)
         except confine.Unavailable as error:
             use_namespaces, reason = False, str(error)
-    _say(up, {"unshared": use_namespaces, "reason": reason})
-    if os.read(down, 1) != b"g":  # the zygote has mapped our ids and put us in the cgroup
+    wire.send(to_zygote, {"unshared": use_namespaces, "reason": reason})
+    if wire.recv(to_zygote) != "go":  # the zygote has mapped our ids and put us in the cgroup
         os._exit(1)
-    os.close(down)
-    sandbox["namespaced"] = use_namespaces
+    plan = dataclasses.replace(plan, namespaced=use_namespaces)
     if not use_namespaces:
         confine.prctl(confine.PR_SET_CHILD_SUBREAPER, 1)
-        _say(up, {"ready": True, "preloaded": _preload(sandbox["folder"], sandbox["trusted"], sandbox["preload"])})
-        os.close(up)
-        _serve_calls(channel, sandbox)
+        wire.send(to_zygote, {"ready": True, "preloaded": _preload(plan.folder, plan.trusted, plan.preload)})
+        to_zygote.close()
+        _serve_calls(channel, plan)
         os._exit(0)
     init = os.fork()
     if init:
         channel.close()
-        os.close(up)
+        to_zygote.close()
         os.waitpid(init, 0)
         os._exit(0)
     confine.prctl(confine.PR_SET_PDEATHSIG, signal.SIGKILL)
     try:
-        confine.build_root(sandbox["root"], sandbox["readable"], sandbox["folder"])
+        confine.build_root(plan.root, plan.readable, plan.folder)
     except Exception as error:  # noqa: BLE001 - reported; the zygote then tries without namespaces
-        _say(up, {"ready": False, "reason": f"{type(error).__name__}: {error}"})
+        wire.send(to_zygote, {"ready": False, "reason": f"{type(error).__name__}: {error}"})
         os._exit(1)
     confine.prctl(confine.PR_SET_DUMPABLE, 0)
-    sandbox["folder"] = confine.SUBMISSION_DIR
-    sandbox["readable"] = [*sandbox["readable"], "/dev"]
-    _say(up, {"ready": True, "preloaded": _preload(sandbox["folder"], sandbox["trusted"], sandbox["preload"])})
-    os.close(up)
-    _serve_calls(channel, sandbox)
+    plan = dataclasses.replace(plan, folder=confine.SUBMISSION_DIR, readable=(*plan.readable, "/dev"))
+    wire.send(to_zygote, {"ready": True, "preloaded": _preload(plan.folder, plan.trusted, plan.preload)})
+    to_zygote.close()
+    _serve_calls(channel, plan)
     os._exit(0)
 
 
-class Zygote:
-    """The zygote's own state: the keepers it started and their cgroups."""
+class Sandboxes:
+    """The zygote's own state: the sandboxes it started, each as its keeper's pid and its cgroup."""
 
     def __init__(self, readable):
         self.readable = readable
         self.keepers = {}  # pid -> its cgroup, or None
 
     def open(self, request, channel_fd):
-        """Start a submission's sandbox with the layers asked for; what was had and what was not."""
-        wanted = set(request["layers"])
+        """Start a submission's sandbox (``request``: a ``wire.SandboxRequest``) with the layers asked for,
+        serving the grader's requests on ``channel_fd``; what was had and what was not."""
+        wanted = set(request.layers)
         missing = {layer: "turned off" for layer in confine.LAYERS if layer not in wanted}
         landlock = "landlock" in wanted and confine.landlock_abi() > 0
         if "landlock" in wanted and not landlock:
@@ -489,18 +509,17 @@ class Zygote:
         seccomp = "seccomp" in wanted and confine.seccomp_available()
         if "seccomp" in wanted and not seccomp:
             missing["seccomp"] = "not offered here (x86-64 Linux only)"
-        sandbox = {"folder": request["folder"], "root": request["root"], "uid": request["uid"],
-                   "readable": self.readable, "landlock": landlock, "seccomp": seccomp,
-                   "trusted": request.get("trusted", []), "memory_bytes": request["memory_bytes"], "preload": True}
+        plan = Plan(folder=request.folder, root=request.root, uid=request.uid, readable=self.readable,
+                    memory_bytes=request.memory_bytes, trusted=request.trusted, landlock=landlock, seccomp=seccomp)
         use_namespaces = "namespaces" in wanted
         not_preloaded = None
         while True:
-            pid, ready = self._start_keeper(channel_fd, sandbox, use_namespaces, request, missing)
+            pid, ready = self._start_keeper(channel_fd, plan, use_namespaces, request, missing)
             if ready["ready"]:
                 break
-            if ready.get("stalled") and sandbox["preload"]:  # the same sandbox, without preloading
-                sandbox["preload"] = False
-                not_preloaded = f"not ready within {request['ready_seconds']:g} s: started again without preloading"
+            if ready.get("stalled") and plan.preload:  # the same sandbox, without preloading
+                plan = dataclasses.replace(plan, preload=False)
+                not_preloaded = f"not ready within {request.ready_seconds:g} s: started again without preloading"
                 continue
             if not use_namespaces:
                 break
@@ -512,45 +531,41 @@ class Zygote:
         return {"keeper": pid, "ready": ready["ready"], "missing": missing, "preloaded": ready.get("preloaded", []),
                 "not_preloaded": not_preloaded}
 
-    def _start_keeper(self, channel_fd, sandbox, use_namespaces, request, missing):
-        up_read, up_write = os.pipe()
-        down_read, down_write = os.pipe()
+    def _start_keeper(self, channel_fd, plan, use_namespaces, request, missing):
+        keeper, its_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         pid = os.fork()
         if pid == 0:
             try:
-                os.close(up_read)
-                os.close(down_write)
-                _keeper(socket.socket(fileno=channel_fd), up_write, down_read, dict(sandbox), use_namespaces)
+                keeper.close()
+                _keeper(socket.socket(fileno=channel_fd), its_end, plan, use_namespaces)
             finally:
                 os._exit(70)
-        os.close(up_write)
-        os.close(down_read)
-        deadline = time.monotonic() + request["ready_seconds"]
+        its_end.close()
+        deadline = time.monotonic() + request.ready_seconds
         try:
-            unshared = _hear_by(up_read, deadline) or {"unshared": False, "reason": "the keeper ended"}
+            unshared = _keeper_report(keeper, deadline) or {"unshared": False, "reason": "the keeper ended"}
             if use_namespaces and not unshared["unshared"]:
                 missing["namespaces"] = unshared["reason"]
             if unshared["unshared"]:
-                confine.write_id_maps(pid, request["uid"])
+                confine.write_id_maps(pid, request.uid)
             cgroup = None
             if "cgroup" not in missing:
                 try:
-                    cgroup = confine.Cgroup(f"autograder-{secrets.token_hex(6)}", request["cgroup_memory_bytes"],
+                    cgroup = confine.Cgroup(f"autograder-{secrets.token_hex(6)}", request.cgroup_memory_bytes,
                                             confine.MAX_PROCESSES)
                     cgroup.add(pid)
                 except confine.Unavailable as error:
                     missing["cgroup"] = str(error)
             self.keepers[pid] = cgroup
-            os.write(down_write, b"g")
-            ready = _hear_by(up_read, time.monotonic() + request["ready_seconds"]) or {"ready": False,
-                                                                                       "reason": "the keeper ended"}
+            wire.send(keeper, "go")
+            ready = _keeper_report(keeper, time.monotonic() + request.ready_seconds) or {"ready": False,
+                                                                                         "reason": "the keeper ended"}
         except TimeoutError:
-            ready = {"ready": False, "stalled": True, "reason": f"not ready within {request['ready_seconds']:g} s"}
+            ready = {"ready": False, "stalled": True, "reason": f"not ready within {request.ready_seconds:g} s"}
         except OSError as error:
             ready = {"ready": False, "reason": f"{type(error).__name__}: {error}"}
         finally:
-            os.close(up_read)
-            os.close(down_write)
+            keeper.close()
         if not ready["ready"]:
             self.close(pid)
         return pid, ready
@@ -571,20 +586,20 @@ class Zygote:
 def serve(control, readable):
     """Answer the grader's open and close requests on ``control`` until it closes the channel."""
     confine.prctl(confine.PR_SET_CHILD_SUBREAPER, 1)
-    zygote = Zygote(readable)
+    sandboxes = Sandboxes(tuple(readable))
     try:
         for request, fds in _requests(control):
             if request["op"] == "open":
-                answer = zygote.open(request, fds[0])
+                answer = sandboxes.open(wire.SandboxRequest.from_message(request), fds[0])
             elif request["op"] == "close":
-                zygote.close(request["keeper"])
+                sandboxes.close(request["keeper"])
                 answer = {}
             else:
                 answer = {"error": f"unknown request {request['op']!r}"}
-            control.send(json.dumps(answer).encode())
+            wire.send(control, answer)
     finally:
-        for pid in list(zygote.keepers):
-            zygote.close(pid)
+        for pid in list(sandboxes.keepers):
+            sandboxes.close(pid)
         kill_children()
 
 
