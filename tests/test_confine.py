@@ -113,8 +113,8 @@ def test_the_python_paths_hold_numpy_and_nothing_of_the_checkout():
 
 def test_an_installed_copy_of_the_grader_is_found_to_be_hidden(tmp_path):
     site = tmp_path / "site-packages"
-    (site / "autograder").mkdir(parents=True)
-    (site / "autograder" / "confine.py").write_text("")
+    (site / "autograder" / "isolation").mkdir(parents=True)  # where this package keeps confine.py
+    (site / "autograder" / "isolation" / "confine.py").write_text("")
     (site / "numpy").mkdir()
     assert confine.installed_copies([str(site), str(tmp_path / "elsewhere")]) == [str(site / "autograder")]
 

@@ -385,10 +385,15 @@ def python_paths(project_root):
     return [str(p) for p in sorted(kept)]
 
 
+# This file's place inside the package (autograder/isolation/confine.py): what marks an installed copy.
+_OWN_PLACE = Path(*Path(__file__).resolve().parts[-3:])
+
+
 def installed_copies(readable):
     """This package, installed into a site-packages folder by ``pip install .`` (not ``-e``):
     its hidden checks must not be readable (Landlock alone cannot carve them out)."""
-    return [str(Path(p) / "autograder") for p in readable if (Path(p) / "autograder" / "confine.py").is_file()]
+    package = _OWN_PLACE.parts[0]
+    return [str(Path(p) / package) for p in readable if (Path(p) / _OWN_PLACE).is_file()]
 
 
 def fixed_environment(home, tmp="/tmp"):
