@@ -243,6 +243,19 @@ def test_no_bug_gets_a_hint_naming_another_mistake(graded, assignment, bug):
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
+def test_a_bug_that_is_a_known_mistake_names_it_instead_of_restating_its_change(assignment):
+    import tomllib
+
+    mistakes = assignment.grading_module("mistakes").MISTAKES
+    changes = {(m.file, m.find, m.replace): name for name, m in mistakes.items()}
+    written = tomllib.loads((assignment.library / f"{buglib.BUGS}.toml").read_text())
+    restated = {bug: changes[(e["file"], e["find"], e["replace"])] for bug, e in written.items()
+                if "find" in e and (e.get("file"), e["find"], e["replace"]) in changes}
+    assert not restated, f"name the mistake (mistake = ...) instead of its change: {restated}"
+    assert all(entry["mistake"] in mistakes for entry in written.values() if "mistake" in entry)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
 def test_same_as_lists_bugs_of_the_library_both_ways(assignment):
     library = LIBRARY[assignment.name]
     for bug, entry in library.items():
