@@ -68,12 +68,6 @@ def test_the_zip_carries_the_lean_image_at_its_root(built_zips, assignment):
 
 # ------------------------------------------------------------ in the container
 container = pytest.mark.gradescope_container
-HOSTILE_SAMPLE = {
-    "rnn_shortcomings": ["import_infinite_loop", "import_calls_sys_exit", "function_calls_os_exit",
-                         "monkeypatches_numpy_and_the_checks", "forges_results_later"],
-    "beyond_recurrence": ["gru_forward_loops_forever", "attention_import_calls_sys_exit",
-                          "monkeypatches_numpy_and_the_checks", "reads_the_checks_and_the_reference_values"],
-}
 # What a submission may guess of Gradescope's layout: where the results go.
 VALUES = {"OUT": "/autograder/results", "FORGE_TARGET": "/autograder/results/results.json"}
 ANSWER = "The forget gate's path multiplies by f alone: **no** tanh slope, so $\\prod f$ stays large."
@@ -127,7 +121,7 @@ def graded_in_container(built_zips, tmp_path_factory):
             "unreadable": (root / "unreadable.zip", {q: 0.0 for q in full}),  # graded as `grade` does: 0, error
         }
         (root / "unreadable.zip").write_bytes(b"not a zip file")
-        for name in HOSTILE_SAMPLE[assignment.name]:
+        for name in (name for name, entry in hostile.items() if entry.get("container")):  # each library's sample
             submissions[f"hostile:{name}"] = (buglib.write_submission(assignment, hostile[name], root / name, VALUES),
                                               expected(assignment, hostile[name]))
         with harness.Image(built_zips[assignment.name]) as box:
@@ -135,7 +129,7 @@ def graded_in_container(built_zips, tmp_path_factory):
             for name, (path, scores) in submissions.items():
                 for mode in harness.MODES:
                     graded = box.grade(path, mode, name)
-                    if name == "hostile:forges_results_later":  # its background writer had time to try again
+                    if hostile.get(name.removeprefix("hostile:"), {}).get("forges"):  # its writer had time to try again
                         time.sleep(3)
                         graded.after = (box.root / "autograder" / "results" / "results.json").read_text()
                     rows[name, mode] = graded, {q: float(s) for q, s in scores.items()}
@@ -193,7 +187,10 @@ def test_students_never_read_about_the_sandbox_but_the_instructors_log_does(grad
 
 @container
 def test_a_forged_results_json_never_stands(graded_in_container):
-    rows = graded_in_container["rnn_shortcomings"][2]
-    for mode in harness.MODES:
-        graded, scores = rows["hostile:forges_results_later", mode]
-        assert json.loads(graded.after) == graded.report and graded.report["score"] == sum(scores.values())
+    forged = [(assignment.name, name) for assignment in ASSIGNMENTS
+              for name, entry in buglib.load(assignment, buglib.HOSTILE).items() if entry.get("container") and entry.get("forges")]
+    assert forged
+    for assignment_name, name in forged:
+        for mode in harness.MODES:
+            graded, scores = graded_in_container[assignment_name][2][f"hostile:{name}", mode]
+            assert json.loads(graded.after) == graded.report and graded.report["score"] == sum(scores.values())
