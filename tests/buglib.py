@@ -19,6 +19,7 @@ from pathlib import Path
 
 from autograder import assignment as course
 from autograder.build.release import MACHINERY
+from autograder.support import fixture_file
 
 
 BUGS, CORRECT, HOSTILE = "bugs", "correct", "hostile"
@@ -98,11 +99,8 @@ LOOKUP_WRAPPERS = {
 LOOKUP_CODE = """
 
 # ---- answers copied from the public fixtures: right on the public cases only
-_STORED = {{key: np.frombuffer(raw, dtype=dtype).reshape(shape) for key, (dtype, shape, raw) in {data}.items()}}
-_CASES = {{}}
-for _key, _value in _STORED.items():
-    _case, _, _rest = _key.partition("/in/") if "/in/" in _key else _key.partition("/out/")
-    _CASES.setdefault(_case, ({{}}, {{}}))[0 if "/in/" in _key else 1][_rest] = _value
+_CASES = {{case: tuple({{name: np.frombuffer(raw, dtype=dtype).reshape(shape) for name, (dtype, shape, raw) in arrays.items()}}
+                      for arrays in stored) for case, stored in {data}.items()}}  # case: (inputs, outputs)
 
 
 def _same(a, b):
@@ -163,12 +161,12 @@ def _answering(function, names, outs, how):
 
 def lookup_table_code(assignment, name):
     """The code ``lookup_table = true`` appends to the stub file ``name``."""
-    import numpy as np
+    def numbers(arrays):
+        return {k: (v.dtype.str, v.shape, v.tobytes()) for k, v in arrays.items() if v.dtype.kind in "fiub"}
 
-    with np.load(assignment.release / MACHINERY / "fixtures.npz") as data:
-        stored = {key: (data[key].dtype.str, data[key].shape, data[key].tobytes()) for key in data.files
-                  if "/variant_" not in key and data[key].dtype.kind in "fiub"}
-    code = LOOKUP_CODE.format(data=repr(stored))
+    cases = fixture_file.load(assignment.release / MACHINERY / "fixtures.npz").values()
+    stored = {case.name: (numbers(case.inputs), numbers(case.expected)) for case in cases}
+    code = LOOKUP_CODE.format(data=repr({name: arrays for name, arrays in stored.items() if any(arrays)}))
     for function, (names, outs, how) in LOOKUP_WRAPPERS[name].items():
         code += f"{function} = _answering({function}, {names!r}, {outs!r}, {how!r})\n"
     return code

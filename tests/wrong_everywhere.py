@@ -18,10 +18,10 @@ def main(arguments):
     sys.path.insert(0, "")  # the student's modules, from the folder being judged
     os.chdir(folders[0])
     import checking
+    import fixture_file
 
-    with checking.np.load(checking.FIXTURES) as data:
-        cases = sorted({"/".join(key.split("/")[:2]) for key in data.files})
-    by_function = {f: [c for c in cases if c.split("/")[0] == f] for f in functions}
+    cases = sorted(fixture_file.load(checking.FIXTURES).values(), key=lambda case: case.name)
+    by_function = {f: [case.name for case in cases if case.procedure == f] for f in functions}
     report, usable = {}, None
     for folder in folders:
         os.chdir(folder)

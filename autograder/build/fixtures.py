@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder import assignment as course
+from autograder.support import fixture_file  # the file's format, shipped beside the checks
 
 
 # Reference values computed on another CPU differ in the last bits (OpenBLAS picks its
@@ -105,48 +106,43 @@ def _known_mistakes():
     return MISTAKES
 
 
-def _variants(cases):
-    """What every known mistake gives on the ``cases`` of its kinds, with its hint (see mistakes.py)."""
+def _add_variants(cases):
+    """Store in ``cases`` what every known mistake gives on those of its kinds, with its hint (see mistakes.py)."""
     import procedures
 
-    arrays = {}
     for name, mistake in _known_mistakes().items():
         with _solutions_with(mistake):
-            for case, (procedure, inputs) in cases.items():
-                if procedure not in mistake.kinds:
+            for case in cases:
+                if case.procedure not in mistake.kinds:
                     continue
                 try:
                     with np.errstate(all="ignore"):  # a mistake may well give nan or inf: that is its trace
-                        outputs, _ = procedures.run(procedure, inputs)
+                        outputs, _ = procedures.run(case.procedure, case.inputs)
                 except procedures.StudentCodeError:
                     continue
-                arrays.update({f"{case}/variant_{name}/{k}": np.asarray(v) for k, v in outputs.items()})
-                arrays[f"{case}/variant_{name}/.hint"] = np.array(mistake.hint)
-    return arrays
+                case.variants[name] = fixture_file.Variant(mistake.hint, outputs)
 
 
 def _compute(public_only):
     import procedures  # the support module, through PYTHONPATH; it imports from the working directory
     from cases import CASES, PRINTED, inputs_of  # the assignment's, through PYTHONPATH
 
-    arrays, graded = {}, {}
+    graded = []
     for name, (procedure, public, _) in CASES.items():
         if public_only and not public:
             continue
+        if fixture_file.procedure_of(name) != procedure:
+            raise ValueError(f"cases.py: the case {name!r} runs {procedure}: its name must start with {procedure}/")
         inputs = inputs_of(name)
         outputs, _ = procedures.run(procedure, inputs)
-        arrays.update({f"{name}/in/{k}": np.asarray(v) for k, v in inputs.items()})
-        arrays.update({f"{name}/out/{k}": np.asarray(v) for k, v in outputs.items()})
-        graded[name] = (procedure, inputs)
-    arrays.update(_variants(graded))
+        graded.append(fixture_file.Case(name, inputs, outputs))
+    _add_variants(graded)
     # The printed script's lines, and the inputs its checks call the student's functions with.
     case, inputs = PRINTED
     lines = subprocess.run(
         [sys.executable, procedures.assignment().SCRIPT], capture_output=True, text=True, check=True
     ).stdout.splitlines()
-    arrays[f"{case}/out/lines"] = np.array(lines)
-    arrays.update({f"{case}/in/{k}": np.asarray(v) for k, v in inputs.items()})
-    return arrays
+    return fixture_file.arrays_of([*graded, fixture_file.Case(case, inputs, {"lines": np.array(lines)})])
 
 
 if __name__ == "__main__":

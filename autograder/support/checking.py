@@ -15,6 +15,7 @@ import sys
 
 import numpy as np
 
+import fixture_file
 import procedures
 from procedures import Described, describe, readable
 
@@ -63,7 +64,7 @@ def needs_right_outputs(case, hint="", **options):
     except NotRun:
         raise
     except CheckFailed as failure:
-        raise _not_checked(case.split("/")[0], failure) from None
+        raise _not_checked(fixture_file.procedure_of(case), failure) from None
 
 
 def _once(message, earlier_results):
@@ -146,28 +147,20 @@ def run(kind, inputs, **options):
 
 # -------------------------------------------------------------------- fixtures
 
-_FIXTURE_CACHE = {}
-_CASE_CACHE = {}  # the grader looks up the same cases for every submission
+_FIXTURE_CACHE = {}  # the grader looks up the same cases for every submission
 
 
 def fixture(case):
-    """Inputs and expected outputs of a stored case: ``(inputs, expected)`` dicts of arrays."""
+    """A stored case (fixture_file.Case): its inputs (a copy, the caller's to change), the reference's outputs
+    and the known mistakes' (its variants, from the assignment's grading/mistakes.py)."""
     path = os.path.abspath(FIXTURES)
-    if (path, case) not in _CASE_CACHE:
-        if path not in _FIXTURE_CACHE:
-            with np.load(path) as data:
-                _FIXTURE_CACHE[path] = {key: data[key] for key in data.files}
-        stored = _FIXTURE_CACHE[path]
-        inputs = {k[len(case) + 4:]: v for k, v in stored.items() if k.startswith(case + "/in/")}
-        # Outputs of known mistakes ride along as expected["variant_<mistake>/<output>"], their hint as
-        # expected["variant_<mistake>/.hint"] (the assignment's grading/mistakes.py).
-        expected_variants = {k[len(case) + 1:]: v for k, v in stored.items() if k.startswith(case + "/variant_")}
-        expected = {k[len(case) + 5:]: v for k, v in stored.items() if k.startswith(case + "/out/")}
-        if not inputs and not expected:
-            raise KeyError(f"no case named {case!r} in {FIXTURES}")
-        _CASE_CACHE[path, case] = inputs, {**expected, **expected_variants}
-    inputs, expected = _CASE_CACHE[path, case]
-    return {k: v.copy() for k, v in inputs.items()}, dict(expected)
+    if path not in _FIXTURE_CACHE:
+        _FIXTURE_CACHE[path] = fixture_file.load(path)
+    stored = _FIXTURE_CACHE[path].get(case)
+    if stored is None:
+        raise KeyError(f"no case named {case!r} in {FIXTURES}")
+    return fixture_file.Case(stored.name, {k: v.copy() for k, v in stored.inputs.items()}, dict(stored.expected),
+                             stored.variants)
 
 
 def has_case(case):
@@ -260,19 +253,16 @@ def _failure(label, problem, got, expected, hints):
 def known_mistakes(got, variants, names):
     """The hints of the known mistakes whose outputs ``got`` equals, on the outputs ``names``.
 
-    ``variants`` holds what each mistake of the assignment's grading/mistakes.py gives on the
-    same inputs ("variant_<mistake>/<output>", and its hint in "variant_<mistake>/.hint").
+    ``variants``: what each mistake of the assignment's grading/mistakes.py gives on the same
+    inputs, with its hint (a stored case's variants: {mistake: fixture_file.Variant}).
     """
-    by_mistake = {}
-    for key, value in (variants or {}).items():
-        mistake, output = key[len("variant_"):].split("/", 1)
-        by_mistake.setdefault(mistake, {})[output] = value
     matched = []
-    for outputs in by_mistake.values():
+    for variant in (variants or {}).values():
+        outputs = variant.outputs
         compared = [name for name in names if name in outputs]
-        if ".hint" in outputs and compared and all(mismatch(got.get(k), outputs[k]) is None for k in compared):
+        if compared and all(mismatch(got.get(k), outputs[k]) is None for k in compared):
             informative = any(np.any(np.isfinite(np.asarray(outputs[k], dtype=np.float64))) for k in compared)
-            matched.append((str(outputs[".hint"]), informative))
+            matched.append((variant.hint, informative))
     if len(matched) > 1:
         # Outputs that are nan or inf throughout (a one-step sequence fully masked, say) tell several
         # mistakes apart no better than nothing: such a match names none of them.
@@ -325,9 +315,8 @@ def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
     ``hint`` (or ``hints[output]``, for the first wrong output) is the general hint,
     naming no particular mistake: it is shown only when ``diagnose`` recognises none.
     """
-    kind = case.split("/")[0]
-    inputs, expected = fixture(case)
-    variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
+    stored = fixture(case)
+    kind, inputs, expected, variants = stored.procedure, stored.inputs, stored.expected, stored.variants
     got, mutated = run(kind, _with_replay(kind, inputs, expected), **options)
     problems = {name: mismatch(got.get(name), value, rtol) for name, value in expected.items()}
     wrong = [name for name, problem in problems.items() if problem]
@@ -351,8 +340,8 @@ def expect_inputs_unchanged(case, hint="", **options):
     """Run a case and fail if the student's code modified any input array in place, or if its
     outputs are wrong: leaving the inputs alone earns nothing by itself (a function returning
     zeros does too), only together with the right answer."""
-    kind = case.split("/")[0]
-    inputs, expected = fixture(case)
+    stored = fixture(case)
+    kind, inputs, expected = stored.procedure, stored.inputs, stored.expected
     try:
         _, mutated = run(kind, _with_replay(kind, inputs, expected), **options)
     except NotRun:
@@ -370,7 +359,7 @@ def expect_inputs_unchanged(case, hint="", **options):
 
 def expect_value_error(case, function_name, argument):
     """Calling the case's function with ``argument`` one column short raises ValueError naming it."""
-    inputs, _ = fixture(case)
+    inputs = fixture(case).inputs
     inputs[argument] = inputs[argument][..., :-1]
     got, _ = run("error_raised", inputs, function_name=function_name)
     if got["error"] is None:
@@ -486,9 +475,8 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
     computed here. With ``forward_must_be_right``, the forward pass must also return the expected
     states: a forward and a backward that both return zeros agree perfectly, and earn nothing.
     """
-    kind = case.split("/")[0]
-    inputs, expected = fixture(case)
-    variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
+    stored = fixture(case)
+    kind, inputs, expected, variants = stored.procedure, stored.inputs, stored.expected, stored.variants
     backward, upstream, output, fixed = calls.FINITE_DIFFERENCES[forward]
     analytic, mutated = run(backward, inputs)
     errors = _gradient_errors(kind, forward, inputs, analytic, upstream, fixed)
@@ -593,7 +581,7 @@ def _functions_right(first, last, reference, own):
                 raise
             except CheckFailed as failure:
                 raise NotChecked(
-                    f"{NOT_CHECKED}needs the right outputs of {case.split('/')[0]} first: these lines pay for "
+                    f"{NOT_CHECKED}needs the right outputs of {fixture_file.procedure_of(case)} first: these lines pay for "
                     f"right numbers computed by your functions.\n{failure}") from None
 
 
@@ -608,7 +596,8 @@ def expect_printed_lines(first, last, hint):
     """
     script, functions = calls.SCRIPT, " and ".join(calls.PERTURBED_FUNCTIONS)
     modules = " and ".join(dict.fromkeys(calls.FUNCTIONS[name] for name in calls.PERTURBED_FUNCTIONS))
-    inputs, expected = fixture(calls.PRINTED_CASE)
+    stored = fixture(calls.PRINTED_CASE)
+    inputs, expected = stored.inputs, stored.expected
     reference = [str(line) for line in expected["lines"]]
     own = run(calls.OWN_VALUES, inputs)[0]
     _functions_right(first, last, reference, own)
@@ -680,7 +669,7 @@ def expect_edge_case(case, hint, needs=None, **options):
     except CheckFailed as failure:
         if "\nHint: " in str(failure):
             raise
-        raise CheckFailed(f"{failure}\n  ({case.split('/')[0]}, {_inputs_line(fixture(case)[0])})\n"
+        raise CheckFailed(f"{failure}\n  ({fixture_file.procedure_of(case)}, {_inputs_line(fixture(case).inputs)})\n"
                           f"Hint: {hint}") from None
 
 
@@ -692,8 +681,8 @@ def expect_backward_on_empty_sequence(case, hint=""):
     cache to go on: its procedure says ``forward_failed``, the forward's own
     check (another question) reports it, and this one passes.
     """
-    kind = case.split("/")[0]
-    inputs, expected = fixture(case)
+    stored = fixture(case)
+    kind, inputs, expected = stored.procedure, stored.inputs, stored.expected
     try:
         got, _ = run(kind, _with_replay(kind, inputs, expected), forward_optional=True)
     except CheckFailed:  # the backward itself failed: expect_edge_case runs it again and explains
@@ -720,7 +709,8 @@ def _cache_changes(before, after):
 def expect_backward_repeatable(case, forward, hint=""):
     """The student's backward, called twice on the cache of one forward, gives identical results both
     times and leaves the cache as it was (the checks on its values are elsewhere)."""
-    inputs, expected = fixture(case)
+    stored = fixture(case)
+    inputs, expected = stored.inputs, stored.expected
     backward = calls.BACKWARD_OF[forward]
     replay = {name: expected[name] for name in getattr(calls, "REPLAYED", {}).get(backward, ())}
     try:
@@ -731,8 +721,7 @@ def expect_backward_repeatable(case, forward, hint=""):
         raise _not_checked(f"{forward} and {backward}", failure) from None
     changed = _cache_changes(got.get("cache_before"), got.get("cache_after"))
     # Only a backward that is right pays: identical wrong (or zero) gradients twice earn nothing.
-    compared = {name: value for name, value in expected.items()
-                if not name.startswith("variant_") and "first." + name in got}
+    compared = {name: value for name, value in expected.items() if "first." + name in got}
     wrong = [name for name, value in compared.items() if mismatch(got["first." + name], value)]
     if wrong:
         name = wrong[0]
