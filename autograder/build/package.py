@@ -31,7 +31,7 @@ import nbformat
 from autograder import assignment as course
 from autograder.build import fixtures, image, release
 
-GRADING_SUPPORT = ("checking.py", "procedures.py", "fixture_file.py", "submission_layout.py")
+GRADING_SUPPORT = ("checking.py", "procedures.py", "fixture_file.py", "verdicts.py", "submission_layout.py")
 OTTER_CONFIG = {
     "show_stdout": False,
     "show_hidden": False,

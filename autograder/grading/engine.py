@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from autograder import assignment as course
 from autograder.grading import written
 from autograder.isolation import confine, sandbox
-from autograder.grading.results import Outcome
+from autograder.grading.results import CheckResult, Outcome
 
 # What unpacking one submission may cost. The five files are a few kB; a notebook export adds a
 # few MB. Past these bounds the submission is refused with a message, whatever its shape.
@@ -270,13 +270,11 @@ class Lane:
                 backend.start_question(question)
                 test_file.run({})
                 score = 0
-                for result in test_file.test_case_results:
+                for result, (verdict, details) in zip(test_file.test_case_results, self.checking.verdicts_of(test_file)):
                     case = result.test_case
                     score += case.points if result.passed else 0
-                    outcome.cases.append({
-                        "question": question, "name": case.name, "points": case.points,
-                        "hidden": case.hidden, "passed": bool(result.passed), "message": result.message,
-                    })
+                    outcome.cases.append(CheckResult(question, case.name, case.points, case.hidden, bool(result.passed),
+                                                     verdict.value, details))
                 outcome.scores[question] = score
         finally:
             self.checking.BACKEND = self.checking.LocalBackend()

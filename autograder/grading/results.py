@@ -32,11 +32,26 @@ def clean_text(text, newlines=False):
 
 
 @dataclass
+class CheckResult:
+    """One check of a graded submission, as the reports write it."""
+    question: str
+    name: str
+    points: float
+    hidden: bool
+    passed: bool
+    # The value of its verdicts.Verdict (the checks decide it), which heads its line: passed, FAILED,
+    # "not checked:" or "not run:". A value rather than the enum: outcomes come back from the grading
+    # processes, where the checks' modules are loaded, to one that never imports them.
+    verdict: str
+    details: str = ""  # what the check said after its verdict; empty when it passed
+
+
+@dataclass
 class Outcome:
     name: str
     status: str = "ok"  # ok, timeout or error
     scores: dict = field(default_factory=dict)
-    cases: list = field(default_factory=list)  # question, name, points, hidden, passed, message
+    cases: list = field(default_factory=list)  # CheckResult, in the order the checks ran
     message: str = ""  # for the student: how the submission was read, what was missing
     sandbox_note: str = ""  # the isolation layers its sandbox lacked: for the grader's log, never the student
     written: dict = field(default_factory=dict)  # written question -> written.Answer, from the notebook
@@ -59,29 +74,9 @@ def _worth(points):
     return f"{points:g} pt{'s' if points != 1 else ''}"
 
 
-NOT_CHECKED = "not checked: "  # checking.NotChecked's messages start so: the property was not judged
-NOT_RUN = "not run: "  # checking.NotRun's: the call was not made (time), which every reader is told
-
-
-def _message(case):
-    return case["message"].replace("❌ Test case failed\n", "").lstrip("\n")
-
-
-def verdict(case):
-    """(verdict, details): 'passed'; 'FAILED'; 'not checked:' when the check could not judge its property
-    (what it builds on was wrong: the details say what); or 'not run:' (why its call was not made, hidden
-    check or not). A check never claims a property failed unjudged."""
-    if case["passed"]:
-        return "passed", ""
-    message = _message(case)
-    for prefix in (NOT_CHECKED, NOT_RUN):
-        if message.startswith(prefix):
-            return prefix.strip(), message[len(prefix):].strip("\n")
-    return "FAILED", message.strip("\n")
-
-
 # What a student sees of the checks, in every report alike (feedback.txt, results.json, the TA's copy):
-# every check's name, points and verdict; a failure's details (what was expected, what came back, a
+# every check's name, points and verdict (verdicts.Verdict: a check never claims a property failed
+# unjudged, and a check not run says why, hidden or not); a failure's details (what was expected, what came back, a
 # hint) at once for a public check, and for a hidden one once grades are published. feedback.txt is
 # the published view; results.json shows the hidden checks in an entry visible after publishing.
 # A reason shared by several checks is written out once (checking._once): the others point back to it.
@@ -90,9 +85,8 @@ PUBLISHED_NOTE = ("Every check in full, as Gradescope shows them once grades are
 
 
 def _check_lines(case, mark_hidden):
-    said, details = verdict(case)
-    heading = f"{'[hidden] ' if mark_hidden and case['hidden'] else ''}{case['name']} ({_worth(case['points'])}): {said}"
-    details = _clip(details)
+    heading = f"{'[hidden] ' if mark_hidden and case.hidden else ''}{case.name} ({_worth(case.points)}): {case.verdict}"
+    details = _clip(case.details.strip("\n"))
     return [heading, *("    " + line for line in details.split("\n") if details.strip())]
 
 
@@ -107,16 +101,16 @@ def gradescope_results(outcome, points, written_questions=()):
     mark it by hand beside the autograder's score."""
     tests = []
     for question in points:  # in the manifest's order
-        cases = [c for c in outcome.cases if c["question"] == question]
-        public = [c for c in cases if not c["hidden"]]
-        hidden = [c for c in cases if c["hidden"]]
+        cases = [c for c in outcome.cases if c.question == question]
+        public = [c for c in cases if not c.hidden]
+        hidden = [c for c in cases if c.hidden]
         public_text, hidden_text = _checks_text(public), _checks_text(hidden)
         if cases and not hidden:
             hidden_text = "This question has no hidden checks: its public checks above are all of them."
         tests.append({
             "name": f"{question} (public checks)",
             "visibility": "visible",
-            "status": "passed" if public and all(c["passed"] for c in public) else "failed",
+            "status": "passed" if public and all(c.passed for c in public) else "failed",
             "output": clean_text(_clip(public_text or outcome.message or "not graded"), newlines=True),
         })
         tests.append({
@@ -145,8 +139,8 @@ def feedback_text(outcome, points, written_questions=()):
     lines += [f"Total: {outcome.total:g} / {sum(points.values()):g}", PUBLISHED_NOTE, ""]
     for question in points:
         lines.append(f"== {question}: {outcome.scores.get(question, 0):g} / {points[question]:g}")
-        cases = [c for c in outcome.cases if c["question"] == question]
-        for part in ([c for c in cases if not c["hidden"]], [c for c in cases if c["hidden"]]):
+        cases = [c for c in outcome.cases if c.question == question]
+        for part in ([c for c in cases if not c.hidden], [c for c in cases if c.hidden]):
             if part:  # each part capped as its results.json entry is
                 lines.extend("  " + line for line in _clip(_checks_text(part, mark_hidden=True)).split("\n"))
         lines.append("")

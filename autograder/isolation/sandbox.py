@@ -72,9 +72,10 @@ def describe_missing(missing):
 
 
 def _budget_used_up(budget_s, timed_out):
-    """Why a call was not made: the question's time went to the functions ``timed_out`` (or to slow calls)."""
+    """Why a call was not made (a NotRun's details): the question's time went to the functions ``timed_out``
+    (or to slow calls)."""
     by = f" by {' and '.join(timed_out)} (timed out: an endless loop?)" if timed_out else ""
-    return f"not run: this question's time budget of {budget_s:g} s was used up{by}."
+    return f"this question's time budget of {budget_s:g} s was used up{by}."
 
 
 class SandboxError(Exception):

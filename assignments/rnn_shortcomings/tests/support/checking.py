@@ -20,6 +20,7 @@ import numpy as np
 import fixture_file
 import procedures
 from procedures import Described, describe, readable
+from verdicts import Verdict
 
 calls = procedures.assignment()  # the assignment's procedures, names and feedback
 
@@ -28,31 +29,34 @@ FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.np
 
 
 class CheckFailed(AssertionError):
-    """A check failed; the message is written for the student (and wrapped for reading)."""
+    """A check failed; the message is written for the student (and wrapped for reading): its verdict's
+    prefix (none for a plain failure), then ``details``."""
+    verdict = Verdict.FAILED
 
-    def __init__(self, message=""):
-        super().__init__(readable(message))
+    def __init__(self, details=""):
+        super().__init__(readable(self.verdict.prefix + details))
 
-
-NOT_CHECKED = "not checked: "
-
-
-NOT_RUN = "not run: "
+    @property
+    def details(self):
+        """The message after its verdict's prefix, wrapped as the student reads it."""
+        return str(self)[len(self.verdict.prefix):]
 
 
 class NotRun(CheckFailed):
     """A check whose call the grader did not make: the question's time went to another function's
     endless loop, or this function had already run out of time. It pays nothing and says why, never
     with a hint (nothing of the student's code was looked at)."""
+    verdict = Verdict.NOT_RUN
 
 
 class NotChecked(CheckFailed):
     """A check could not judge its property because what it builds on is wrong first: it pays
     nothing and says so ("not checked: needs ..."), never that the property failed."""
+    verdict = Verdict.NOT_CHECKED
 
 
 def _not_checked(kind, failure):
-    return NotChecked(f"{NOT_CHECKED}needs the right outputs of {kind} first.\n{failure}")
+    return NotChecked(f"needs the right outputs of {kind} first.\n{failure}")
 
 
 def needs_right_outputs(case, hint="", **options):
@@ -69,25 +73,29 @@ def needs_right_outputs(case, hint="", **options):
         raise _not_checked(fixture_file.procedure_of(case), failure) from None
 
 
-def _once(message, earlier_results):
-    """``message``, or, when an earlier check of the same run failed for the same reason, its verdict and a
-    pointer to that check: a reason is shown once however many checks it fails (an import error, say)."""
-    verdict, details = _verdict_and_details(message)
-    if message.startswith(NOT_RUN) or not details.strip():  # its reason is one sentence: said in full each time
-        return message
-    for result in earlier_results:
-        if not result.passed and _verdict_and_details(result.message.split("\n", 1)[-1])[1] == details:
-            return "\n".join(filter(None, (verdict, f"(the same failure as {result.test_case.name}, above)")))
-    return message
+def _once(verdict, details, earlier):
+    """``details``, or, when an earlier check of the same run failed for the same reason, the line saying what
+    the check needed (if any) and a pointer to that check: a reason is shown once however many checks it
+    fails (an import error, say). ``earlier``: (name, verdict, details) of the run's earlier failed checks."""
+    headline, reason = _headline_and_reason(verdict, details)
+    if verdict is Verdict.NOT_RUN or not reason.strip():  # its reason is one sentence: said in full each time
+        return details
+    for name, other_verdict, other_details in earlier:
+        if _headline_and_reason(other_verdict, other_details)[1] == reason:
+            return "\n".join(filter(None, (headline, f"(the same failure as {name}, above)")))
+    return details
 
 
-def _verdict_and_details(message):
-    first, _, rest = message.partition("\n")
-    return (first, rest) if first.startswith((NOT_CHECKED, NOT_RUN)) else ("", message)
+def _headline_and_reason(verdict, details):
+    """A check not judged says on its first line what it needed, and below why; a failure is all reason."""
+    if verdict is Verdict.FAILED:
+        return "", details
+    headline, _, reason = details.partition("\n")
+    return headline, reason
 
 
 def show_check_messages_only():
-    """Make Otter report a failed check by its message alone.
+    """Make Otter report a failed check by its message alone, and record its verdict (``verdicts_of``).
 
     Otter's ExceptionTestFile prefixes every failure with "Error at line N in
     test ..." and the line of the test file that raised (e.g. an internal
@@ -97,6 +105,7 @@ def show_check_messages_only():
     every check, so it never hides a bug of the checks from the tests).
     Installed when this module is imported after Otter (the notebook,
     check.py, ``otter run``); the grader calls it after loading Otter.
+    This and ``verdicts_of`` are the checks' only touchpoints with Otter's internals.
     """
     module = sys.modules.get("otter.test_files.exception_test")
     test_file = getattr(module, "ExceptionTestFile", None)
@@ -105,19 +114,36 @@ def show_check_messages_only():
         return
 
     def _generate_error_message(self, excp, context=0):
+        earlier = getattr(self, "test_case_results", [])
+        index = len(earlier)
+        current = self.test_cases[index] if index < len(self.test_cases) else None
         if isinstance(excp, CheckFailed):
-            earlier = getattr(self, "test_case_results", [])
-            current = self.test_cases[len(earlier)] if len(earlier) < len(self.test_cases) else None
             # A public check never points to a hidden one: its reader may not see that one yet.
-            visible = [r for r in earlier if current is None or current.hidden or not r.test_case.hidden]
-            return _once(str(excp), visible)
-        # A check that stumbled on what came back (a bug of the checks, or a reply shaped to trip
-        # them): the student sees that, never Otter's "Error at line N" or the check's source.
-        return (f"this check could not judge what your code returned ({type(excp).__name__}); "
-                f"the other checks of this question say more.")
+            visible = [(result.test_case.name, *_recorded(self, number)) for number, result in enumerate(earlier)
+                       if not result.passed and (current is None or current.hidden or not result.test_case.hidden)]
+            verdict, details = excp.verdict, _once(excp.verdict, excp.details, visible)
+        else:
+            # A check that stumbled on what came back (a bug of the checks, or a reply shaped to trip
+            # them): the student sees that, never Otter's "Error at line N" or the check's source.
+            verdict, details = Verdict.FAILED, (f"this check could not judge what your code returned "
+                                                f"({type(excp).__name__}); the other checks of this question say more.")
+        # Only this run's entries are read: every failed check of a run records its own, before any later one.
+        self.check_verdicts = {**getattr(self, "check_verdicts", {}), index: (verdict, details)}
+        return verdict.prefix + details
 
     _generate_error_message.shows_check_messages_only = True
     test_file._generate_error_message = _generate_error_message
+
+
+def _recorded(test_file, index):
+    return test_file.check_verdicts[index]
+
+
+def verdicts_of(test_file):
+    """(Verdict, details) of each check of the last run of an Otter ``test_file``, in order: details are
+    what the student reads after the verdict's prefix ("" for a check that passed)."""
+    return [(Verdict.PASSED, "") if result.passed else _recorded(test_file, index)
+            for index, result in enumerate(test_file.test_case_results)]
 
 
 show_check_messages_only()
@@ -507,7 +533,7 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
         )
     if forward_must_be_right and mismatch(analytic.get(output), expected[output]):
         raise NotChecked(
-            f"{NOT_CHECKED}needs the right outputs of {forward} first.\nYour gradients agree with finite "
+            f"needs the right outputs of {forward} first.\nYour gradients agree with finite "
             f"differences of your {forward}, but it does not return the expected {output}: "
             f"{mismatch(analytic.get(output), expected[output])}.\n"
             f"Hint: this check pays for a backward pass that is the derivative of a right {forward}: make "
@@ -583,7 +609,7 @@ def _functions_right(first, last, reference, own):
                 raise
             except CheckFailed as failure:
                 raise NotChecked(
-                    f"{NOT_CHECKED}needs the right outputs of {fixture_file.procedure_of(case)} first: these lines pay for "
+                    f"needs the right outputs of {fixture_file.procedure_of(case)} first: these lines pay for "
                     f"right numbers computed by your functions.\n{failure}") from None
 
 
