@@ -71,7 +71,7 @@ def driver_notebook():
 
 def check_points(assignment):
     """The points of every question's checks, which must add up to the manifest's; ValueError if not."""
-    from autograder.grading.grade import question_points
+    from autograder.grading.engine import question_points
 
     found = question_points(assignment.checks, assignment.question_names)
     wrong = {q: (found[q], p) for q, p in assignment.points.items() if found[q] != p}

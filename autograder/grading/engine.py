@@ -7,6 +7,7 @@ module; it only compares the plain data the workers send back. The Otter
 test files are run by Otter's own ``ExceptionTestFile``, so messages and
 points are exactly what ``otter run`` gives.
 """
+import ast
 import os
 import secrets
 import shutil
@@ -206,6 +207,26 @@ def _otter_test_files():
     return importlib.import_module("otter.test_files")
 
 
+def declared_points(source):
+    """{check name: points} of an Otter test file's source, as each ``@test_case(name=..., points=...)`` states them:
+    the one count of the checks' points (the build's against the manifest, the grader's totals), read without
+    running the file. ValueError for a check that states no points (Otter would share some out)."""
+    points = {}
+    for node in ast.parse(source).body:
+        for decorator in getattr(node, "decorator_list", ()):
+            if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", None) == "test_case":
+                stated = {k.arg: ast.literal_eval(k.value) for k in decorator.keywords if k.arg in ("name", "points")}
+                if "points" not in stated:
+                    raise ValueError(f"the check {stated.get('name', node.name)} states no points")
+                points[stated.get("name", node.name)] = stated["points"]
+    return points
+
+
+def question_points(tests_dir, questions):
+    """Points per question, from the Otter test files ``tests_dir/<question>.py``."""
+    return {q: sum(declared_points((Path(tests_dir) / f"{q}.py").read_text()).values()) for q in questions}
+
+
 class Lane:
     """A grading process: tests and reference values loaded once, one zygote."""
 
@@ -224,7 +245,7 @@ class Lane:
             (q, ExceptionTestFile.from_file(str(self.autograder_dir / "tests" / f"{q}.py")))
             for q in self.assignment.question_names
         ]
-        self.points = {q: sum(tc.points for tc in tf.test_cases) for q, tf in self.test_files}
+        self.points = question_points(self.autograder_dir / "tests", self.assignment.question_names)
         trusted = self.assignment.provided_files + self.assignment.reference_files + ("procedures.py", course.CALLS)
         self.provided = [files / name for name in trusted]
         self.trusted_modules = [path.stem for path in self.provided if path.suffix == ".py"]

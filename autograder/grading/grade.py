@@ -30,6 +30,7 @@ from tqdm import tqdm
 
 from autograder import assignment as course
 from autograder.grading import results, written
+from autograder.grading.engine import question_points
 from autograder.isolation import sandbox
 
 _LANE = None
@@ -110,15 +111,6 @@ def _start_lane(autograder_dir):
 
 def _grade_in_lane(submission, name, uid):
     return _LANE.grade(submission, name, uid)
-
-
-def question_points(tests_dir, questions):
-    """Points per question, from the Otter test files ``tests_dir/<question>.py`` (without importing Otter)."""
-    points = {}
-    for question in questions:
-        text = (Path(tests_dir) / f"{question}.py").read_text()
-        points[question] = sum(int(p) for p in re.findall(r"@test_case\([^)]*points=(\d+)", text))
-    return points
 
 
 def shipped_assignment(autograder_dir):
