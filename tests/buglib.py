@@ -99,8 +99,9 @@ LOOKUP_WRAPPERS = {
 LOOKUP_CODE = """
 
 # ---- answers copied from the public fixtures: right on the public cases only
-_CASES = {{case: tuple({{name: np.frombuffer(raw, dtype=dtype).reshape(shape) for name, (dtype, shape, raw) in arrays.items()}}
-                      for arrays in stored) for case, stored in {data}.items()}}  # case: (inputs, outputs)
+_CASES = {{case: tuple({{name: np.frombuffer(raw, dtype=dtype).reshape(shape)
+                        for name, (dtype, shape, raw) in arrays.items()}} for arrays in stored)
+          for case, stored in {data}.items()}}  # case: (inputs, outputs)
 
 
 def _same(a, b):

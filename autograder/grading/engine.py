@@ -291,7 +291,8 @@ class Lane:
                 backend.start_question(question)
                 test_file.run({})
                 score = 0
-                for result, (verdict, details) in zip(test_file.test_case_results, self.checking.verdicts_of(test_file)):
+                verdicts = self.checking.verdicts_of(test_file)
+                for result, (verdict, details) in zip(test_file.test_case_results, verdicts):
                     case = result.test_case
                     score += case.points if result.passed else 0
                     outcome.cases.append(CheckResult(question, case.name, case.points, case.hidden, bool(result.passed),
