@@ -128,7 +128,8 @@ def show_check_messages_only():
             verdict, details = Verdict.FAILED, (f"this check could not judge what your code returned "
                                                 f"({type(excp).__name__}); the other checks of this question say more.")
         # Only this run's entries are read: every failed check of a run records its own, before any later one.
-        self.check_verdicts = {**getattr(self, "check_verdicts", {}), index: (verdict, details)}
+        # The verdict's value, not the enum: `otter run` unpickles the test files where this module is not found.
+        self.check_verdicts = {**getattr(self, "check_verdicts", {}), index: (verdict.value, details)}
         return verdict.prefix + details
 
     _generate_error_message.shows_check_messages_only = True
@@ -136,7 +137,8 @@ def show_check_messages_only():
 
 
 def _recorded(test_file, index):
-    return test_file.check_verdicts[index]
+    value, details = test_file.check_verdicts[index]
+    return Verdict(value), details
 
 
 def verdicts_of(test_file):
