@@ -1,15 +1,15 @@
-"""Command line: python -m autograder build, grade, similarity, figures, crosscheck, mutants or harness [--assignment NAME]."""
+"""Command line: python -m autograder new NAME; build, grade, similarity, figures, crosscheck, mutants or harness
+[--assignment NAME]."""
 import argparse
 import sys
 
 from autograder import assignment as course
 
-DESCRIPTION = "The course's tools: build each assignment's zips, grade submissions, rank submissions by the code " \
-              "they share, save a notebook's figures, " \
-              "compare the solutions with PyTorch, measure the checks by mutation testing, grade in a " \
-              "Gradescope-like container. Every command takes " \
-              f"--assignment NAME (one of: {', '.join(course.names())}); build, figures, crosscheck, mutants " \
-              "and harness do every assignment without it. Run a command with --help for more."
+DESCRIPTION = ("The course's tools: start a new assignment, build each assignment's zips, grade submissions, "
+               "rank submissions by the code they share, save a notebook's figures, compare the solutions with "
+               "PyTorch, measure the checks by mutation testing, grade in a Gradescope-like container. Every "
+               f"command but new takes --assignment NAME (one of: {', '.join(course.names())}); build, figures, "
+               "crosscheck, mutants and harness do every assignment without it. Run a command with --help for more.")
 
 
 def _command(commands, name, summary, details, every=True):
@@ -28,6 +28,13 @@ def _reads_submissions(command, out):
 def _parser():
     parser = argparse.ArgumentParser(prog="python -m autograder", description=DESCRIPTION)
     commands = parser.add_subparsers(dest="command", required=True)
+    new = commands.add_parser(
+        "new", help="start a new assignment: a working minimal one in solutions/NAME/, to grow into yours",
+        description="Start a new assignment: write a working minimal one (one softmax question with public and "
+                    "hidden checks, a known mistake, a bug, a correct alternative and hostile submissions in its "
+                    "libraries, a notebook with a written question, a contract page) into solutions/NAME/. "
+                    "build, grade and the tests take it as it is; docs/instructors.md says what to change.")
+    new.add_argument("name", help="the assignment's name: lower-case letters, digits and underscores")
     _command(commands, "build",
              "regenerate each assignment's student release and write dist/<assignment>/autograder.zip "
              "and student.zip",
@@ -104,6 +111,8 @@ def _parser():
 def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "new":
+        return _new(args.name)
     chosen = [course.load(name) for name in (args.assignments or course.names())]
 
     if args.command == "grade":
@@ -133,6 +142,23 @@ def main(argv=None):
     for assignment in chosen:
         for path in notebook.save_figures(assignment, Path(args.out) / assignment.name):
             print(f"wrote {path}")
+    return 0
+
+
+def _new(name):
+    from autograder.build import scaffold
+
+    try:
+        written = scaffold.scaffold(name)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(written)} files of the new assignment {name}:")
+    for path in written:
+        print(f"  {path.relative_to(course.ROOT)}")
+    print("next (docs/instructors.md, \"From python -m autograder new to a real assignment\", says what to change):")
+    for command in scaffold.next_steps(name):
+        print(f"  {command}")
     return 0
 
 

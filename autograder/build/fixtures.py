@@ -4,8 +4,8 @@ Runs as a subprocess inside the assignment's solutions folder (``python -m
 autograder.build.fixtures OUT [--public]``) so that the reference modules are
 imported under the same names the students use, without ever sharing a process
 with a submission. The assignment's ``grading/`` folder is on its path: its
-``cases.py`` says what to run (``CASES``, and ``PRINTED`` for the printed
-script) and its ``mistakes.py``, if any, which known mistakes to run too.
+``cases.py`` says what to run (``CASES``, and ``PRINTED`` when a question is a
+printed script) and its ``mistakes.py``, if any, which known mistakes to run too.
 """
 import contextlib
 import io
@@ -125,24 +125,31 @@ def _add_variants(cases):
 
 def _compute(public_only):
     import procedures  # the support module, through PYTHONPATH; it imports from the working directory
-    from cases import CASES, PRINTED, inputs_of  # the assignment's, through PYTHONPATH
+    import cases  # the assignment's, through PYTHONPATH
 
     graded = []
-    for name, (procedure, public, _) in CASES.items():
+    for name, (procedure, public, _) in cases.CASES.items():
         if public_only and not public:
             continue
         if fixture_file.procedure_of(name) != procedure:
             raise ValueError(f"cases.py: the case {name!r} runs {procedure}: its name must start with {procedure}/")
-        inputs = inputs_of(name)
+        inputs = cases.inputs_of(name)
         outputs, _ = procedures.run(procedure, inputs)
         graded.append(fixture_file.Case(name, inputs, outputs))
     _add_variants(graded)
-    # The printed script's lines, and the inputs its checks call the student's functions with.
-    case, inputs = PRINTED
+    if hasattr(cases, "PRINTED"):  # an assignment may have no printed-script question
+        graded.append(_printed(*cases.PRINTED))
+    return fixture_file.arrays_of(graded)
+
+
+def _printed(case, inputs):
+    """The printed script's lines, and the inputs its checks call the student's functions with."""
+    import procedures
+
     lines = subprocess.run(
         [sys.executable, procedures.assignment().SCRIPT], capture_output=True, text=True, check=True
     ).stdout.splitlines()
-    return fixture_file.arrays_of([*graded, fixture_file.Case(case, inputs, {"lines": np.array(lines)})])
+    return fixture_file.Case(case, inputs, {"lines": np.array(lines)})
 
 
 if __name__ == "__main__":
