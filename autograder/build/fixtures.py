@@ -4,8 +4,9 @@ Runs as a subprocess inside the assignment's solutions folder (``python -m
 autograder.build.fixtures OUT [--public]``) so that the reference modules are
 imported under the same names the students use, without ever sharing a process
 with a submission. The assignment's ``grading/`` folder is on its path: its
-``cases.py`` says what to run (``CASES``, and ``PRINTED`` for the printed
-script) and its ``mistakes.py``, if any, which known mistakes to run too.
+``cases.py`` says what to run (``CASES``, and, when the assignment has a printed
+script, ``PRINTED``: the inputs of its checks) and its ``mistakes.py``, if any,
+which known mistakes to run too.
 """
 import contextlib
 import io
@@ -126,8 +127,10 @@ def _variants(cases):
 
 
 def _compute(public_only):
+    import cases  # the assignment's, through PYTHONPATH
     import procedures  # the support module, through PYTHONPATH; it imports from the working directory
-    from cases import CASES, PRINTED, inputs_of  # the assignment's, through PYTHONPATH
+
+    CASES, inputs_of = cases.CASES, cases.inputs_of
 
     arrays, graded = {}, {}
     for name, (procedure, public, _) in CASES.items():
@@ -139,14 +142,18 @@ def _compute(public_only):
         arrays.update({f"{name}/out/{k}": np.asarray(v) for k, v in outputs.items()})
         graded[name] = (procedure, inputs)
     arrays.update(_variants(graded))
-    # The printed script's lines, and the inputs its checks call the student's functions with.
-    case, inputs = PRINTED
-    lines = subprocess.run(
-        [sys.executable, procedures.assignment().SCRIPT], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
-    arrays[f"{case}/out/lines"] = np.array(lines)
-    arrays.update({f"{case}/in/{k}": np.asarray(v) for k, v in inputs.items()})
+    if procedures.assignment().spec.printed is not None:
+        arrays.update(_printed(procedures.assignment(), cases.PRINTED))
     return arrays
+
+
+def _printed(plugin, inputs):
+    """The printed script's lines, and the ``inputs`` its checks call the student's functions with, under
+    the case its SPEC names."""
+    case = plugin.spec.printed.case
+    lines = subprocess.run([sys.executable, plugin.script], capture_output=True, text=True, check=True).stdout
+    return {f"{case}/out/lines": np.array(lines.splitlines()),
+            **{f"{case}/in/{k}": np.asarray(v) for k, v in inputs.items()}}
 
 
 if __name__ == "__main__":

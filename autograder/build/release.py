@@ -24,6 +24,7 @@ MACHINERY = TESTS / "support"
 # conftest.py stays at the top: in tests/, Otter would take it for a test file (grader.check_all()).
 SUPPORT_FILES = {"check.py": Path("check.py"), "conftest.py": Path("conftest.py"),
                  "checking.py": MACHINERY / "checking.py", "procedures.py": MACHINERY / "procedures.py",
+                 "plugin.py": MACHINERY / "plugin.py",
                  "notebook_support.py": MACHINERY / "notebook_support.py"}
 STUDENT_README = "README.md"
 # The folder is its own pytest project, whatever it sits in; the machinery, then the student's files,

@@ -225,7 +225,8 @@ class Lane:
             for q in self.assignment.question_names
         ]
         self.points = {q: sum(tc.points for tc in tf.test_cases) for q, tf in self.test_files}
-        trusted = self.assignment.provided_files + self.assignment.reference_files + ("procedures.py", course.CALLS)
+        trusted = self.assignment.provided_files + self.assignment.reference_files + ("procedures.py", "plugin.py",
+                                                                                      course.CALLS)
         self.provided = [files / name for name in trusted]
         self.trusted_modules = [path.stem for path in self.provided if path.suffix == ".py"]
         self.workspace = Path(tempfile.mkdtemp(prefix="grading-"))
