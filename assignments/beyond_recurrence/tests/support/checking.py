@@ -623,7 +623,8 @@ def expect_printed_lines(first, last, hint):
         want = reference[index]
         got = printed[index].rstrip() if index < len(printed) else None
         # The line as the reference prints it (its format, to its digits), showing the student's own number.
-        if got is not None and (got == printed_script.own_line(want, own) or (got == want and _follows(got, want, own))):
+        if got is not None and (got == printed_script.own_line(want, own)
+                                or (got == want and _follows(got, want, own))):
             continue
         shown = f"nothing (the output has only {len(printed)} lines)" if got is None else repr(got[:200])
         problems.append(f"  line {index + 1}: expected {want!r}\n           printed  {shown}")
