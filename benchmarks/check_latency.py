@@ -47,8 +47,9 @@ def measure(assignment, folder, repeats):
         timings[question] = (calls, result.grade)
     sys.path.remove(str(folder))
     sys.path.remove(str(folder / MACHINERY))
-    loaded = assignment.submitted_files + assignment.provided_files + ("checking.py", "procedures.py", "calls.py")
-    for file in loaded + tuple(f"{m}.py" for m in assignment.grading_module("calls").STUDENT_MODULES):
+    loaded = assignment.submitted_files + assignment.provided_files + assignment.reference_files + (
+        "checking.py", "procedures.py", "plugin.py", "calls.py")
+    for file in loaded:  # the student's modules (graded and provided ones) and the checks' own
         sys.modules.pop(file[:-3], None)
     return timings
 

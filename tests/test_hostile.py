@@ -601,9 +601,10 @@ def one_sandbox(monkeypatch, files, without="", trusted=(), ready_seconds=None):
     (tmp_path / "root").mkdir()
     for name, text in files.items():
         (tmp_path / "files" / name).write_text(text)
-    support = tmp_path / "support"  # checking, procedures and the assignment's calls, as a lane has them
+    support = tmp_path / "support"  # checking, procedures, the assignment's calls and manifest, as a lane has them
     shutil.copytree(course.SUPPORT, support)
     shutil.copyfile(RNN.grading / course.CALLS, support / course.CALLS)
+    shutil.copyfile(RNN.manifest, support / course.MANIFEST)
     support.chmod(0o755)
     monkeypatch.syspath_prepend(str(support))
     zygote = sandbox.Zygote(support)

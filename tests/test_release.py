@@ -76,14 +76,14 @@ def test_every_copied_or_generated_file_of_the_release_names_its_source(assignme
 
 
 def test_the_autograder_zip_and_the_kit_hold_the_same_bytes_of_every_file_both_ship(autograder_zip, assignment):
-    """checking.py, procedures.py, calls.py, the manifest, the provided files: one copy, marked the same way."""
+    """checking.py, procedures.py, plugin.py, calls.py, the manifest, the provided files: one copy, marked the same way."""
     kit = {Path(name).name: assignment.release / name for name in release_files(assignment.release)
            if not name.startswith("tests/") or name.startswith(f"{release.MACHINERY.as_posix()}/")}
     with zipfile.ZipFile(autograder_zip) as archive:  # Otter puts the support files in files/
         shipped = {Path(name).name: archive.read(name) for name in archive.namelist() if name.startswith("files/")}
     # the zip's fixtures hold the hidden cases too; its notebook is the grading driver, named as the course's
     shared = set(shipped) & set(kit) - {"fixtures.npz", assignment.notebook}
-    assert shared == {"checking.py", "procedures.py", "fixture_file.py", "verdicts.py", "calls.py", "assignment.toml",
+    assert shared == {"checking.py", "procedures.py", "plugin.py", "fixture_file.py", "verdicts.py", "calls.py", "assignment.toml",
                       *assignment.provided_files}
     for name in shared:
         assert shipped[name] == kit[name].read_bytes(), name
@@ -112,7 +112,7 @@ def test_the_top_of_a_students_folder_holds_their_work_and_tests_holds_the_rest(
     tests = {p.name for p in (assignment.release / "tests").iterdir() if p.is_file()}
     assert tests == {f"{q}.py" for q in assignment.question_names}  # what Otter takes for test files
     assert {p.name for p in (assignment.release / release.MACHINERY).iterdir()} >= {
-        "checking.py", "procedures.py", "fixture_file.py", "verdicts.py", "calls.py", "assignment.toml", "fixtures.npz",
+        "checking.py", "procedures.py", "plugin.py", "fixture_file.py", "verdicts.py", "calls.py", "assignment.toml", "fixtures.npz",
         "notebook_support.py"}
 
 

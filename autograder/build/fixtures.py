@@ -4,8 +4,9 @@ Runs as a subprocess inside the assignment's solutions folder (``python -m
 autograder.build.fixtures OUT [--public]``) so that the reference modules are
 imported under the same names the students use, without ever sharing a process
 with a submission. The assignment's ``grading/`` folder is on its path: its
-``cases.py`` says what to run (``CASES``, and ``PRINTED`` when a question is a
-printed script) and its ``mistakes.py``, if any, which known mistakes to run too.
+``cases.py`` says what to run (``CASES``, and, when the assignment has a printed
+script, ``PRINTED``: the inputs of its checks) and its ``mistakes.py``, if any,
+which known mistakes to run too.
 """
 import contextlib
 import io
@@ -124,8 +125,8 @@ def _add_variants(cases):
 
 
 def _compute(public_only):
-    import procedures  # the support module, through PYTHONPATH; it imports from the working directory
     import cases  # the assignment's, through PYTHONPATH
+    import procedures  # the support module, through PYTHONPATH; it imports from the working directory
 
     graded = []
     for name, (procedure, public, _) in cases.CASES.items():
@@ -137,19 +138,16 @@ def _compute(public_only):
         outputs, _ = procedures.run(procedure, inputs)
         graded.append(fixture_file.Case(name, inputs, outputs))
     _add_variants(graded)
-    if hasattr(cases, "PRINTED"):  # an assignment may have no printed-script question
-        graded.append(_printed(*cases.PRINTED))
+    if procedures.assignment().spec.printed is not None:  # an assignment may have no printed-script question
+        graded.append(_printed(procedures.assignment(), cases.PRINTED))
     return fixture_file.arrays_of(graded)
 
 
-def _printed(case, inputs):
-    """The printed script's lines, and the inputs its checks call the student's functions with."""
-    import procedures
-
-    lines = subprocess.run(
-        [sys.executable, procedures.assignment().SCRIPT], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
-    return fixture_file.Case(case, inputs, {"lines": np.array(lines)})
+def _printed(plugin, inputs):
+    """The printed script's lines, and the ``inputs`` its checks call the student's functions with, under
+    the case its SPEC names."""
+    lines = subprocess.run([sys.executable, plugin.script], capture_output=True, text=True, check=True).stdout
+    return fixture_file.Case(plugin.spec.printed.case, inputs, {"lines": np.array(lines.splitlines())})
 
 
 if __name__ == "__main__":

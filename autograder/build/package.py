@@ -29,9 +29,9 @@ from pathlib import Path
 import nbformat
 
 from autograder import assignment as course
-from autograder.build import fixtures, image, release
+from autograder.build import fixtures, image, release, validate
 
-GRADING_SUPPORT = ("checking.py", "procedures.py", "fixture_file.py", "verdicts.py", "submission_layout.py")
+GRADING_SUPPORT = ("checking.py", "procedures.py", "plugin.py", "fixture_file.py", "verdicts.py", "submission_layout.py")
 OTTER_CONFIG = {
     "show_stdout": False,
     "show_hidden": False,
@@ -89,6 +89,7 @@ def check_points(assignment):
 def build_autograder(assignment, out_zip):
     """Write the Gradescope autograder zip of ``assignment`` to ``out_zip``."""
     points = check_points(assignment)
+    validate.check_plugin(assignment)
     # Named as the course's notebook: Otter copies its support files over the submission, so
     # `otter run` on an upload that holds the student's notebook (the export cell's zip) finds
     # one notebook, the driver, instead of stopping at "More than one .ipynb file found".

@@ -246,7 +246,8 @@ class Lane:
             for q in self.assignment.question_names
         ]
         self.points = question_points(self.autograder_dir / "tests", self.assignment.question_names)
-        trusted = self.assignment.provided_files + self.assignment.reference_files + ("procedures.py", course.CALLS)
+        trusted = self.assignment.provided_files + self.assignment.reference_files + ("procedures.py", "plugin.py",
+                                                                                      course.CALLS)
         self.provided = [files / name for name in trusted]
         self.trusted_modules = [path.stem for path in self.provided if path.suffix == ".py"]
         self.workspace = Path(tempfile.mkdtemp(prefix="grading-"))

@@ -423,7 +423,7 @@ def _preload(folder, trusted, wanted=True):
 
     procedures.forget_student_modules()  # the zygote's copies, if any, are not the submission's
     trusted = [name for name in trusted if name not in sys.modules]  # procedures and calls: loaded already
-    done, _ = preload.preload_within(preload.PRELOAD_SECONDS, folder, procedures.assignment().STUDENT_MODULES, trusted)
+    done, _ = preload.preload_within(preload.PRELOAD_SECONDS, folder, procedures.assignment().student_modules, trusted)
     return done
 
 
@@ -606,8 +606,9 @@ def serve(control, readable):
 if __name__ == "__main__":
     sys.path.pop(0)  # the working folder, where ``python -m`` started: nothing to import from
     sys.path.insert(0, sys.argv[2])  # the trusted support folder, for ``import procedures``
-    import procedures  # noqa: F401 - loaded here, before any fork
-    import calls  # noqa: F401 - the assignment's procedures, likewise
+    import procedures  # loaded here, before any fork
+
+    procedures.assignment()  # likewise the assignment's plug-in (calls.py) and its manifest, read here
 
     sys.path.remove(sys.argv[2])
     project = pathlib.Path(confine.__file__).resolve().parents[2]  # the checkout: never readable

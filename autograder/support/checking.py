@@ -20,7 +20,8 @@ import procedures
 from procedures import Described, describe, readable
 from verdicts import Verdict
 
-calls = procedures.assignment()  # the assignment's procedures, names and feedback
+assignment = procedures.assignment()  # the assignment's SPEC (grading/calls.py) and the names of its manifest
+spec = assignment.spec
 
 # Reference values sit next to this file: in the release, and in the grading folder.
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.npz")
@@ -300,7 +301,7 @@ def known_mistakes(got, variants, names):
 
 def diagnose(kind, got, expected, wrong, variants=None, inputs=None):
     """Hints naming the mistake behind a failed comparison, recognised from the outputs; [] if none is known."""
-    own = getattr(calls, "diagnosis_hints", None)  # the assignment's hints for mistakes it can recognise
+    own = spec.diagnosis_hints  # the assignment's hints for mistakes it can recognise
     hints = (own(kind, got, expected, wrong, inputs) if own else []) + known_mistakes(got, variants, list(expected))
     for name in wrong:
         hints.extend(_slip_hints(name, got.get(name), expected.get(name)))
@@ -331,9 +332,9 @@ def _inputs_line(inputs):
 # ---------------------------------------------------------------------- checks
 
 def _with_replay(kind, inputs, expected):
-    """The inputs of a run, plus the reference outputs ``calls.REPLAYED[kind]`` fed back to it
+    """The inputs of a run, plus the reference outputs ``SPEC.replayed[kind]`` fed back to it
     (e.g. the states an earlier question's function replays); removed from ``expected``."""
-    replayed = getattr(calls, "REPLAYED", {}).get(kind, ())
+    replayed = spec.replayed.get(kind, ())
     return {**inputs, **{name: expected.pop(name) for name in replayed}}
 
 
@@ -417,13 +418,13 @@ def _numerical_gradients(forward, inputs, upstream, fixed):
     moves = [[name, int(entry)] for name, chosen in entries.items() for entry in chosen]
     arguments = {k: v for k, v in inputs.items() if k != upstream}
     outputs = run("forward_at", arguments, forward=forward, moves=moves, h=FD_STEP)[0]["outputs"]
-    weights = np.asarray(inputs[upstream], dtype=np.float64)
-    if not isinstance(outputs, np.ndarray) or outputs.shape != (2 * len(moves), *weights.shape):
+    weighing = np.asarray(inputs[upstream], dtype=np.float64)  # the outputs' weights in the loss
+    if not isinstance(outputs, np.ndarray) or outputs.shape != (2 * len(moves), *weighing.shape):
         shape = outputs.shape[1:] if isinstance(outputs, np.ndarray) else None
-        raise CheckFailed(f"{forward} returned an output of shape {shape} where {weights.shape} was expected: "
+        raise CheckFailed(f"{forward} returned an output of shape {shape} where {weighing.shape} was expected: "
                           f"finite differences need the output shaped like {upstream}.")
     with np.errstate(all="ignore"):
-        numeric = ((outputs[0::2] - outputs[1::2]) * weights).reshape(len(moves), -1).sum(axis=1) / (2 * FD_STEP)
+        numeric = ((outputs[0::2] - outputs[1::2]) * weighing).reshape(len(moves), -1).sum(axis=1) / (2 * FD_STEP)
     found, start = {}, 0
     for name, chosen in entries.items():
         found[name] = (chosen, numeric[start:start + len(chosen)])
@@ -462,9 +463,9 @@ def _names(names):
 
 def _where_it_goes_wrong(kind, forward, inputs, upstream, fixed, tolerance, wrong):
     """The hint of a backward pass whose forward is right: it names a formula only when the evidence
-    isolates it. For a recurrent forward (calls.SEQUENCE_INPUTS), the same case cut to its first step
+    isolates it. For a recurrent forward (its Backward's ``sequences``), the same case cut to its first step
     tells a step's own formulas from what one step sends back to the one before."""
-    sequences = getattr(calls, "SEQUENCE_INPUTS", {}).get(forward, ())
+    sequences = assignment.backward_of(forward).sequences
     steps = int(np.shape(inputs[sequences[0]])[0]) if sequences else 0
     if steps > 1:
         first = {k: (v[:1].copy() if k in sequences else v) for k, v in inputs.items()}
@@ -505,7 +506,8 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
     """
     stored = fixture(case)
     kind, inputs, expected, variants = stored.procedure, stored.inputs, stored.expected, stored.variants
-    backward, upstream, output, fixed = calls.FINITE_DIFFERENCES[forward]
+    entry = assignment.backward_of(forward)
+    backward, [upstream], output, fixed = entry.backward, entry.upstream, entry.output, entry.fixed
     analytic, mutated = run(backward, inputs)
     errors = _gradient_errors(kind, forward, inputs, analytic, upstream, fixed)
     wrong = _disagreeing(errors, tolerance)
@@ -550,15 +552,15 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
 # --------------------------------------------------------------- printed lines
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-# The assignment says how to read its script's lines (calls.py): printed_line(reference_line, own) gives
-# the label a line starts with, which of the student's values it shows (own[key]) and those values;
-# own_line(reference_line, own) the line printed from them; format_mistake(got, want) a hint for a number
-# printed with another format, or None.
+# The assignment says how to read its script's lines (SPEC.printed, a plugin.PrintedScript):
+# printed_line(reference_line, own) gives the label a line starts with, which of the student's values it
+# shows (own[key]) and those values; own_line(reference_line, own) the line printed from them;
+# format_mistake(got, want) a hint for a number printed with another format, or None.
 
 
 def _follows(line, reference_line, own):
     """Whether a printed line shows, to its printed precision, the numbers the student's functions give."""
-    label, _, values = calls.printed_line(reference_line, own)
+    label, _, values = spec.printed.printed_line(reference_line, own)
     if line is None or values is None or not line.startswith(label):
         return False
     numbers = _NUMBER.findall(line[len(label):])
@@ -593,16 +595,16 @@ def _printed_line_mistake(got, reference, index, count):
             return (f"line {index + 1} shows the number of line {others[0] + 1} ({other_label}): print each "
                     f"line's own value.")
         return (f"line {index + 1} ({own_label}) shows the number line {others[0] + 1} should show ({other_label}): "
-                f"check which function and which arguments (the slope, the weights) that line uses.")
-    return calls.format_mistake(got, reference[index])
+                f"{spec.printed.other_line_hint}")
+    return spec.printed.format_mistake(got, reference[index])
 
 
 def _functions_right(first, last, reference, own):
     """Fail as NotChecked unless the function behind each line from ``first`` to ``last`` is right on the
-    cases of its own question (calls.PRINTED_NEEDS): a line pays for a right number, computed."""
-    keys = dict.fromkeys(calls.printed_line(reference[index], own)[1] for index in range(first - 1, last))
+    cases of its own question (SPEC.printed.needs): a line pays for a right number, computed."""
+    keys = dict.fromkeys(spec.printed.printed_line(reference[index], own)[1] for index in range(first - 1, last))
     for key in keys:
-        for case in filter(has_case, calls.PRINTED_NEEDS[key]):
+        for case in filter(has_case, spec.printed.needs[key]):
             try:
                 expect_case(case)
             except NotRun:
@@ -617,17 +619,18 @@ def expect_printed_lines(first, last, hint):
     """Lines ``first`` to ``last`` (1-based) of the reference script's output, as the student's script prints them.
 
     A line pays only when it shows, in the reference's format, the number the student's own function gives
-    on the script's inputs (calls.OWN_VALUES, in a call of its own), and that function is right on the
-    cases of its own question (calls.PRINTED_NEEDS). Then the script runs a second time, with the functions
-    behind its numbers changed in a known way (calls.PERTURBED_FUNCTIONS, see procedures.perturbed): the
-    numbers it prints must follow, so they come from those functions each time the script runs.
+    on the script's inputs (SPEC.printed.own_values, in a call of its own), and that function is right on
+    the cases of its own question (SPEC.printed.needs). Then the script runs a second time, with the
+    functions behind its numbers changed in a known way (SPEC.printed.perturbed, see procedures.perturbed):
+    the numbers it prints must follow, so they come from those functions each time the script runs.
     """
-    script, functions = calls.SCRIPT, " and ".join(calls.PERTURBED_FUNCTIONS)
-    modules = " and ".join(dict.fromkeys(calls.FUNCTIONS[name] for name in calls.PERTURBED_FUNCTIONS))
-    stored = fixture(calls.PRINTED_CASE)
+    printed_script = spec.printed
+    script, functions = assignment.script, " and ".join(printed_script.perturbed)
+    modules = " and ".join(dict.fromkeys(assignment.functions[name] for name in printed_script.perturbed))
+    stored = fixture(printed_script.case)
     inputs, expected = stored.inputs, stored.expected
     reference = [str(line) for line in expected["lines"]]
-    own = run(calls.OWN_VALUES, inputs)[0]
+    own = run(printed_script.own_values, inputs)[0]
     _functions_right(first, last, reference, own)
     printed = run("run_script", {})[0]["lines"]
     problems, found, unexplained = [], [], False
@@ -635,7 +638,8 @@ def expect_printed_lines(first, last, hint):
         want = reference[index]
         got = printed[index].rstrip() if index < len(printed) else None
         # The line as the reference prints it (its format, to its digits), showing the student's own number.
-        if got is not None and (got == calls.own_line(want, own) or (got == want and _follows(got, want, own))):
+        if got is not None and (got == printed_script.own_line(want, own)
+                                or (got == want and _follows(got, want, own))):
             continue
         shown = f"nothing (the output has only {len(printed)} lines)" if got is None else repr(got[:200])
         problems.append(f"  line {index + 1}: expected {want!r}\n           printed  {shown}")
@@ -651,20 +655,20 @@ def expect_printed_lines(first, last, hint):
              f"python {script} printed {len(problems)} wrong line(s) among lines {first}-{last}:\n")
             + "\n".join(problems) + "".join(f"\nHint: {h}" for h in hints)
         )
-    second_run = f"run a second time with {functions} changed on purpose ({calls.PERTURBATION})"
+    second_run = f"run a second time with {functions} changed on purpose ({printed_script.perturbation})"
     try:
         printed = run("run_script", {}, perturbed=True)[0]["lines"]
     except NotRun:
         raise
     except CheckFailed as error:
         raise CheckFailed(f"python {script}, {second_run}, did not finish: {error}") from None
-    own = run(calls.OWN_VALUES, inputs, perturbed=True)[0]
+    own = run(printed_script.own_values, inputs, perturbed=True)[0]
     problems = []
     for index in range(first - 1, last):
         got = printed[index].rstrip() if index < len(printed) else None
         if not _follows(got, reference[index], own):
             shown = "nothing" if got is None else repr(got[:200])
-            wanted = calls.own_line(reference[index], own)
+            wanted = printed_script.own_line(reference[index], own)
             wanted = "nothing: your function failed on that input" if wanted is None else repr(wanted)
             problems.append(f"  line {index + 1}: expected {wanted} (from your functions)\n"
                             f"           printed  {shown}")
@@ -672,8 +676,8 @@ def expect_printed_lines(first, last, hint):
         raise CheckFailed(
             f"python {script}, {second_run}, printed {len(problems)} line(s) among lines {first}-{last} "
             f"that did not change with them:\n" + "\n".join(problems)
-            + f"\nThese lines get no points: the question is {calls.PRINTED_WHAT} computed with your functions, "
-              f"and the numbers printed there do not come from them (even when they are {calls.PRINTED_WHOSE}).\n"
+            + f"\nThese lines get no points: the question is {printed_script.what} computed with your functions, "
+              f"and the numbers printed there do not come from them (even when they are {printed_script.whose}).\n"
               f"Hint: compute every printed number by calling {functions} "
               f"(from {modules}) each time the script runs."
         )
@@ -705,7 +709,7 @@ def expect_backward_on_empty_sequence(case, hint=""):
     """``expect_case`` for a backward pass at T = 0, unless the student's forward fails there.
 
     A backward's checks may replay reference values when the forward's are wrong
-    (calls.REPLAYED), but a forward that raises on an empty sequence leaves no
+    (SPEC.replayed), but a forward that raises on an empty sequence leaves no
     cache to go on: its procedure says ``forward_failed``, the forward's own
     check (another question) reports it, and this one passes.
     """
@@ -739,8 +743,8 @@ def expect_backward_repeatable(case, forward, hint=""):
     times and leaves the cache as it was (the checks on its values are elsewhere)."""
     stored = fixture(case)
     inputs, expected = stored.inputs, stored.expected
-    backward = calls.BACKWARD_OF[forward]
-    replay = {name: expected[name] for name in getattr(calls, "REPLAYED", {}).get(backward, ())}
+    backward = assignment.backward_of(forward).backward
+    replay = {name: expected[name] for name in spec.replayed.get(backward, ())}
     try:
         got, _ = run("backward_twice", {**inputs, **replay}, forward=forward)
     except NotRun:

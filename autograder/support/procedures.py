@@ -6,8 +6,9 @@ tuples or dicts of these. Anything else the student returns is described in
 words. Comparisons and feedback happen in ``checking.py``, which may run in
 another process: nothing but plain data has to cross.
 
-This module knows no assignment: the assignment's own procedures, and the
-names of its modules and functions, are in ``calls.py`` beside it. The same
+This module knows no assignment: the assignment's own procedures are declared in
+``calls.py`` beside it (its ``SPEC``, see ``plugin.py``), the names of its modules and
+functions in its manifest. The same
 procedures compute the expected values from the reference solutions when the
 fixtures are built, so the checks and the fixtures cannot drift apart.
 """
@@ -23,6 +24,8 @@ import textwrap
 import traceback
 
 import numpy as np
+
+import plugin
 
 MAX_SCRIPT_OUTPUT = 100_000
 # What the student's code may import besides the standard library and its own files: what every grader
@@ -44,11 +47,13 @@ def readable(text, width=READABLE_WIDTH):
     return "\n".join(lines)
 
 
+@functools.cache
 def assignment():
-    """The assignment's ``calls`` module (its procedures and names); it uses the helpers of this one."""
+    """The assignment's ``plugin.Plugin``: the ``SPEC`` of its ``calls`` module (which uses the helpers of
+    this one) and the names of its manifest, read once."""
     import calls
 
-    return calls
+    return plugin.load(calls)
 
 
 class StudentCodeError(Exception):
@@ -67,7 +72,7 @@ class _Discard:
 
 def forget_student_modules():
     """Drop the student's modules from the import cache, so the next load sees their latest edits."""
-    for module in assignment().STUDENT_MODULES:
+    for module in assignment().student_modules:
         sys.modules.pop(module, None)
     importlib.invalidate_caches()
 
@@ -145,7 +150,7 @@ def load(name):
 
 def function(name):
     """The student's function ``name``, from the module the assignment puts it in."""
-    home = assignment().FUNCTIONS[name]
+    home = assignment().functions[name]
     module = load(home)
     found = getattr(module, name, None)
     if not callable(found):
@@ -157,7 +162,7 @@ def function(name):
 
 def _student_frames(error):
     """The traceback's frames in the student's modules, deepest first."""
-    modules = assignment().STUDENT_MODULES
+    modules = assignment().student_modules
     return [frame for frame in reversed(traceback.extract_tb(error.__traceback__))
             if os.path.basename(frame.filename)[:-3] in modules]
 
@@ -170,8 +175,7 @@ def _where(frame):
 
 
 def _graded_modules():
-    calls = assignment()
-    return set(calls.FUNCTIONS.values()) | {os.path.splitext(getattr(calls, "SCRIPT", ""))[0]}
+    return set(assignment().graded_modules)
 
 
 def _statement(line):
@@ -276,14 +280,25 @@ def tuple_of(result, name, size):
     return result
 
 
-def grads_and_norms(result, name, keys):
-    grads, dh_norms = tuple_of(result, name, 2)
+def grads_and(result, name, keys, extra):
+    """The gradients of ``(grads, extra)`` returned by ``name``, as outputs "d<key>", and ``extra`` as itself."""
+    grads, value = tuple_of(result, name, 2)
     if not isinstance(grads, dict):
-        raise StudentCodeError(f"{name} must return (grads, dh_norms) with grads a dict; grads is {describe(grads)}.")
+        raise StudentCodeError(f"{name} must return (grads, {extra}) with grads a dict; grads is {describe(grads)}.")
     missing = [key for key in keys if key not in grads]
     if missing:
         raise StudentCodeError(f"{name}: grads is missing the key(s) {missing}; it has {sorted(map(str, grads))}.")
-    return {**{"d" + key: grads[key] for key in keys}, "dh_norms": dh_norms}
+    return {**{"d" + key: grads[key] for key in keys}, extra: value}
+
+
+def grads_dict(result, name, keys):
+    """The gradients of a dict returned by ``name``, as outputs "d<key>"; or why it is unusable."""
+    if not isinstance(result, dict):
+        raise StudentCodeError(f"{name} must return a dict of gradients; it returned {describe(result)}.")
+    missing = [key for key in keys if key not in result]
+    if missing:
+        raise StudentCodeError(f"{name}: the dict is missing the key(s) {missing}; it has {sorted(map(str, result))}.")
+    return {"d" + key: result[key] for key in keys}
 
 
 def plain(value):
@@ -350,17 +365,58 @@ def arrays_in(value, path="cache", depth=0, found=None):
     return found
 
 
+# ------------------------------------------------------------ a forward, then its backward (plugin.Backward)
+
+def _forward_and_cache(entry, inputs):
+    """The student's ``entry.forward`` on ``inputs`` but the upstream gradients: (its outputs by name, its cache)."""
+    arguments = {k: float(v) if k in entry.numbers else v for k, v in inputs.items() if k not in entry.upstream}
+    *outputs, cache = tuple_of(call(entry.forward, **arguments), entry.forward, len(entry.outputs) + 1)
+    return dict(zip(entry.outputs, outputs)), cache
+
+
+def gradients(entry, result):
+    """The gradients in ``result``, returned by the student's ``entry.backward``, as outputs "d<input>"
+    (and ``entry.extra``); or why they are unusable."""
+    if entry.returns == "tuple":
+        return dict(zip(("d" + name for name in entry.grads), tuple_of(result, entry.backward, len(entry.grads))))
+    if entry.extra is None:
+        return grads_dict(result, entry.backward, entry.grads)
+    return grads_and(result, entry.backward, entry.grads, entry.extra)
+
+
+def forward_then_backward(entry, **inputs):
+    """The procedure of a ``plugin.Backward`` (named after its backward): the student's forward on the
+    inputs, then their backward on its cache with the upstream gradients given; returns the gradients
+    and, with ``entry.output``, that output of the forward."""
+    upstream = [inputs.pop(name) for name in entry.upstream]
+    outputs, cache = _forward_and_cache(entry, inputs)
+    grads = gradients(entry, call(entry.backward, *upstream, cache))
+    return {entry.output: outputs[entry.output], **grads} if entry.output else grads
+
+
+def cache_and_backward(entry, inputs):
+    """``(cache, once)`` for ``backward_twice``: the cache of the student's forward on ``inputs``, and a
+    function calling their backward once on it, with copies of the upstream gradients."""
+    upstream = [inputs.pop(name) for name in entry.upstream]
+    _, cache = _forward_and_cache(entry, inputs)
+
+    def once():
+        return gradients(entry, call(entry.backward, *(np.copy(u) for u in upstream), cache))
+    return cache, once
+
+
 def backward_twice(forward, **inputs):
     """The student's forward once, then their backward twice on the same cache.
 
-    ``calls.BACKWARD_TWICE[forward](inputs)`` runs the forward and returns its
-    cache and a function calling the backward once. Returns both calls'
-    results, and the cache's arrays and container lengths before and after
-    the first call: the grader (checking.py) compares them, since a backward
-    must leave its cache as it found it, so that it can be called again (e.g.
-    for a second loss).
+    The forward's ``plugin.Backward`` says how: its ``twice(inputs)`` (by default
+    ``cache_and_backward``) runs the forward and returns its cache and a function
+    calling the backward once. Returns both calls' results, and the cache's
+    arrays and container lengths before and after the first call: the grader
+    (checking.py) compares them, since a backward must leave its cache as it
+    found it, so that it can be called again (e.g. for a second loss).
     """
-    cache, once = assignment().BACKWARD_TWICE[forward](inputs)
+    entry = assignment().backward_of(forward)
+    cache, once = entry.twice(inputs) if entry.twice else cache_and_backward(entry, inputs)
     before = arrays_in(cache)
     first = once()
     after_first = arrays_in(cache)
@@ -396,17 +452,17 @@ def forward_at(forward, moves, h, **arguments):
 
 
 # The printed script's checks run it a second time with the functions behind its numbers changed in a
-# known way (calls.PERTURBED_FUNCTIONS, as calls.PERTURBATION says): by default each scales its first
-# argument, a matrix, by calls.PERTURBED_SCALE; an assignment may instead define calls.stand_in(original),
+# known way (SPEC.printed.perturbed, as its perturbation says): by default each scales its first
+# argument, a matrix, by SPEC.printed.scale; an assignment may instead declare a stand_in(original),
 # a function answering in its place. Numbers that come from those functions then change with them;
 # numbers typed in, read from a file or computed by the script do not.
 
 def perturbed(original):
     """``original`` (a student's function) changed as the assignment says (see above)."""
-    stand_in = getattr(assignment(), "stand_in", None)
-    if stand_in is not None:
-        return functools.wraps(original)(stand_in(original))
-    scale = assignment().PERTURBED_SCALE
+    printed = assignment().spec.printed
+    if printed.stand_in is not None:
+        return functools.wraps(original)(printed.stand_in(original))
+    scale = printed.scale
 
     @functools.wraps(original)
     def changed(*args, **kwargs):
@@ -425,11 +481,11 @@ def perturbed(original):
 
 def _perturb_functions():
     """Replace the functions behind the script's numbers in the student's modules; returns how to undo it."""
-    calls = assignment()
+    found = assignment()
     undo = []
-    for name in calls.PERTURBED_FUNCTIONS:
+    for name in found.spec.printed.perturbed:
         try:
-            module = importlib.import_module(calls.FUNCTIONS[name])
+            module = importlib.import_module(found.functions[name])
         except BaseException:  # noqa: BLE001 - the script meets the same failure when it imports it
             continue
         original = getattr(module, name, None)
@@ -450,7 +506,7 @@ def run_script(perturbed=False):
     """
     import runpy
 
-    script = assignment().SCRIPT
+    script = assignment().script
     if not os.path.exists(script):
         raise StudentCodeError(f"{script} was not found in your submission.")
     output = _CappedText(MAX_SCRIPT_OUTPUT)
@@ -514,7 +570,7 @@ def compiled_modules(then_import=()):
     import marshal
 
     found = {}
-    for name in assignment().STUDENT_MODULES:
+    for name in assignment().student_modules:
         path = name + ".py"
         if not os.path.isfile(path):
             continue
@@ -539,7 +595,7 @@ def import_module(name):
     return {}
 
 
-# Procedures of every assignment; ``calls.PROCEDURES`` adds the assignment's own.
+# Procedures of every assignment; the assignment's SPEC adds its own (``procedures``, and one per backward).
 GENERIC = {
     "error_raised": error_raised,
     "backward_twice": backward_twice,
@@ -551,19 +607,35 @@ GENERIC = {
 
 
 def procedure(kind):
-    return GENERIC.get(kind) or assignment().PROCEDURES[kind]
+    """The procedure named ``kind``: a generic one, one of the SPEC's, or a backward's; KeyError if none."""
+    spec = assignment().spec
+    if kind in GENERIC or kind in spec.procedures:
+        return GENERIC.get(kind) or spec.procedures[kind]
+    entry = assignment().backward_named(kind)
+    if entry is None:
+        raise KeyError(kind)
+    return entry.procedure or functools.partial(forward_then_backward, entry)
+
+
+def _backward_modules(entry):
+    functions = assignment().functions
+    return tuple(dict.fromkeys((functions[entry.forward], functions[entry.backward])))
 
 
 def modules_needed(kind, options):
     """Which student modules procedure ``kind`` imports, so a grader can skip it when one cannot load."""
-    calls = assignment()
+    found = assignment()
     if kind == "error_raised":
-        return (calls.FUNCTIONS[options["function_name"]],)
+        return (found.functions[options["function_name"]],)
     if kind in ("forward_at", "backward_twice"):
-        return calls.BACKWARD_MODULES[options["forward"]]
+        return _backward_modules(found.backward_of(options["forward"]))
     if kind in ("run_script", "import_module", "compiled_modules"):  # run as a whole, or imports nothing
         return ()
-    return calls.MODULES_OF.get(kind, (calls.FUNCTIONS.get(kind),) if kind in calls.FUNCTIONS else ())
+    if kind in found.spec.modules_of:
+        return found.spec.modules_of[kind]
+    if found.backward_named(kind) is not None:
+        return _backward_modules(found.backward_named(kind))
+    return (found.functions[kind],) if kind in found.functions else ()
 
 
 def run(kind, inputs, options=None, reload=True):

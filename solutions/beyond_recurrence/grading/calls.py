@@ -2,10 +2,13 @@
 
 ``procedures.py`` (the course's, beside this file) holds what every assignment
 shares: loading the student's modules, calling a function with its failures
-explained, describing what came back. This module names the assignment's
-modules and functions and says, per kind of check, which functions to call and
-which outputs to compare. It ships with the checks (in the release and in the
-autograder); the grader's workers run it next to the student's code.
+explained, describing what came back, running a forward then its backward.
+This module declares, as one ``SPEC`` (the API of ``plugin.py``), the
+assignment's own procedures, its backward passes and how to read its printed
+script; the names of its modules and functions are in its manifest (the first
+assignment's modules, recurrence, bptt and lstm, are the reference versions in
+the grader). It ships with the checks (in the release and in the autograder);
+the grader's workers run it next to the student's code.
 """
 import contextlib
 import inspect
@@ -14,51 +17,22 @@ import sys
 
 import numpy as np
 
-from procedures import StudentCodeError, call, describe, grads_and_norms, load, returns, tuple_of
+from plugin import Backward, PrintedScript, Spec
+from procedures import StudentCodeError, assignment, call, load, returns, tuple_of
 
-# The first assignment's modules (recurrence, bptt, lstm) are the reference versions in the grader.
-STUDENT_MODULES = ("shapes", "gru", "attention", "gradient_paths", "path_norms", "earlier", "recurrence", "bptt",
-                   "lstm")
-FUNCTIONS = {
-    "gru_step_forward": "gru", "gru_step_backward": "gru", "gru_forward": "gru", "gru_backward": "gru",
-    "alibi_bias": "attention", "attention_weights": "attention", "attention_forward": "attention",
-    "attention_backward": "attention",
-    "last_step_upstream": "gradient_paths", "distance_norms": "gradient_paths", "rnn_path_norms": "gradient_paths",
-    "lstm_path_norms": "gradient_paths", "gru_path_norms": "gradient_paths", "attention_path_norms": "gradient_paths",
-}
-SCRIPT = "path_norms.py"
 # The printed_paths checks run the script a second time with these functions replaced by stand_in (below):
 # each runs the student's function as usual, then answers with made-up norms, so the printed numbers must
 # change, whatever the student's functions give (even nan or zeros, which a bug of another question can
 # make them give).
-PERTURBED_FUNCTIONS = ("rnn_path_norms", "lstm_path_norms", "gru_path_norms", "attention_path_norms")
-PERTURBATION = "each returns made-up norms instead of computing them"
+PERTURBED = ("rnn_path_norms", "lstm_path_norms", "gru_path_norms", "attention_path_norms")
 
-GRU_GRADS = ("X", "h0", "Wx", "Wh", "bx", "bh")
-ATTENTION_GRADS = ("X", "Wq", "Wk", "Wv")
-
-
-def _attention_grads(result, name="attention_backward"):
-    """attention_backward's dict of gradients, as outputs "dX", "dWq", ...; or why it is unusable."""
-    if not isinstance(result, dict):
-        raise StudentCodeError(f"{name} must return a dict of gradients; it returned {describe(result)}.")
-    missing = [key for key in ATTENTION_GRADS if key not in result]
-    if missing:
-        raise StudentCodeError(f"{name}: the dict is missing the key(s) {missing}; it has {sorted(map(str, result))}.")
-    return {"d" + key: result[key] for key in ATTENTION_GRADS}
-
-
-# ------------------------------------------------------------ the GRU
-
-def gru_step_backward(x, h_prev, Wx, Wh, bx, bh, dh):
-    h, cache = tuple_of(call("gru_step_forward", x, h_prev, Wx, Wh, bx, bh), "gru_step_forward", 2)
-    names = ("dx", "dh_prev", "dWx", "dWh", "dbx", "dbh")
-    return dict(zip(names, tuple_of(call("gru_step_backward", dh, cache), "gru_step_backward", 6)))
-
-
-def gru_backward(X, h0, Wx, Wh, bx, bh, dHs):
-    Hs, cache = tuple_of(call("gru_forward", X, h0, Wx, Wh, bx, bh), "gru_forward", 2)
-    return {"Hs": Hs, **grads_and_norms(call("gru_backward", dHs, cache), "gru_backward", GRU_GRADS)}
+GRU_STEP = Backward(forward="gru_step_forward", backward="gru_step_backward", upstream=("dh",), outputs=("h",),
+                    grads=("x", "h_prev", "Wx", "Wh", "bx", "bh"))
+GRU = Backward(forward="gru_forward", backward="gru_backward", upstream=("dHs",), outputs=("Hs",),
+               grads=("X", "h0", "Wx", "Wh", "bx", "bh"), returns="dict", extra="dh_norms", output="Hs",
+               sequences=("X", "dHs"))
+ATTENTION = Backward(forward="attention_forward", backward="attention_backward", upstream=("dY",), outputs=("Y",),
+                     grads=("X", "Wq", "Wk", "Wv"), returns="dict", output="Y", fixed=("slope",), numbers=("slope",))
 
 
 # ------------------------------------------------------------ attention
@@ -73,11 +47,6 @@ def attention_forward(X, Wq, Wk, Wv, slope):
 
 def alibi_bias(T, slope):
     return {"B": call("alibi_bias", int(T), float(slope))}
-
-
-def attention_backward(X, Wq, Wk, Wv, slope, dY):
-    Y, cache = tuple_of(call("attention_forward", X, Wq, Wk, Wv, float(slope)), "attention_forward", 2)
-    return {"Y": Y, **_attention_grads(call("attention_backward", dY, cache))}
 
 
 # ------------------------------------------------------------ gradient paths
@@ -150,7 +119,7 @@ def _standing_in(module_name, forward, backward, inputs, Ys, dX, dh_norms=None):
 
     stand_ins = {forward: stand_in_forward, backward: stand_in_backward}
     replaced = []
-    for loaded in [sys.modules.get(name) for name in STUDENT_MODULES]:
+    for loaded in [sys.modules.get(name) for name in assignment().student_modules]:
         for attribute, value in list(vars(loaded).items()) if loaded is not None else []:
             for name, original in originals.items():
                 if value is original:
@@ -194,59 +163,11 @@ def attention_path_norms(X, Wq, Wk, Wv, slope, Ys=None, dX=None):
     return _path_norms("attention_path_norms", "attention", "attention_forward", "attention_backward", inputs, replay)
 
 
-# ------------------------------------------------------------ a backward called twice
-
-def _gru_step_twice(inputs):
-    dh = inputs.pop("dh")
-    h, cache = tuple_of(call("gru_step_forward", **inputs), "gru_step_forward", 2)
-    names = ("dx", "dh_prev", "dWx", "dWh", "dbx", "dbh")
-
-    def once():
-        return dict(zip(names, tuple_of(call("gru_step_backward", np.copy(dh), cache), "gru_step_backward", 6)))
-    return cache, once
-
-
-def _gru_twice(inputs):
-    dHs = inputs.pop("dHs")
-    Hs, cache = tuple_of(call("gru_forward", **inputs), "gru_forward", 2)
-
-    def once():
-        return grads_and_norms(call("gru_backward", np.copy(dHs), cache), "gru_backward", GRU_GRADS)
-    return cache, once
-
-
-def _attention_twice(inputs):
-    dY = inputs.pop("dY")
-    inputs["slope"] = float(inputs["slope"])
-    Y, cache = tuple_of(call("attention_forward", **inputs), "attention_forward", 2)
-
-    def once():
-        return _attention_grads(call("attention_backward", np.copy(dY), cache))
-    return cache, once
-
-
-# forward -> (its inputs) -> (cache, one call of the backward): procedures.backward_twice
-BACKWARD_TWICE = {"gru_step_forward": _gru_step_twice, "gru_forward": _gru_twice, "attention_forward": _attention_twice}
-BACKWARD_OF = {"gru_step_forward": "gru_step_backward", "gru_forward": "gru_backward",
-               "attention_forward": "attention_backward"}
-# forward -> (the procedure running forward and backward, the input holding the upstream gradient,
-#             the forward's output it differentiates, the inputs not differentiated)
-# The time-major inputs of a recurrent forward: the finite-difference check cuts them to the first step
-# to tell a step's own backward formulas from what one step sends back to the one before.
-SEQUENCE_INPUTS = {forward: ("X", "dHs") for forward in ("gru_forward",)}
-FINITE_DIFFERENCES = {"gru_forward": ("gru_backward", "dHs", "Hs", ()),
-                      "attention_forward": ("attention_backward", "dY", "Y", ("slope",))}
-# forward -> the modules its backward_twice and finite_differences import
-BACKWARD_MODULES = {"gru_step_forward": ("gru",), "gru_forward": ("gru",), "attention_forward": ("attention",)}
-# Reference outputs fed back to a procedure as inputs (checking._with_replay): see _standing_in.
-REPLAYED = {"gru_path_norms": ("Ys", "dX", "dh_norms"), "attention_path_norms": ("Ys", "dX")}
-
-
 # ------------------------------------------------------------ the printed script
 
 def _made_up_norms(name, T, slope):
     """What the stand-in of path function ``name`` answers: norms no model gives, distinct per line."""
-    model = PERTURBED_FUNCTIONS.index(name) + 1
+    model = PERTURBED.index(name) + 1
     return model * (1.0 + 10.0 * slope) * np.exp(-np.arange(T) / 7.0) + 0.01 * np.arange(T)
 
 
@@ -296,38 +217,9 @@ def path_values(X, perturbed=False, **weights):
     return values
 
 
-PROCEDURES = {
-    "gru_step_forward": returns("gru_step_forward", "h", size=2),
-    "gru_step_backward": gru_step_backward,
-    "gru_forward": returns("gru_forward", "Hs", size=2),
-    "gru_backward": gru_backward,
-    "alibi_bias": alibi_bias,
-    "attention_weights": attention_weights,
-    "attention_forward": attention_forward,
-    "attention_backward": attention_backward,
-    "last_step_upstream": returns("last_step_upstream", "dYs"),
-    "distance_norms": returns("distance_norms", "norms"),
-    "rnn_path_norms": returns("rnn_path_norms", "norms"),
-    "lstm_path_norms": returns("lstm_path_norms", "norms"),
-    "gru_path_norms": gru_path_norms,
-    "attention_path_norms": attention_path_norms,
-    "path_values": path_values,
-}
-# The student modules a procedure imports, where it is not just its function's module (FUNCTIONS).
-MODULES_OF = {"gru_path_norms": ("gradient_paths",), "attention_path_norms": ("gradient_paths",),
-              "path_values": ("gradient_paths",)}
-
 
 # ------------------------------------------------------------ reading the printed lines (checking.py)
 
-PRINTED_CASE = "printed_paths/reference"  # the fixture holding the reference lines and the script's inputs
-OWN_VALUES = "path_values"  # the procedure giving what the student's functions compute for them
-PRINTED_WHAT, PRINTED_WHOSE = "the reference script's lines", "the reference's"
-# A line pays only when the function behind it (own[key]) is right on these cases of its own question
-# (those the fixtures hold: the student's copy has no hidden case).
-PRINTED_NEEDS = {"rnn": ("rnn_path_norms/small",), "lstm": ("lstm_path_norms/small",),
-                 "gru": ("gru_path_norms/small",), "attention": ("attention_path_norms/small",),
-                 "alibi": ("attention_path_norms/alibi",)}
 _LINE = re.compile(r"^(.+): gradient norm at distance (\d+): (\S+)$")
 _MODELS = {"RNN": "rnn", "LSTM": "lstm", "GRU": "gru", "attention": "attention"}
 
@@ -369,3 +261,44 @@ def format_mistake(got, want):
     if re.fullmatch(r"-?\d\.\d{%d}e[-+]\d\d" % decimals, shown) or not re.fullmatch(r"[-+.\deE]+", shown):
         return None
     return f"print the norms in scientific notation with {decimals} decimals, f'{{norm:.{decimals}e}}': yours read {shown!r}."
+
+
+SPEC = Spec(
+    procedures={
+        "gru_step_forward": returns("gru_step_forward", "h", size=2),
+        "gru_forward": returns("gru_forward", "Hs", size=2),
+        "alibi_bias": alibi_bias,
+        "attention_weights": attention_weights,
+        "attention_forward": attention_forward,
+        "last_step_upstream": returns("last_step_upstream", "dYs"),
+        "distance_norms": returns("distance_norms", "norms"),
+        "rnn_path_norms": returns("rnn_path_norms", "norms"),
+        "lstm_path_norms": returns("lstm_path_norms", "norms"),
+        "gru_path_norms": gru_path_norms,
+        "attention_path_norms": attention_path_norms,
+        "path_values": path_values,
+    },
+    backwards=(GRU_STEP, GRU, ATTENTION),
+    modules_of={"gru_path_norms": ("gradient_paths",), "attention_path_norms": ("gradient_paths",),
+                "path_values": ("gradient_paths",)},
+    # The reference outputs the stand-ins of the GRU and attention answer with: see _standing_in.
+    replayed={"gru_path_norms": ("Ys", "dX", "dh_norms"), "attention_path_norms": ("Ys", "dX")},
+    printed=PrintedScript(
+        case="printed_paths/reference",
+        own_values="path_values",
+        # A line pays only when the function behind it (own[key]) is right on these cases of its own
+        # question (those the fixtures hold: the student's copy has no hidden case).
+        needs={"rnn": ("rnn_path_norms/small",), "lstm": ("lstm_path_norms/small",),
+               "gru": ("gru_path_norms/small",), "attention": ("attention_path_norms/small",),
+               "alibi": ("attention_path_norms/alibi",)},
+        perturbed=PERTURBED,
+        stand_in=stand_in,
+        perturbation="each returns made-up norms instead of computing them",
+        what="the reference script's lines",
+        whose="the reference's",
+        other_line_hint="check which function and which arguments (the slope, the weights) that line uses.",
+        printed_line=printed_line,
+        own_line=own_line,
+        format_mistake=format_mistake,
+    ),
+)

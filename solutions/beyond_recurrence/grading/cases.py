@@ -129,9 +129,9 @@ def _printed_inputs():
     return {"X": X, **weights, "slope": np.float64(path_norms.ALIBI_SLOPE)}
 
 
-# The printed script's case: its lines come from running the reference script (fixtures.py), its
-# inputs are what the checks call the student's functions with (calls.path_values).
-PRINTED = ("printed_paths/reference", _printed_inputs())
+# The inputs of the printed script's case (stored under calls.SPEC.printed.case, beside the lines the
+# reference script prints): what the checks call the student's functions with (calls.path_values).
+PRINTED = _printed_inputs()
 
 
 def seed_of(name):

@@ -148,9 +148,9 @@ CASES = {
 }
 
 
-# The printed script's case: its lines come from running the reference script (fixtures.py), its
-# inputs are what the checks call the student's functions with (calls.lecture_values).
-PRINTED = ("printed_norms/lecture", {"W": LECTURE_W, "W_vanish": LECTURE_W_VANISH, "W_explode": LECTURE_W_EXPLODE})
+# The inputs of the printed script's case (stored under calls.SPEC.printed.case, beside the lines the
+# reference script prints): what the checks call the student's functions with (calls.lecture_values).
+PRINTED = {"W": LECTURE_W, "W_vanish": LECTURE_W_VANISH, "W_explode": LECTURE_W_EXPLODE}
 
 
 def seed_of(name):

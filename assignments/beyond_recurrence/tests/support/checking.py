@@ -17,46 +17,42 @@ import sys
 
 import numpy as np
 
-import fixture_file
 import procedures
 from procedures import Described, describe, readable
-from verdicts import Verdict
 
-calls = procedures.assignment()  # the assignment's procedures, names and feedback
+assignment = procedures.assignment()  # the assignment's SPEC (grading/calls.py) and the names of its manifest
+spec = assignment.spec
 
 # Reference values sit next to this file: in the release, and in the grading folder.
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.npz")
 
 
 class CheckFailed(AssertionError):
-    """A check failed; the message is written for the student (and wrapped for reading): its verdict's
-    prefix (none for a plain failure), then ``details``."""
-    verdict = Verdict.FAILED
+    """A check failed; the message is written for the student (and wrapped for reading)."""
 
-    def __init__(self, details=""):
-        super().__init__(readable(self.verdict.prefix + details))
+    def __init__(self, message=""):
+        super().__init__(readable(message))
 
-    @property
-    def details(self):
-        """The message after its verdict's prefix, wrapped as the student reads it."""
-        return str(self)[len(self.verdict.prefix):]
+
+NOT_CHECKED = "not checked: "
+
+
+NOT_RUN = "not run: "
 
 
 class NotRun(CheckFailed):
     """A check whose call the grader did not make: the question's time went to another function's
     endless loop, or this function had already run out of time. It pays nothing and says why, never
     with a hint (nothing of the student's code was looked at)."""
-    verdict = Verdict.NOT_RUN
 
 
 class NotChecked(CheckFailed):
     """A check could not judge its property because what it builds on is wrong first: it pays
     nothing and says so ("not checked: needs ..."), never that the property failed."""
-    verdict = Verdict.NOT_CHECKED
 
 
 def _not_checked(kind, failure):
-    return NotChecked(f"needs the right outputs of {kind} first.\n{failure}")
+    return NotChecked(f"{NOT_CHECKED}needs the right outputs of {kind} first.\n{failure}")
 
 
 def needs_right_outputs(case, hint="", **options):
@@ -70,32 +66,28 @@ def needs_right_outputs(case, hint="", **options):
     except NotRun:
         raise
     except CheckFailed as failure:
-        raise _not_checked(fixture_file.procedure_of(case), failure) from None
+        raise _not_checked(case.split("/")[0], failure) from None
 
 
-def _once(verdict, details, earlier):
-    """``details``, or, when an earlier check of the same run failed for the same reason, the line saying what
-    the check needed (if any) and a pointer to that check: a reason is shown once however many checks it
-    fails (an import error, say). ``earlier``: (name, verdict, details) of the run's earlier failed checks."""
-    headline, reason = _headline_and_reason(verdict, details)
-    if verdict is Verdict.NOT_RUN or not reason.strip():  # its reason is one sentence: said in full each time
-        return details
-    for name, other_verdict, other_details in earlier:
-        if _headline_and_reason(other_verdict, other_details)[1] == reason:
-            return "\n".join(filter(None, (headline, f"(the same failure as {name}, above)")))
-    return details
+def _once(message, earlier_results):
+    """``message``, or, when an earlier check of the same run failed for the same reason, its verdict and a
+    pointer to that check: a reason is shown once however many checks it fails (an import error, say)."""
+    verdict, details = _verdict_and_details(message)
+    if message.startswith(NOT_RUN) or not details.strip():  # its reason is one sentence: said in full each time
+        return message
+    for result in earlier_results:
+        if not result.passed and _verdict_and_details(result.message.split("\n", 1)[-1])[1] == details:
+            return "\n".join(filter(None, (verdict, f"(the same failure as {result.test_case.name}, above)")))
+    return message
 
 
-def _headline_and_reason(verdict, details):
-    """A check not judged says on its first line what it needed, and below why; a failure is all reason."""
-    if verdict is Verdict.FAILED:
-        return "", details
-    headline, _, reason = details.partition("\n")
-    return headline, reason
+def _verdict_and_details(message):
+    first, _, rest = message.partition("\n")
+    return (first, rest) if first.startswith((NOT_CHECKED, NOT_RUN)) else ("", message)
 
 
 def show_check_messages_only():
-    """Make Otter report a failed check by its message alone, and record its verdict (``verdicts_of``).
+    """Make Otter report a failed check by its message alone.
 
     Otter's ExceptionTestFile prefixes every failure with "Error at line N in
     test ..." and the line of the test file that raised (e.g. an internal
@@ -105,7 +97,6 @@ def show_check_messages_only():
     every check, so it never hides a bug of the checks from the tests).
     Installed when this module is imported after Otter (the notebook,
     check.py, ``otter run``); the grader calls it after loading Otter.
-    This and ``verdicts_of`` are the checks' only touchpoints with Otter's internals.
     """
     module = sys.modules.get("otter.test_files.exception_test")
     test_file = getattr(module, "ExceptionTestFile", None)
@@ -114,38 +105,19 @@ def show_check_messages_only():
         return
 
     def _generate_error_message(self, excp, context=0):
-        earlier = getattr(self, "test_case_results", [])
-        index = len(earlier)
-        current = self.test_cases[index] if index < len(self.test_cases) else None
         if isinstance(excp, CheckFailed):
+            earlier = getattr(self, "test_case_results", [])
+            current = self.test_cases[len(earlier)] if len(earlier) < len(self.test_cases) else None
             # A public check never points to a hidden one: its reader may not see that one yet.
-            visible = [(result.test_case.name, *_recorded(self, number)) for number, result in enumerate(earlier)
-                       if not result.passed and (current is None or current.hidden or not result.test_case.hidden)]
-            verdict, details = excp.verdict, _once(excp.verdict, excp.details, visible)
-        else:
-            # A check that stumbled on what came back (a bug of the checks, or a reply shaped to trip
-            # them): the student sees that, never Otter's "Error at line N" or the check's source.
-            verdict, details = Verdict.FAILED, (f"this check could not judge what your code returned "
-                                                f"({type(excp).__name__}); the other checks of this question say more.")
-        # Only this run's entries are read: every failed check of a run records its own, before any later one.
-        # The verdict's value, not the enum: `otter run` unpickles the test files where this module is not found.
-        self.check_verdicts = {**getattr(self, "check_verdicts", {}), index: (verdict.value, details)}
-        return verdict.prefix + details
+            visible = [r for r in earlier if current is None or current.hidden or not r.test_case.hidden]
+            return _once(str(excp), visible)
+        # A check that stumbled on what came back (a bug of the checks, or a reply shaped to trip
+        # them): the student sees that, never Otter's "Error at line N" or the check's source.
+        return (f"this check could not judge what your code returned ({type(excp).__name__}); "
+                f"the other checks of this question say more.")
 
     _generate_error_message.shows_check_messages_only = True
     test_file._generate_error_message = _generate_error_message
-
-
-def _recorded(test_file, index):
-    value, details = test_file.check_verdicts[index]
-    return Verdict(value), details
-
-
-def verdicts_of(test_file):
-    """(Verdict, details) of each check of the last run of an Otter ``test_file``, in order: details are
-    what the student reads after the verdict's prefix ("" for a check that passed)."""
-    return [(Verdict.PASSED, "") if result.passed else _recorded(test_file, index)
-            for index, result in enumerate(test_file.test_case_results)]
 
 
 show_check_messages_only()
@@ -177,20 +149,28 @@ def run(kind, inputs, **options):
 
 # -------------------------------------------------------------------- fixtures
 
-_FIXTURE_CACHE = {}  # the grader looks up the same cases for every submission
+_FIXTURE_CACHE = {}
+_CASE_CACHE = {}  # the grader looks up the same cases for every submission
 
 
 def fixture(case):
-    """A stored case (fixture_file.Case): its inputs (a copy, the caller's to change), the reference's outputs
-    and the known mistakes' (its variants, from the assignment's grading/mistakes.py)."""
+    """Inputs and expected outputs of a stored case: ``(inputs, expected)`` dicts of arrays."""
     path = os.path.abspath(FIXTURES)
-    if path not in _FIXTURE_CACHE:
-        _FIXTURE_CACHE[path] = fixture_file.load(path)
-    stored = _FIXTURE_CACHE[path].get(case)
-    if stored is None:
-        raise KeyError(f"no case named {case!r} in {FIXTURES}")
-    return fixture_file.Case(stored.name, {k: v.copy() for k, v in stored.inputs.items()}, dict(stored.expected),
-                             stored.variants)
+    if (path, case) not in _CASE_CACHE:
+        if path not in _FIXTURE_CACHE:
+            with np.load(path) as data:
+                _FIXTURE_CACHE[path] = {key: data[key] for key in data.files}
+        stored = _FIXTURE_CACHE[path]
+        inputs = {k[len(case) + 4:]: v for k, v in stored.items() if k.startswith(case + "/in/")}
+        # Outputs of known mistakes ride along as expected["variant_<mistake>/<output>"], their hint as
+        # expected["variant_<mistake>/.hint"] (the assignment's grading/mistakes.py).
+        expected_variants = {k[len(case) + 1:]: v for k, v in stored.items() if k.startswith(case + "/variant_")}
+        expected = {k[len(case) + 5:]: v for k, v in stored.items() if k.startswith(case + "/out/")}
+        if not inputs and not expected:
+            raise KeyError(f"no case named {case!r} in {FIXTURES}")
+        _CASE_CACHE[path, case] = inputs, {**expected, **expected_variants}
+    inputs, expected = _CASE_CACHE[path, case]
+    return {k: v.copy() for k, v in inputs.items()}, dict(expected)
 
 
 def has_case(case):
@@ -283,16 +263,19 @@ def _failure(label, problem, got, expected, hints):
 def known_mistakes(got, variants, names):
     """The hints of the known mistakes whose outputs ``got`` equals, on the outputs ``names``.
 
-    ``variants``: what each mistake of the assignment's grading/mistakes.py gives on the same
-    inputs, with its hint (a stored case's variants: {mistake: fixture_file.Variant}).
+    ``variants`` holds what each mistake of the assignment's grading/mistakes.py gives on the
+    same inputs ("variant_<mistake>/<output>", and its hint in "variant_<mistake>/.hint").
     """
+    by_mistake = {}
+    for key, value in (variants or {}).items():
+        mistake, output = key[len("variant_"):].split("/", 1)
+        by_mistake.setdefault(mistake, {})[output] = value
     matched = []
-    for variant in (variants or {}).values():
-        outputs = variant.outputs
+    for outputs in by_mistake.values():
         compared = [name for name in names if name in outputs]
-        if compared and all(mismatch(got.get(k), outputs[k]) is None for k in compared):
+        if ".hint" in outputs and compared and all(mismatch(got.get(k), outputs[k]) is None for k in compared):
             informative = any(np.any(np.isfinite(np.asarray(outputs[k], dtype=np.float64))) for k in compared)
-            matched.append((variant.hint, informative))
+            matched.append((str(outputs[".hint"]), informative))
     if len(matched) > 1:
         # Outputs that are nan or inf throughout (a one-step sequence fully masked, say) tell several
         # mistakes apart no better than nothing: such a match names none of them.
@@ -302,7 +285,7 @@ def known_mistakes(got, variants, names):
 
 def diagnose(kind, got, expected, wrong, variants=None, inputs=None):
     """Hints naming the mistake behind a failed comparison, recognised from the outputs; [] if none is known."""
-    own = getattr(calls, "diagnosis_hints", None)  # the assignment's hints for mistakes it can recognise
+    own = spec.diagnosis_hints  # the assignment's hints for mistakes it can recognise
     hints = (own(kind, got, expected, wrong, inputs) if own else []) + known_mistakes(got, variants, list(expected))
     for name in wrong:
         hints.extend(_slip_hints(name, got.get(name), expected.get(name)))
@@ -333,9 +316,9 @@ def _inputs_line(inputs):
 # ---------------------------------------------------------------------- checks
 
 def _with_replay(kind, inputs, expected):
-    """The inputs of a run, plus the reference outputs ``calls.REPLAYED[kind]`` fed back to it
+    """The inputs of a run, plus the reference outputs ``SPEC.replayed[kind]`` fed back to it
     (e.g. the states an earlier question's function replays); removed from ``expected``."""
-    replayed = getattr(calls, "REPLAYED", {}).get(kind, ())
+    replayed = spec.replayed.get(kind, ())
     return {**inputs, **{name: expected.pop(name) for name in replayed}}
 
 
@@ -345,8 +328,9 @@ def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
     ``hint`` (or ``hints[output]``, for the first wrong output) is the general hint,
     naming no particular mistake: it is shown only when ``diagnose`` recognises none.
     """
-    stored = fixture(case)
-    kind, inputs, expected, variants = stored.procedure, stored.inputs, stored.expected, stored.variants
+    kind = case.split("/")[0]
+    inputs, expected = fixture(case)
+    variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
     got, mutated = run(kind, _with_replay(kind, inputs, expected), **options)
     problems = {name: mismatch(got.get(name), value, rtol) for name, value in expected.items()}
     wrong = [name for name, problem in problems.items() if problem]
@@ -370,8 +354,8 @@ def expect_inputs_unchanged(case, hint="", **options):
     """Run a case and fail if the student's code modified any input array in place, or if its
     outputs are wrong: leaving the inputs alone earns nothing by itself (a function returning
     zeros does too), only together with the right answer."""
-    stored = fixture(case)
-    kind, inputs, expected = stored.procedure, stored.inputs, stored.expected
+    kind = case.split("/")[0]
+    inputs, expected = fixture(case)
     try:
         _, mutated = run(kind, _with_replay(kind, inputs, expected), **options)
     except NotRun:
@@ -389,7 +373,7 @@ def expect_inputs_unchanged(case, hint="", **options):
 
 def expect_value_error(case, function_name, argument):
     """Calling the case's function with ``argument`` one column short raises ValueError naming it."""
-    inputs = fixture(case).inputs
+    inputs, _ = fixture(case)
     inputs[argument] = inputs[argument][..., :-1]
     got, _ = run("error_raised", inputs, function_name=function_name)
     if got["error"] is None:
@@ -419,13 +403,13 @@ def _numerical_gradients(forward, inputs, upstream, fixed):
     moves = [[name, int(entry)] for name, chosen in entries.items() for entry in chosen]
     arguments = {k: v for k, v in inputs.items() if k != upstream}
     outputs = run("forward_at", arguments, forward=forward, moves=moves, h=FD_STEP)[0]["outputs"]
-    weights = np.asarray(inputs[upstream], dtype=np.float64)
-    if not isinstance(outputs, np.ndarray) or outputs.shape != (2 * len(moves), *weights.shape):
+    weighing = np.asarray(inputs[upstream], dtype=np.float64)  # the outputs' weights in the loss
+    if not isinstance(outputs, np.ndarray) or outputs.shape != (2 * len(moves), *weighing.shape):
         shape = outputs.shape[1:] if isinstance(outputs, np.ndarray) else None
-        raise CheckFailed(f"{forward} returned an output of shape {shape} where {weights.shape} was expected: "
+        raise CheckFailed(f"{forward} returned an output of shape {shape} where {weighing.shape} was expected: "
                           f"finite differences need the output shaped like {upstream}.")
     with np.errstate(all="ignore"):
-        numeric = ((outputs[0::2] - outputs[1::2]) * weights).reshape(len(moves), -1).sum(axis=1) / (2 * FD_STEP)
+        numeric = ((outputs[0::2] - outputs[1::2]) * weighing).reshape(len(moves), -1).sum(axis=1) / (2 * FD_STEP)
     found, start = {}, 0
     for name, chosen in entries.items():
         found[name] = (chosen, numeric[start:start + len(chosen)])
@@ -464,9 +448,9 @@ def _names(names):
 
 def _where_it_goes_wrong(kind, forward, inputs, upstream, fixed, tolerance, wrong):
     """The hint of a backward pass whose forward is right: it names a formula only when the evidence
-    isolates it. For a recurrent forward (calls.SEQUENCE_INPUTS), the same case cut to its first step
+    isolates it. For a recurrent forward (its Backward's ``sequences``), the same case cut to its first step
     tells a step's own formulas from what one step sends back to the one before."""
-    sequences = getattr(calls, "SEQUENCE_INPUTS", {}).get(forward, ())
+    sequences = assignment.backward_of(forward).sequences
     steps = int(np.shape(inputs[sequences[0]])[0]) if sequences else 0
     if steps > 1:
         first = {k: (v[:1].copy() if k in sequences else v) for k, v in inputs.items()}
@@ -505,9 +489,11 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
     computed here. With ``forward_must_be_right``, the forward pass must also return the expected
     states: a forward and a backward that both return zeros agree perfectly, and earn nothing.
     """
-    stored = fixture(case)
-    kind, inputs, expected, variants = stored.procedure, stored.inputs, stored.expected, stored.variants
-    backward, upstream, output, fixed = calls.FINITE_DIFFERENCES[forward]
+    kind = case.split("/")[0]
+    inputs, expected = fixture(case)
+    variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
+    entry = assignment.backward_of(forward)
+    backward, [upstream], output, fixed = entry.backward, entry.upstream, entry.output, entry.fixed
     analytic, mutated = run(backward, inputs)
     errors = _gradient_errors(kind, forward, inputs, analytic, upstream, fixed)
     wrong = _disagreeing(errors, tolerance)
@@ -535,7 +521,7 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
         )
     if forward_must_be_right and mismatch(analytic.get(output), expected[output]):
         raise NotChecked(
-            f"needs the right outputs of {forward} first.\nYour gradients agree with finite "
+            f"{NOT_CHECKED}needs the right outputs of {forward} first.\nYour gradients agree with finite "
             f"differences of your {forward}, but it does not return the expected {output}: "
             f"{mismatch(analytic.get(output), expected[output])}.\n"
             f"Hint: this check pays for a backward pass that is the derivative of a right {forward}: make "
@@ -552,15 +538,15 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
 # --------------------------------------------------------------- printed lines
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-# The assignment says how to read its script's lines (calls.py): printed_line(reference_line, own) gives
-# the label a line starts with, which of the student's values it shows (own[key]) and those values;
-# own_line(reference_line, own) the line printed from them; format_mistake(got, want) a hint for a number
-# printed with another format, or None.
+# The assignment says how to read its script's lines (SPEC.printed, a plugin.PrintedScript):
+# printed_line(reference_line, own) gives the label a line starts with, which of the student's values it
+# shows (own[key]) and those values; own_line(reference_line, own) the line printed from them;
+# format_mistake(got, want) a hint for a number printed with another format, or None.
 
 
 def _follows(line, reference_line, own):
     """Whether a printed line shows, to its printed precision, the numbers the student's functions give."""
-    label, _, values = calls.printed_line(reference_line, own)
+    label, _, values = spec.printed.printed_line(reference_line, own)
     if line is None or values is None or not line.startswith(label):
         return False
     numbers = _NUMBER.findall(line[len(label):])
@@ -595,23 +581,23 @@ def _printed_line_mistake(got, reference, index, count):
             return (f"line {index + 1} shows the number of line {others[0] + 1} ({other_label}): print each "
                     f"line's own value.")
         return (f"line {index + 1} ({own_label}) shows the number line {others[0] + 1} should show ({other_label}): "
-                f"check which function and which arguments (the slope, the weights) that line uses.")
-    return calls.format_mistake(got, reference[index])
+                f"{spec.printed.other_line_hint}")
+    return spec.printed.format_mistake(got, reference[index])
 
 
 def _functions_right(first, last, reference, own):
     """Fail as NotChecked unless the function behind each line from ``first`` to ``last`` is right on the
-    cases of its own question (calls.PRINTED_NEEDS): a line pays for a right number, computed."""
-    keys = dict.fromkeys(calls.printed_line(reference[index], own)[1] for index in range(first - 1, last))
+    cases of its own question (SPEC.printed.needs): a line pays for a right number, computed."""
+    keys = dict.fromkeys(spec.printed.printed_line(reference[index], own)[1] for index in range(first - 1, last))
     for key in keys:
-        for case in filter(has_case, calls.PRINTED_NEEDS[key]):
+        for case in filter(has_case, spec.printed.needs[key]):
             try:
                 expect_case(case)
             except NotRun:
                 raise
             except CheckFailed as failure:
                 raise NotChecked(
-                    f"needs the right outputs of {fixture_file.procedure_of(case)} first: these lines pay for "
+                    f"{NOT_CHECKED}needs the right outputs of {case.split('/')[0]} first: these lines pay for "
                     f"right numbers computed by your functions.\n{failure}") from None
 
 
@@ -619,17 +605,17 @@ def expect_printed_lines(first, last, hint):
     """Lines ``first`` to ``last`` (1-based) of the reference script's output, as the student's script prints them.
 
     A line pays only when it shows, in the reference's format, the number the student's own function gives
-    on the script's inputs (calls.OWN_VALUES, in a call of its own), and that function is right on the
-    cases of its own question (calls.PRINTED_NEEDS). Then the script runs a second time, with the functions
-    behind its numbers changed in a known way (calls.PERTURBED_FUNCTIONS, see procedures.perturbed): the
-    numbers it prints must follow, so they come from those functions each time the script runs.
+    on the script's inputs (SPEC.printed.own_values, in a call of its own), and that function is right on
+    the cases of its own question (SPEC.printed.needs). Then the script runs a second time, with the
+    functions behind its numbers changed in a known way (SPEC.printed.perturbed, see procedures.perturbed):
+    the numbers it prints must follow, so they come from those functions each time the script runs.
     """
-    script, functions = calls.SCRIPT, " and ".join(calls.PERTURBED_FUNCTIONS)
-    modules = " and ".join(dict.fromkeys(calls.FUNCTIONS[name] for name in calls.PERTURBED_FUNCTIONS))
-    stored = fixture(calls.PRINTED_CASE)
-    inputs, expected = stored.inputs, stored.expected
+    printed_script = spec.printed
+    script, functions = assignment.script, " and ".join(printed_script.perturbed)
+    modules = " and ".join(dict.fromkeys(assignment.functions[name] for name in printed_script.perturbed))
+    inputs, expected = fixture(printed_script.case)
     reference = [str(line) for line in expected["lines"]]
-    own = run(calls.OWN_VALUES, inputs)[0]
+    own = run(printed_script.own_values, inputs)[0]
     _functions_right(first, last, reference, own)
     printed = run("run_script", {})[0]["lines"]
     problems, found, unexplained = [], [], False
@@ -637,7 +623,8 @@ def expect_printed_lines(first, last, hint):
         want = reference[index]
         got = printed[index].rstrip() if index < len(printed) else None
         # The line as the reference prints it (its format, to its digits), showing the student's own number.
-        if got is not None and (got == calls.own_line(want, own) or (got == want and _follows(got, want, own))):
+        if got is not None and (got == printed_script.own_line(want, own)
+                                or (got == want and _follows(got, want, own))):
             continue
         shown = f"nothing (the output has only {len(printed)} lines)" if got is None else repr(got[:200])
         problems.append(f"  line {index + 1}: expected {want!r}\n           printed  {shown}")
@@ -653,20 +640,20 @@ def expect_printed_lines(first, last, hint):
              f"python {script} printed {len(problems)} wrong line(s) among lines {first}-{last}:\n")
             + "\n".join(problems) + "".join(f"\nHint: {h}" for h in hints)
         )
-    second_run = f"run a second time with {functions} changed on purpose ({calls.PERTURBATION})"
+    second_run = f"run a second time with {functions} changed on purpose ({printed_script.perturbation})"
     try:
         printed = run("run_script", {}, perturbed=True)[0]["lines"]
     except NotRun:
         raise
     except CheckFailed as error:
         raise CheckFailed(f"python {script}, {second_run}, did not finish: {error}") from None
-    own = run(calls.OWN_VALUES, inputs, perturbed=True)[0]
+    own = run(printed_script.own_values, inputs, perturbed=True)[0]
     problems = []
     for index in range(first - 1, last):
         got = printed[index].rstrip() if index < len(printed) else None
         if not _follows(got, reference[index], own):
             shown = "nothing" if got is None else repr(got[:200])
-            wanted = calls.own_line(reference[index], own)
+            wanted = printed_script.own_line(reference[index], own)
             wanted = "nothing: your function failed on that input" if wanted is None else repr(wanted)
             problems.append(f"  line {index + 1}: expected {wanted} (from your functions)\n"
                             f"           printed  {shown}")
@@ -674,8 +661,8 @@ def expect_printed_lines(first, last, hint):
         raise CheckFailed(
             f"python {script}, {second_run}, printed {len(problems)} line(s) among lines {first}-{last} "
             f"that did not change with them:\n" + "\n".join(problems)
-            + f"\nThese lines get no points: the question is {calls.PRINTED_WHAT} computed with your functions, "
-              f"and the numbers printed there do not come from them (even when they are {calls.PRINTED_WHOSE}).\n"
+            + f"\nThese lines get no points: the question is {printed_script.what} computed with your functions, "
+              f"and the numbers printed there do not come from them (even when they are {printed_script.whose}).\n"
               f"Hint: compute every printed number by calling {functions} "
               f"(from {modules}) each time the script runs."
         )
@@ -699,7 +686,7 @@ def expect_edge_case(case, hint, needs=None, **options):
     except CheckFailed as failure:
         if "\nHint: " in str(failure):
             raise
-        raise CheckFailed(f"{failure}\n  ({fixture_file.procedure_of(case)}, {_inputs_line(fixture(case).inputs)})\n"
+        raise CheckFailed(f"{failure}\n  ({case.split('/')[0]}, {_inputs_line(fixture(case)[0])})\n"
                           f"Hint: {hint}") from None
 
 
@@ -707,12 +694,12 @@ def expect_backward_on_empty_sequence(case, hint=""):
     """``expect_case`` for a backward pass at T = 0, unless the student's forward fails there.
 
     A backward's checks may replay reference values when the forward's are wrong
-    (calls.REPLAYED), but a forward that raises on an empty sequence leaves no
+    (SPEC.replayed), but a forward that raises on an empty sequence leaves no
     cache to go on: its procedure says ``forward_failed``, the forward's own
     check (another question) reports it, and this one passes.
     """
-    stored = fixture(case)
-    kind, inputs, expected = stored.procedure, stored.inputs, stored.expected
+    kind = case.split("/")[0]
+    inputs, expected = fixture(case)
     try:
         got, _ = run(kind, _with_replay(kind, inputs, expected), forward_optional=True)
     except CheckFailed:  # the backward itself failed: expect_edge_case runs it again and explains
@@ -739,10 +726,9 @@ def _cache_changes(before, after):
 def expect_backward_repeatable(case, forward, hint=""):
     """The student's backward, called twice on the cache of one forward, gives identical results both
     times and leaves the cache as it was (the checks on its values are elsewhere)."""
-    stored = fixture(case)
-    inputs, expected = stored.inputs, stored.expected
-    backward = calls.BACKWARD_OF[forward]
-    replay = {name: expected[name] for name in getattr(calls, "REPLAYED", {}).get(backward, ())}
+    inputs, expected = fixture(case)
+    backward = assignment.backward_of(forward).backward
+    replay = {name: expected[name] for name in spec.replayed.get(backward, ())}
     try:
         got, _ = run("backward_twice", {**inputs, **replay}, forward=forward)
     except NotRun:
@@ -751,7 +737,8 @@ def expect_backward_repeatable(case, forward, hint=""):
         raise _not_checked(f"{forward} and {backward}", failure) from None
     changed = _cache_changes(got.get("cache_before"), got.get("cache_after"))
     # Only a backward that is right pays: identical wrong (or zero) gradients twice earn nothing.
-    compared = {name: value for name, value in expected.items() if "first." + name in got}
+    compared = {name: value for name, value in expected.items()
+                if not name.startswith("variant_") and "first." + name in got}
     wrong = [name for name, value in compared.items() if mismatch(got["first." + name], value)]
     if wrong:
         name = wrong[0]

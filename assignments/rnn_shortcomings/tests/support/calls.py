@@ -4,31 +4,25 @@
 
 ``procedures.py`` (the course's, beside this file) holds what every assignment
 shares: loading the student's modules, calling a function with its failures
-explained, describing what came back. This module names the assignment's
-modules and functions and says, per kind of check, which functions to call and
-which outputs to compare. It ships with the checks (in the release and in the
-autograder); the grader's workers run it next to the student's code.
+explained, describing what came back, running a forward then its backward.
+This module declares, as one ``SPEC`` (the API of ``plugin.py``), the
+assignment's own procedures, its backward passes and how to read its printed
+script; the names of its modules and functions are in its manifest. It ships
+with the checks (in the release and in the autograder); the grader's workers
+run it next to the student's code.
 """
 import contextlib
 import re
 
 import numpy as np
 
-from procedures import StudentCodeError, call, close_to, describe, grads_and_norms, load, returns, tuple_of
+from plugin import Backward, PrintedScript, Spec
+from procedures import StudentCodeError, call, close_to, describe, forward_then_backward, gradients, load, returns, \
+    tuple_of
 
-STUDENT_MODULES = ("shapes", "recurrence", "bptt", "clipping", "lstm", "gradient_norms")
-FUNCTIONS = {
-    "rnn_step": "recurrence", "rnn_forward": "recurrence", "iterate_map": "recurrence",
-    "jacobian_power_norms": "bptt", "rnn_backward": "bptt",
-    "global_norm": "clipping", "clip_by_global_norm": "clipping", "clip_by_value": "clipping",
-    "lstm_step_forward": "lstm", "lstm_step_backward": "lstm", "lstm_forward": "lstm", "lstm_backward": "lstm",
-}
-SCRIPT = "gradient_norms.py"
-# The printed_norms checks run the script a second time with these functions changed: every matrix
-# given to them is scaled by PERTURBED_SCALE (see procedures.run_script).
-PERTURBED_FUNCTIONS = ("iterate_map", "jacobian_power_norms")
+# The printed_norms checks run the script a second time with the functions behind its numbers changed:
+# every matrix given to them is scaled by this (see procedures.run_script).
 PERTURBED_SCALE = 1.5
-PERTURBATION = f"each scales the matrix it is given by {PERTURBED_SCALE:g} before computing"
 
 
 # ------------------------------------------------------------ the RNN and the LSTM
@@ -112,8 +106,7 @@ def rnn_backward(X, h0, Wx, Wh, b, dHs, Hs=None, forward_optional=False):
     its own question reports it (used for T = 0, where the replay cannot help).
     """
     if Hs is None:  # the fixtures and the finite differences: the student's code as it is
-        Hs_got, cache = tuple_of(call("rnn_forward", X, h0, Wx, Wh, b), "rnn_forward", 2)
-        return {"Hs": Hs_got, **grads_and_norms(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))}
+        return forward_then_backward(RNN, X=X, h0=h0, Wx=Wx, Wh=Wh, b=b, dHs=dHs)
     try:
         Hs_got, cache, table = _rnn_cache(X, h0, Wx, Wh, b, Hs)
     except StudentCodeError as failure:
@@ -121,7 +114,7 @@ def rnn_backward(X, h0, Wx, Wh, b, dHs, Hs=None, forward_optional=False):
             return {"forward_failed": str(failure)}
         raise
     with replayed_rnn_step(table):
-        grads = grads_and_norms(call("rnn_backward", dHs, cache), "rnn_backward", ("X", "h0", "Wx", "Wh", "b"))
+        grads = gradients(RNN, call("rnn_backward", dHs, cache))
     return {"Hs": Hs_got, **grads}
 
 
@@ -149,15 +142,25 @@ def _rnn_cache(X, h0, Wx, Wh, b, Hs):
         return (*own, table)
 
 
-def lstm_step_backward(x, h_prev, c_prev, Wx, Wh, b, dh, dc):
-    h, c, cache = tuple_of(call("lstm_step_forward", x, h_prev, c_prev, Wx, Wh, b), "lstm_step_forward", 3)
-    names = ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")
-    return dict(zip(names, tuple_of(call("lstm_step_backward", dh, dc, cache), "lstm_step_backward", 6)))
+def _rnn_twice(inputs):
+    """``(cache, once)`` of backward_twice, as in rnn_backward: a bug of rnn_step costs question recurrence only."""
+    dHs = inputs.pop("dHs")
+    Hs_got, cache, table = _rnn_cache(**inputs)
+
+    def once():
+        with replayed_rnn_step(table):
+            return gradients(RNN, call("rnn_backward", np.copy(dHs), cache))
+    return cache, once
 
 
-def lstm_backward(X, h0, c0, Wx, Wh, b, dHs):
-    Hs, cache = tuple_of(call("lstm_forward", X, h0, c0, Wx, Wh, b), "lstm_forward", 2)
-    return {"Hs": Hs, **grads_and_norms(call("lstm_backward", dHs, cache), "lstm_backward", ("X", "h0", "c0", "Wx", "Wh", "b"))}
+RNN = Backward(forward="rnn_forward", backward="rnn_backward", upstream=("dHs",), outputs=("Hs",),
+               grads=("X", "h0", "Wx", "Wh", "b"), returns="dict", extra="dh_norms", output="Hs",
+               sequences=("X", "dHs"), procedure=rnn_backward, twice=_rnn_twice)
+LSTM_STEP = Backward(forward="lstm_step_forward", backward="lstm_step_backward", upstream=("dh", "dc"),
+                     outputs=("h", "c"), grads=("x", "h_prev", "c_prev", "Wx", "Wh", "b"))
+LSTM = Backward(forward="lstm_forward", backward="lstm_backward", upstream=("dHs",), outputs=("Hs",),
+                grads=("X", "h0", "c0", "Wx", "Wh", "b"), returns="dict", extra="dh_norms", output="Hs",
+                sequences=("X", "dHs"))
 
 
 # ------------------------------------------------------------ clipping
@@ -197,58 +200,6 @@ def clip_by_value(clip_value, container="dict", **inputs):
     return _clipped(call("clip_by_value", grads, float(clip_value)), names, "clip_by_value", container)
 
 
-# ------------------------------------------------------------ a backward called twice
-
-def _lstm_step_twice(inputs):
-    dh, dc = inputs.pop("dh"), inputs.pop("dc")
-    h, c, cache = tuple_of(call("lstm_step_forward", **inputs), "lstm_step_forward", 3)
-    names = ("dx", "dh_prev", "dc_prev", "dWx", "dWh", "db")
-
-    def once():
-        return dict(zip(names, tuple_of(call("lstm_step_backward", np.copy(dh), np.copy(dc), cache),
-                                        "lstm_step_backward", 6)))
-    return cache, once
-
-
-def _rnn_twice(inputs):
-    # as in rnn_backward: a bug of rnn_step costs question recurrence only
-    dHs = inputs.pop("dHs")
-    Hs_got, cache, table = _rnn_cache(**inputs)
-
-    def once():
-        with replayed_rnn_step(table):
-            return grads_and_norms(call("rnn_backward", np.copy(dHs), cache), "rnn_backward",
-                                   ("X", "h0", "Wx", "Wh", "b"))
-    return cache, once
-
-
-def _lstm_twice(inputs):
-    dHs = inputs.pop("dHs")
-    Hs_got, cache = tuple_of(call("lstm_forward", **inputs), "lstm_forward", 2)
-
-    def once():
-        return grads_and_norms(call("lstm_backward", np.copy(dHs), cache), "lstm_backward",
-                               ("X", "h0", "c0", "Wx", "Wh", "b"))
-    return cache, once
-
-
-# forward -> (its inputs) -> (cache, one call of the backward): procedures.backward_twice
-BACKWARD_TWICE = {"lstm_step_forward": _lstm_step_twice, "rnn_forward": _rnn_twice, "lstm_forward": _lstm_twice}
-# forward -> (the procedure running forward and backward, the input holding the upstream gradient)
-# forward -> (the procedure running forward and backward, the input holding the upstream gradient,
-#             the forward's output it differentiates, the inputs not differentiated)
-# The time-major inputs of a recurrent forward: the finite-difference check cuts them to the first step
-# to tell a step's own backward formulas from what one step sends back to the one before.
-SEQUENCE_INPUTS = {forward: ("X", "dHs") for forward in ("rnn_forward", "lstm_forward")}
-FINITE_DIFFERENCES = {"rnn_forward": ("rnn_backward", "dHs", "Hs", ()), "lstm_forward": ("lstm_backward", "dHs", "Hs", ())}
-BACKWARD_OF = {"rnn_forward": "rnn_backward", "lstm_forward": "lstm_backward", "lstm_step_forward": "lstm_step_backward"}
-# Reference outputs fed back to a procedure as inputs (checking._with_replay): rnn_backward gets the
-# reference states, which rnn_step replays when the student's rnn_forward is wrong (replayed_rnn_step).
-REPLAYED = {"rnn_backward": ("Hs",)}
-# forward -> the modules its backward_twice and finite_differences import
-BACKWARD_MODULES = {"rnn_forward": ("recurrence", "bptt"), "lstm_forward": ("lstm",), "lstm_step_forward": ("lstm",)}
-
-
 # ------------------------------------------------------------ the printed script
 
 def lecture_values(W, W_vanish, W_explode, perturbed=False):
@@ -270,25 +221,6 @@ def lecture_values(W, W_vanish, W_explode, perturbed=False):
     return values
 
 
-
-PROCEDURES = {
-    "rnn_step": returns("rnn_step", "h"),
-    "rnn_forward": returns("rnn_forward", "Hs", size=2),
-    "iterate_map": returns("iterate_map", "states"),
-    "jacobian_power_norms": returns("jacobian_power_norms", "norms"),
-    "rnn_backward": rnn_backward,
-    "global_norm": global_norm,
-    "clip_by_global_norm": clip_by_global_norm,
-    "clip_by_value": clip_by_value,
-    "lstm_step_forward": returns("lstm_step_forward", "h", "c", size=3),
-    "lstm_step_backward": lstm_step_backward,
-    "lstm_forward": returns("lstm_forward", "Hs", size=2),
-    "lstm_backward": lstm_backward,
-    "lecture_values": lecture_values,
-}
-# The student modules a procedure imports, where it is not just its function's module (FUNCTIONS).
-MODULES_OF = {"rnn_backward": ("recurrence", "bptt"), "lstm_step_backward": ("lstm",),
-              "lecture_values": ("recurrence", "bptt")}
 
 
 # ------------------------------------------------------------ feedback (checking.py)
@@ -312,14 +244,6 @@ def diagnosis_hints(kind, got, expected, wrong, inputs):
 
 # ------------------------------------------------------------ reading the printed lines (checking.py)
 
-PRINTED_CASE = "printed_norms/lecture"  # the fixture holding the reference lines and the script's inputs
-OWN_VALUES = "lecture_values"  # the procedure giving what the student's functions compute for them
-PRINTED_WHAT, PRINTED_WHOSE = "the lecture's lines", "the lecture's"
-# A line pays only when the function behind it (own[key]) is right on these cases of its own question
-# (those the fixtures hold: the student's copy has no hidden case).
-PRINTED_NEEDS = {"state": ("iterate_map/lecture", "iterate_map/random"),
-                 "vanishing": ("jacobian_power_norms/vanishing", "jacobian_power_norms/nonsymmetric"),
-                 "exploding": ("jacobian_power_norms/exploding", "jacobian_power_norms/nonsymmetric")}
 _STATE_LABEL = "Hidden state after 20 steps:"
 _NORM_LINE = re.compile(r"^Norm after (\d+) steps \((vanishing|exploding) case\): (\d+\.(\d+))$")
 
@@ -338,7 +262,7 @@ def printed_line(lecture_line, own):
 def own_line(lecture_line, own):
     """The lecture's line, with the number the student's own functions give (None if they fail).
 
-    A line pays only beside a right function (PRINTED_NEEDS): a bug in
+    A line pays only beside a right function (its ``needs``, below): a bug in
     iterate_map or jacobian_power_norms costs its own question's points and
     those of the lines it computes.
     """
@@ -363,3 +287,43 @@ def format_mistake(got, want):
         return None
     return (f"print the norms with {decimals} decimals, f'{{norm:.{decimals}f}}': "
             f"yours have {len(shown.partition('.')[2])}.")
+
+
+SPEC = Spec(
+    procedures={
+        "rnn_step": returns("rnn_step", "h"),
+        "rnn_forward": returns("rnn_forward", "Hs", size=2),
+        "iterate_map": returns("iterate_map", "states"),
+        "jacobian_power_norms": returns("jacobian_power_norms", "norms"),
+        "global_norm": global_norm,
+        "clip_by_global_norm": clip_by_global_norm,
+        "clip_by_value": clip_by_value,
+        "lstm_step_forward": returns("lstm_step_forward", "h", "c", size=3),
+        "lstm_forward": returns("lstm_forward", "Hs", size=2),
+        "lecture_values": lecture_values,
+    },
+    backwards=(RNN, LSTM_STEP, LSTM),
+    modules_of={"lecture_values": ("recurrence", "bptt")},
+    # rnn_backward gets the reference states, which rnn_step replays when the student's rnn_forward is
+    # wrong (replayed_rnn_step).
+    replayed={"rnn_backward": ("Hs",)},
+    printed=PrintedScript(
+        case="printed_norms/lecture",
+        own_values="lecture_values",
+        # A line pays only when the function behind it (own[key]) is right on these cases of its own
+        # question (those the fixtures hold: the student's copy has no hidden case).
+        needs={"state": ("iterate_map/lecture", "iterate_map/random"),
+               "vanishing": ("jacobian_power_norms/vanishing", "jacobian_power_norms/nonsymmetric"),
+               "exploding": ("jacobian_power_norms/exploding", "jacobian_power_norms/nonsymmetric")},
+        perturbed=("iterate_map", "jacobian_power_norms"),
+        scale=PERTURBED_SCALE,
+        perturbation=f"each scales the matrix it is given by {PERTURBED_SCALE:g} before computing",
+        what="the lecture's lines",
+        whose="the lecture's",
+        other_line_hint="check which function and which arguments (the slope, the weights) that line uses.",
+        printed_line=printed_line,
+        own_line=own_line,
+        format_mistake=format_mistake,
+    ),
+    diagnosis_hints=diagnosis_hints,
+)
