@@ -17,8 +17,10 @@ import sys
 
 import numpy as np
 
+import fixture_file
 import procedures
 from procedures import Described, describe, readable
+from verdicts import Verdict
 
 assignment = procedures.assignment()  # the assignment's SPEC (grading/calls.py) and the names of its manifest
 spec = assignment.spec
@@ -28,31 +30,34 @@ FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.np
 
 
 class CheckFailed(AssertionError):
-    """A check failed; the message is written for the student (and wrapped for reading)."""
+    """A check failed; the message is written for the student (and wrapped for reading): its verdict's
+    prefix (none for a plain failure), then ``details``."""
+    verdict = Verdict.FAILED
 
-    def __init__(self, message=""):
-        super().__init__(readable(message))
+    def __init__(self, details=""):
+        super().__init__(readable(self.verdict.prefix + details))
 
-
-NOT_CHECKED = "not checked: "
-
-
-NOT_RUN = "not run: "
+    @property
+    def details(self):
+        """The message after its verdict's prefix, wrapped as the student reads it."""
+        return str(self)[len(self.verdict.prefix):]
 
 
 class NotRun(CheckFailed):
     """A check whose call the grader did not make: the question's time went to another function's
     endless loop, or this function had already run out of time. It pays nothing and says why, never
     with a hint (nothing of the student's code was looked at)."""
+    verdict = Verdict.NOT_RUN
 
 
 class NotChecked(CheckFailed):
     """A check could not judge its property because what it builds on is wrong first: it pays
     nothing and says so ("not checked: needs ..."), never that the property failed."""
+    verdict = Verdict.NOT_CHECKED
 
 
 def _not_checked(kind, failure):
-    return NotChecked(f"{NOT_CHECKED}needs the right outputs of {kind} first.\n{failure}")
+    return NotChecked(f"needs the right outputs of {kind} first.\n{failure}")
 
 
 def needs_right_outputs(case, hint="", **options):
@@ -66,28 +71,32 @@ def needs_right_outputs(case, hint="", **options):
     except NotRun:
         raise
     except CheckFailed as failure:
-        raise _not_checked(case.split("/")[0], failure) from None
+        raise _not_checked(fixture_file.procedure_of(case), failure) from None
 
 
-def _once(message, earlier_results):
-    """``message``, or, when an earlier check of the same run failed for the same reason, its verdict and a
-    pointer to that check: a reason is shown once however many checks it fails (an import error, say)."""
-    verdict, details = _verdict_and_details(message)
-    if message.startswith(NOT_RUN) or not details.strip():  # its reason is one sentence: said in full each time
-        return message
-    for result in earlier_results:
-        if not result.passed and _verdict_and_details(result.message.split("\n", 1)[-1])[1] == details:
-            return "\n".join(filter(None, (verdict, f"(the same failure as {result.test_case.name}, above)")))
-    return message
+def _once(verdict, details, earlier):
+    """``details``, or, when an earlier check of the same run failed for the same reason, the line saying what
+    the check needed (if any) and a pointer to that check: a reason is shown once however many checks it
+    fails (an import error, say). ``earlier``: (name, verdict, details) of the run's earlier failed checks."""
+    headline, reason = _headline_and_reason(verdict, details)
+    if verdict is Verdict.NOT_RUN or not reason.strip():  # its reason is one sentence: said in full each time
+        return details
+    for name, other_verdict, other_details in earlier:
+        if _headline_and_reason(other_verdict, other_details)[1] == reason:
+            return "\n".join(filter(None, (headline, f"(the same failure as {name}, above)")))
+    return details
 
 
-def _verdict_and_details(message):
-    first, _, rest = message.partition("\n")
-    return (first, rest) if first.startswith((NOT_CHECKED, NOT_RUN)) else ("", message)
+def _headline_and_reason(verdict, details):
+    """A check not judged says on its first line what it needed, and below why; a failure is all reason."""
+    if verdict is Verdict.FAILED:
+        return "", details
+    headline, _, reason = details.partition("\n")
+    return headline, reason
 
 
 def show_check_messages_only():
-    """Make Otter report a failed check by its message alone.
+    """Make Otter report a failed check by its message alone, and record its verdict (``verdicts_of``).
 
     Otter's ExceptionTestFile prefixes every failure with "Error at line N in
     test ..." and the line of the test file that raised (e.g. an internal
@@ -97,6 +106,7 @@ def show_check_messages_only():
     every check, so it never hides a bug of the checks from the tests).
     Installed when this module is imported after Otter (the notebook,
     check.py, ``otter run``); the grader calls it after loading Otter.
+    This and ``verdicts_of`` are the checks' only touchpoints with Otter's internals.
     """
     module = sys.modules.get("otter.test_files.exception_test")
     test_file = getattr(module, "ExceptionTestFile", None)
@@ -105,19 +115,38 @@ def show_check_messages_only():
         return
 
     def _generate_error_message(self, excp, context=0):
+        earlier = getattr(self, "test_case_results", [])
+        index = len(earlier)
+        current = self.test_cases[index] if index < len(self.test_cases) else None
         if isinstance(excp, CheckFailed):
-            earlier = getattr(self, "test_case_results", [])
-            current = self.test_cases[len(earlier)] if len(earlier) < len(self.test_cases) else None
             # A public check never points to a hidden one: its reader may not see that one yet.
-            visible = [r for r in earlier if current is None or current.hidden or not r.test_case.hidden]
-            return _once(str(excp), visible)
-        # A check that stumbled on what came back (a bug of the checks, or a reply shaped to trip
-        # them): the student sees that, never Otter's "Error at line N" or the check's source.
-        return (f"this check could not judge what your code returned ({type(excp).__name__}); "
-                f"the other checks of this question say more.")
+            visible = [(result.test_case.name, *_recorded(self, number)) for number, result in enumerate(earlier)
+                       if not result.passed and (current is None or current.hidden or not result.test_case.hidden)]
+            verdict, details = excp.verdict, _once(excp.verdict, excp.details, visible)
+        else:
+            # A check that stumbled on what came back (a bug of the checks, or a reply shaped to trip
+            # them): the student sees that, never Otter's "Error at line N" or the check's source.
+            verdict, details = Verdict.FAILED, (f"this check could not judge what your code returned "
+                                                f"({type(excp).__name__}); the other checks of this question say more.")
+        # Only this run's entries are read: every failed check of a run records its own, before any later one.
+        # The verdict's value, not the enum: `otter run` unpickles the test files where this module is not found.
+        self.check_verdicts = {**getattr(self, "check_verdicts", {}), index: (verdict.value, details)}
+        return verdict.prefix + details
 
     _generate_error_message.shows_check_messages_only = True
     test_file._generate_error_message = _generate_error_message
+
+
+def _recorded(test_file, index):
+    value, details = test_file.check_verdicts[index]
+    return Verdict(value), details
+
+
+def verdicts_of(test_file):
+    """(Verdict, details) of each check of the last run of an Otter ``test_file``, in order: details are
+    what the student reads after the verdict's prefix ("" for a check that passed)."""
+    return [(Verdict.PASSED, "") if result.passed else _recorded(test_file, index)
+            for index, result in enumerate(test_file.test_case_results)]
 
 
 show_check_messages_only()
@@ -149,28 +178,20 @@ def run(kind, inputs, **options):
 
 # -------------------------------------------------------------------- fixtures
 
-_FIXTURE_CACHE = {}
-_CASE_CACHE = {}  # the grader looks up the same cases for every submission
+_FIXTURE_CACHE = {}  # the grader looks up the same cases for every submission
 
 
 def fixture(case):
-    """Inputs and expected outputs of a stored case: ``(inputs, expected)`` dicts of arrays."""
+    """A stored case (fixture_file.Case): its inputs (a copy, the caller's to change), the reference's outputs
+    and the known mistakes' (its variants, from the assignment's grading/mistakes.py)."""
     path = os.path.abspath(FIXTURES)
-    if (path, case) not in _CASE_CACHE:
-        if path not in _FIXTURE_CACHE:
-            with np.load(path) as data:
-                _FIXTURE_CACHE[path] = {key: data[key] for key in data.files}
-        stored = _FIXTURE_CACHE[path]
-        inputs = {k[len(case) + 4:]: v for k, v in stored.items() if k.startswith(case + "/in/")}
-        # Outputs of known mistakes ride along as expected["variant_<mistake>/<output>"], their hint as
-        # expected["variant_<mistake>/.hint"] (the assignment's grading/mistakes.py).
-        expected_variants = {k[len(case) + 1:]: v for k, v in stored.items() if k.startswith(case + "/variant_")}
-        expected = {k[len(case) + 5:]: v for k, v in stored.items() if k.startswith(case + "/out/")}
-        if not inputs and not expected:
-            raise KeyError(f"no case named {case!r} in {FIXTURES}")
-        _CASE_CACHE[path, case] = inputs, {**expected, **expected_variants}
-    inputs, expected = _CASE_CACHE[path, case]
-    return {k: v.copy() for k, v in inputs.items()}, dict(expected)
+    if path not in _FIXTURE_CACHE:
+        _FIXTURE_CACHE[path] = fixture_file.load(path)
+    stored = _FIXTURE_CACHE[path].get(case)
+    if stored is None:
+        raise KeyError(f"no case named {case!r} in {FIXTURES}")
+    return fixture_file.Case(stored.name, {k: v.copy() for k, v in stored.inputs.items()}, dict(stored.expected),
+                             stored.variants)
 
 
 def has_case(case):
@@ -263,19 +284,16 @@ def _failure(label, problem, got, expected, hints):
 def known_mistakes(got, variants, names):
     """The hints of the known mistakes whose outputs ``got`` equals, on the outputs ``names``.
 
-    ``variants`` holds what each mistake of the assignment's grading/mistakes.py gives on the
-    same inputs ("variant_<mistake>/<output>", and its hint in "variant_<mistake>/.hint").
+    ``variants``: what each mistake of the assignment's grading/mistakes.py gives on the same
+    inputs, with its hint (a stored case's variants: {mistake: fixture_file.Variant}).
     """
-    by_mistake = {}
-    for key, value in (variants or {}).items():
-        mistake, output = key[len("variant_"):].split("/", 1)
-        by_mistake.setdefault(mistake, {})[output] = value
     matched = []
-    for outputs in by_mistake.values():
+    for variant in (variants or {}).values():
+        outputs = variant.outputs
         compared = [name for name in names if name in outputs]
-        if ".hint" in outputs and compared and all(mismatch(got.get(k), outputs[k]) is None for k in compared):
+        if compared and all(mismatch(got.get(k), outputs[k]) is None for k in compared):
             informative = any(np.any(np.isfinite(np.asarray(outputs[k], dtype=np.float64))) for k in compared)
-            matched.append((str(outputs[".hint"]), informative))
+            matched.append((variant.hint, informative))
     if len(matched) > 1:
         # Outputs that are nan or inf throughout (a one-step sequence fully masked, say) tell several
         # mistakes apart no better than nothing: such a match names none of them.
@@ -328,9 +346,8 @@ def expect_case(case, hint="", hints=None, rtol=1e-6, **options):
     ``hint`` (or ``hints[output]``, for the first wrong output) is the general hint,
     naming no particular mistake: it is shown only when ``diagnose`` recognises none.
     """
-    kind = case.split("/")[0]
-    inputs, expected = fixture(case)
-    variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
+    stored = fixture(case)
+    kind, inputs, expected, variants = stored.procedure, stored.inputs, stored.expected, stored.variants
     got, mutated = run(kind, _with_replay(kind, inputs, expected), **options)
     problems = {name: mismatch(got.get(name), value, rtol) for name, value in expected.items()}
     wrong = [name for name, problem in problems.items() if problem]
@@ -354,8 +371,8 @@ def expect_inputs_unchanged(case, hint="", **options):
     """Run a case and fail if the student's code modified any input array in place, or if its
     outputs are wrong: leaving the inputs alone earns nothing by itself (a function returning
     zeros does too), only together with the right answer."""
-    kind = case.split("/")[0]
-    inputs, expected = fixture(case)
+    stored = fixture(case)
+    kind, inputs, expected = stored.procedure, stored.inputs, stored.expected
     try:
         _, mutated = run(kind, _with_replay(kind, inputs, expected), **options)
     except NotRun:
@@ -373,7 +390,7 @@ def expect_inputs_unchanged(case, hint="", **options):
 
 def expect_value_error(case, function_name, argument):
     """Calling the case's function with ``argument`` one column short raises ValueError naming it."""
-    inputs, _ = fixture(case)
+    inputs = fixture(case).inputs
     inputs[argument] = inputs[argument][..., :-1]
     got, _ = run("error_raised", inputs, function_name=function_name)
     if got["error"] is None:
@@ -489,9 +506,8 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
     computed here. With ``forward_must_be_right``, the forward pass must also return the expected
     states: a forward and a backward that both return zeros agree perfectly, and earn nothing.
     """
-    kind = case.split("/")[0]
-    inputs, expected = fixture(case)
-    variants = {k: expected.pop(k) for k in [k for k in expected if k.startswith("variant_")]}
+    stored = fixture(case)
+    kind, inputs, expected, variants = stored.procedure, stored.inputs, stored.expected, stored.variants
     entry = assignment.backward_of(forward)
     backward, [upstream], output, fixed = entry.backward, entry.upstream, entry.output, entry.fixed
     analytic, mutated = run(backward, inputs)
@@ -521,7 +537,7 @@ def expect_finite_difference_gradients(case, forward, tolerance=1e-5, forward_mu
         )
     if forward_must_be_right and mismatch(analytic.get(output), expected[output]):
         raise NotChecked(
-            f"{NOT_CHECKED}needs the right outputs of {forward} first.\nYour gradients agree with finite "
+            f"needs the right outputs of {forward} first.\nYour gradients agree with finite "
             f"differences of your {forward}, but it does not return the expected {output}: "
             f"{mismatch(analytic.get(output), expected[output])}.\n"
             f"Hint: this check pays for a backward pass that is the derivative of a right {forward}: make "
@@ -597,7 +613,7 @@ def _functions_right(first, last, reference, own):
                 raise
             except CheckFailed as failure:
                 raise NotChecked(
-                    f"{NOT_CHECKED}needs the right outputs of {case.split('/')[0]} first: these lines pay for "
+                    f"needs the right outputs of {fixture_file.procedure_of(case)} first: these lines pay for "
                     f"right numbers computed by your functions.\n{failure}") from None
 
 
@@ -613,7 +629,8 @@ def expect_printed_lines(first, last, hint):
     printed_script = spec.printed
     script, functions = assignment.script, " and ".join(printed_script.perturbed)
     modules = " and ".join(dict.fromkeys(assignment.functions[name] for name in printed_script.perturbed))
-    inputs, expected = fixture(printed_script.case)
+    stored = fixture(printed_script.case)
+    inputs, expected = stored.inputs, stored.expected
     reference = [str(line) for line in expected["lines"]]
     own = run(printed_script.own_values, inputs)[0]
     _functions_right(first, last, reference, own)
@@ -686,7 +703,7 @@ def expect_edge_case(case, hint, needs=None, **options):
     except CheckFailed as failure:
         if "\nHint: " in str(failure):
             raise
-        raise CheckFailed(f"{failure}\n  ({case.split('/')[0]}, {_inputs_line(fixture(case)[0])})\n"
+        raise CheckFailed(f"{failure}\n  ({fixture_file.procedure_of(case)}, {_inputs_line(fixture(case).inputs)})\n"
                           f"Hint: {hint}") from None
 
 
@@ -698,8 +715,8 @@ def expect_backward_on_empty_sequence(case, hint=""):
     cache to go on: its procedure says ``forward_failed``, the forward's own
     check (another question) reports it, and this one passes.
     """
-    kind = case.split("/")[0]
-    inputs, expected = fixture(case)
+    stored = fixture(case)
+    kind, inputs, expected = stored.procedure, stored.inputs, stored.expected
     try:
         got, _ = run(kind, _with_replay(kind, inputs, expected), forward_optional=True)
     except CheckFailed:  # the backward itself failed: expect_edge_case runs it again and explains
@@ -726,7 +743,8 @@ def _cache_changes(before, after):
 def expect_backward_repeatable(case, forward, hint=""):
     """The student's backward, called twice on the cache of one forward, gives identical results both
     times and leaves the cache as it was (the checks on its values are elsewhere)."""
-    inputs, expected = fixture(case)
+    stored = fixture(case)
+    inputs, expected = stored.inputs, stored.expected
     backward = assignment.backward_of(forward).backward
     replay = {name: expected[name] for name in spec.replayed.get(backward, ())}
     try:
@@ -737,8 +755,7 @@ def expect_backward_repeatable(case, forward, hint=""):
         raise _not_checked(f"{forward} and {backward}", failure) from None
     changed = _cache_changes(got.get("cache_before"), got.get("cache_after"))
     # Only a backward that is right pays: identical wrong (or zero) gradients twice earn nothing.
-    compared = {name: value for name, value in expected.items()
-                if not name.startswith("variant_") and "first." + name in got}
+    compared = {name: value for name, value in expected.items() if "first." + name in got}
     wrong = [name for name, value in compared.items() if mismatch(got["first." + name], value)]
     if wrong:
         name = wrong[0]
