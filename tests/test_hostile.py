@@ -158,15 +158,6 @@ def row_name(name, entry, submission):
     return row
 
 
-@pytest.fixture(scope="session")
-def autograder_zip(tmp_path_factory):
-    """zip_of(assignment): its Gradescope autograder zip, built once."""
-    from autograder.build import package
-
-    return once_per_assignment(lambda assignment: package.build_autograder(
-        assignment, tmp_path_factory.mktemp(f"dist-{assignment.name}") / "autograder.zip"))
-
-
 SECRET_VARIABLE = "TA_API_TOKEN"  # set in the grader's environment: no submission may see it
 IPC_KEYS = {"shm": 0x524E4E01, "msg": 0x524E4E02}  # what leaves_ipc_and_files_behind creates
 

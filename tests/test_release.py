@@ -29,14 +29,14 @@ def fresh_release(tmp_path_factory, assignment):
 
 
 @pytest.fixture(scope="module")
-def student_zip(tmp_path_factory, assignment):
-    folder = tmp_path_factory.mktemp("zip")
-    return package.build_student_zip(assignment, folder / "student.zip", folder=folder / assignment.name)
+def student_zip(student_zip, assignment):
+    """This module's assignment's kit zip, the session's build (tests/conftest.py)."""
+    return student_zip(assignment)
 
 
 @pytest.fixture(scope="module")
-def autograder_zip(tmp_path_factory, assignment):
-    return package.build_autograder(assignment, tmp_path_factory.mktemp("autograder") / "autograder.zip")
+def autograder_zip(autograder_zip, assignment):
+    return autograder_zip(assignment)
 
 
 def release_files(folder):
