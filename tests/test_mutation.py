@@ -76,7 +76,7 @@ def test_grading_kills_a_broken_mutant_and_keeps_an_equivalent_one(autograder_zi
     assert len(broken) == 2
     graded = mutants.grade(assignment, [*broken, equivalent], tmp_path, autograder_zip=autograder_zip(assignment),
                            quiet=True)
-    assert all(m.killed and m.total < 100 for m in broken), [(m.where(), m.status, m.total) for m in broken]
+    assert all(m.killed for m in broken), [(m.where(), m.status, m.total) for m in broken]
     assert not equivalent.killed and (equivalent.status, equivalent.total) == ("ok", 100)
 
     assert mutants.apply_equivalents(graded, [entry]) == []
