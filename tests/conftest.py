@@ -16,6 +16,48 @@ for _assignment in reversed(course.every()):
     sys.path.insert(0, str(_assignment.source))
 
 
+def built_once(make):
+    """get(assignment): ``make(assignment)``, made on first use only, its error included (a failed build
+    is not run again: every test that needs it fails with that error)."""
+    made = {}
+
+    def get(assignment):
+        if assignment.name not in made:
+            try:
+                made[assignment.name] = make(assignment), None
+            except Exception as error:  # noqa: BLE001 - raised again, by every test that needs it
+                made[assignment.name] = None, error
+        value, error = made[assignment.name]
+        if error is not None:
+            raise error
+        return value
+
+    return get
+
+
+# Each zip's build runs Otter and re-runs every known mistake on every case: once per session, for
+# every test file that grades with it or reads it. Tests read the zips; none may change them.
+@pytest.fixture(scope="session")
+def autograder_zip(tmp_path_factory):
+    """zip_of(assignment): its Gradescope autograder zip, as `python -m autograder build` makes it."""
+    from autograder.build import package
+
+    return built_once(lambda assignment: package.build_autograder(
+        assignment, tmp_path_factory.mktemp(f"autograder-{assignment.name}") / "autograder.zip"))
+
+
+@pytest.fixture(scope="session")
+def student_zip(tmp_path_factory):
+    """zip_of(assignment): its student kit's zip, as `python -m autograder build` makes it."""
+    from autograder.build import package
+
+    def build(assignment):
+        folder = tmp_path_factory.mktemp(f"student-{assignment.name}")
+        return package.build_student_zip(assignment, folder / "student.zip", folder=folder / assignment.name)
+
+    return built_once(build)
+
+
 @pytest.fixture(scope="session")
 def solved_notebook(tmp_path_factory):
     """run(assignment): (folder, executed notebook) of its notebook run headless with the reference solutions

@@ -8,16 +8,10 @@ import sys
 import pytest
 
 from autograder import assignment as course
-from autograder.build import package
 from autograder.build.release import student_copy
 from autograder.grading.results import format_score
 
-RNN = course.load("rnn_shortcomings")
-
-
-@pytest.fixture(scope="session")
-def autograder_zip(tmp_path_factory):
-    return package.build_autograder(RNN, tmp_path_factory.mktemp("dist") / "autograder.zip")
+ASSIGNMENTS = course.every()
 
 
 def autograder(*args, **kwargs):
@@ -27,24 +21,26 @@ def autograder(*args, **kwargs):
 
 def test_grading_leaves_no_traceback_and_no_temporary_folder(autograder_zip, tmp_path):
     # A missing submission ends the run while the lane's zygote may still be starting: the
-    # run must wait for it instead of deleting the files it is importing.
+    # run must wait for it instead of deleting the files it is importing. (Any assignment's zip
+    # starts a lane; the first one's will do.)
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp)}
     for attempt in range(10):
-        run = autograder("grade", "/no/such/path", "--out", tmp_path / "grades", "--autograder", autograder_zip,
-                         env=env)
+        run = autograder("grade", "/no/such/path", "--out", tmp_path / "grades",
+                         "--autograder", autograder_zip(ASSIGNMENTS[0]), env=env)
         assert run.returncode == 0, run.stderr
         assert "Traceback" not in run.stderr, f"attempt {attempt}:\n{run.stderr}"
         assert list(temp.iterdir()) == [], f"attempt {attempt} left {list(temp.iterdir())}"
 
 
-@pytest.fixture(scope="session")
-def graded_run(tmp_path_factory, autograder_zip):
-    """A missing path, an empty folder and the reference solutions, graded in one run."""
+@pytest.fixture(scope="session", params=ASSIGNMENTS, ids=course.names())
+def graded_run(request, tmp_path_factory, autograder_zip):
+    """An assignment, and a missing path, an empty folder and its reference solutions graded in one run."""
+    assignment = request.param
     root = tmp_path_factory.mktemp("submissions")
     (root / "empty").mkdir()
-    reference = student_copy(RNN, root / "reference", RNN.source)
+    reference = student_copy(assignment, root / "reference", assignment.source)
     out = tmp_path_factory.mktemp("grades")
     # Links planted where the grader writes, as a process of the TA's own user could: written
     # through, they would replace a file and fill a folder outside --out.
@@ -53,19 +49,19 @@ def graded_run(tmp_path_factory, autograder_zip):
     (out / "grades.csv").symlink_to(elsewhere / "forged.csv")
     (out / "reference").symlink_to(elsewhere, target_is_directory=True)
     run = autograder("grade", root / "no_such_submission", root / "empty", reference, "--out", out,
-                     "--autograder", autograder_zip)
+                     "--autograder", autograder_zip(assignment))
     with open(out / "grades.csv") as f:
         rows = {row["submission"]: row for row in csv.DictReader(f)}
-    return run, rows, out, elsewhere
+    return assignment, run, rows, out, elsewhere
 
 
 @pytest.fixture(scope="session")
 def graded(graded_run):
-    return graded_run[:2]
+    return graded_run[1:3]
 
 
 def test_links_planted_in_out_are_replaced_not_followed(graded_run):
-    _, _, out, elsewhere = graded_run
+    _, _, _, out, elsewhere = graded_run
     assert sorted(p.name for p in elsewhere.iterdir()) == ["forged.csv"]
     assert (elsewhere / "forged.csv").read_text() == "forged\n"
     assert not (out / "grades.csv").is_symlink() and not (out / "reference").is_symlink()
@@ -82,16 +78,17 @@ def test_a_missing_submission_is_an_error_saying_so_and_the_rest_still_grades(gr
     assert rows["reference"]["total"] == "100" and rows["reference"]["status"] == "ok"
 
 
-def test_an_empty_folder_is_an_error_not_a_graded_submission(graded):
-    _, rows = graded
+def test_an_empty_folder_is_an_error_not_a_graded_submission(graded_run):
+    assignment, _, rows, _, _ = graded_run
     assert rows["empty"]["status"] == "error"
-    assert rows["empty"]["message"].startswith("no submission files found (expected recurrence.py, ")
+    expected = f"no submission files found (expected {', '.join(assignment.submitted_files)}"
+    assert rows["empty"]["message"].startswith(expected), rows["empty"]["message"]
 
 
-def test_the_gradebook_writes_every_score_the_same_way(graded):
-    _, rows = graded
+def test_the_gradebook_writes_every_score_the_same_way(graded_run):
+    assignment, _, rows, _, _ = graded_run
     for row in rows.values():  # error rows included: "0", as for a submission that scored nothing
-        assert all(re.fullmatch(r"\d+", row[column]) for column in (*RNN.question_names, "total")), row
+        assert all(re.fullmatch(r"\d+", row[column]) for column in (*assignment.question_names, "total")), row
     assert [format_score(s) for s in (0, 0.0, 25, 25.0, 12.5, 1 / 3, 99.999999)] == \
         ["0", "0", "25", "25", "12.5", "0.3333", "100"]
 

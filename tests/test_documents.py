@@ -8,8 +8,6 @@ from autograder import assignment as course
 
 PAGES = sorted([course.ROOT / "README.md", *(course.ROOT / "docs").glob("*.md"),
                 *(a.source / "README.md" for a in course.every())])
-# The provided scripts whose default run takes long enough that the pages announce how long.
-TIMED_SCRIPTS = {"long_range.py": "rnn_shortcomings", "long_range_attention.py": "beyond_recurrence"}
 
 
 def outside_code_blocks(text):
@@ -43,9 +41,17 @@ def notebook_markdown(assignment):
                      and isinstance(node.elts[0], ast.Constant) and node.elts[0].value == "markdown")
 
 
-@pytest.mark.parametrize("script", TIMED_SCRIPTS)
-def test_each_page_announces_the_run_time_the_scripts_docstring_states(script):
-    assignment = course.load(TIMED_SCRIPTS[script])
+def timed_scripts():
+    """(assignment, script) of each provided script whose docstring states how long its default run takes
+    (long enough that the pages announce it), with the assignment that holds it."""
+    return [pytest.param(assignment, name, id=name) for assignment in course.every()
+            for name in assignment.provided_files
+            if name.endswith(".py") and assignment.file(name).parent == assignment.source
+            and announced_times(ast.get_docstring(ast.parse(assignment.file(name).read_text())) or "", name)]
+
+
+@pytest.mark.parametrize("assignment, script", timed_scripts())
+def test_each_page_announces_the_run_time_the_scripts_docstring_states(assignment, script):
     source = (assignment.source / script).read_text()
     [measured] = announced_times(ast.get_docstring(ast.parse(source)), script)  # where the measurement is
     quoted = {str(page.relative_to(course.ROOT)): announced_times(page.read_text(), script) for page in PAGES}

@@ -16,7 +16,7 @@ import pytest
 import buglib
 from autograder import assignment as course
 from autograder import pins
-from autograder.build import image, package
+from autograder.build import image
 from autograder.grading import harness, written
 from autograder.build.release import student_copy
 
@@ -24,8 +24,8 @@ ASSIGNMENTS = course.every()
 
 
 @pytest.fixture(scope="module")
-def built_zips(tmp_path_factory):
-    return {a.name: package.build_autograder(a, tmp_path_factory.mktemp("zip") / "autograder.zip") for a in ASSIGNMENTS}
+def built_zips(autograder_zip):
+    return {a.name: autograder_zip(a) for a in ASSIGNMENTS}
 
 
 def test_setup_sh_installs_the_pinned_wheels_and_nothing_of_otters_conda_image():

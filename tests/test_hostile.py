@@ -158,15 +158,6 @@ def row_name(name, entry, submission):
     return row
 
 
-@pytest.fixture(scope="session")
-def autograder_zip(tmp_path_factory):
-    """zip_of(assignment): its Gradescope autograder zip, built once."""
-    from autograder.build import package
-
-    return once_per_assignment(lambda assignment: package.build_autograder(
-        assignment, tmp_path_factory.mktemp(f"dist-{assignment.name}") / "autograder.zip"))
-
-
 SECRET_VARIABLE = "TA_API_TOKEN"  # set in the grader's environment: no submission may see it
 IPC_KEYS = {"shm": 0x524E4E01, "msg": 0x524E4E02}  # what leaves_ipc_and_files_behind creates
 
@@ -736,8 +727,9 @@ def sandbox_entries(assignment):
 
 NOBODY = ("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")
 # mode: (command prefix, $AUTOGRADER_SANDBOX_WITHOUT, needs root to set up, the layers it lacks on this machine)
+AS_THE_LIBRARY_RUN = "root"  # how graded_run grades: that run serves as this mode's
 MODES = {
-    "root": ((), "", True, set()),
+    AS_THE_LIBRARY_RUN: ((), "", True, set()),
     "root without CAP_SYS_ADMIN": (("setpriv", "--bounding-set", "-sys_admin", "--inh-caps", "-sys_admin"), "", True,
                                    set()),
     "normal user": (NOBODY, "", True, {"cgroup"}),
@@ -805,13 +797,22 @@ def _mode_or_skip(mode):
     return prefix, without, missing, python
 
 
-@pytest.fixture(scope="module", params=[pytest.param((a, mode), id=f"{a.name}-{mode}")
+def installs_from_the_network(mode):
+    """The normal user's modes may make a virtual environment for uid 65534 from PyPI (nobody_python)."""
+    return [pytest.mark.network] if MODES[mode][0] == NOBODY else []
+
+
+@pytest.fixture(scope="module", params=[pytest.param((a, mode), id=f"{a.name}-{mode}", marks=installs_from_the_network(mode))
                                         for a in ASSIGNMENTS if sandbox_entries(a) for mode in MODES])
-def sandbox_run(request, autograder_zip):
+def sandbox_run(request, autograder_zip, graded_run):
     """An assignment's sandbox entries graded in one run in a mode: (the assignment, mode, the layers it lacks,
-    out, rows, run)."""
+    out, rows, run). As root, the library's own run (``graded_run``) graded them already, with the rest."""
     assignment, mode = request.param
     prefix, without, missing, python = _mode_or_skip(mode)
+    if mode == AS_THE_LIBRARY_RUN:
+        _, out, rows, run = graded_run(assignment)
+        yield assignment, mode, missing, out, rows, run
+        return
     root = Path(tempfile.mkdtemp(prefix="hostile-modes-"))  # not below pytest's private folder: 65534 works here
     try:
         grader_zip = root / "autograder.zip"

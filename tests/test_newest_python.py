@@ -9,10 +9,9 @@ clone has, plus uncommitted work). Needs root, debootstrap and bubblewrap, and a
 apart, with ``pytest -m newest_python`` (the README's "What CI runs").
 """
 import concurrent.futures
-import os
+import re
 import shutil
 import subprocess
-import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -20,38 +19,27 @@ from pathlib import Path
 import pytest
 
 from autograder import assignment as course
-from autograder.build import image, package
+from autograder.build import image
 from autograder.build.release import install_command
 from autograder.grading import grade, harness
 from test_environment import readme_blocks
 
 pytestmark = pytest.mark.newest_python
 
-# Debian's suite -> the Python its python3 is. The sid script makes every suite since buster; it is
-# named so that Debian 12's debootstrap, which has no script called forky, makes forky too.
+# Debian's suite -> the Python its python3 is.
 SUITES = {"trixie": "3.13", "forky": "3.14"}
-DEBOOTSTRAP_SCRIPT = "/usr/share/debootstrap/scripts/sid"
-MIRROR = "http://deb.debian.org/debian"
-RNN = course.load("rnn_shortcomings")
+ASSIGNMENTS = course.every()
+FIRST = next(a for a in ASSIGNMENTS if not a.other_sources)  # the kit whose README sets up the environment
 REPOSITORY = "/repo"  # where the copy of the repository goes in the root
 STEP_TIMEOUT = 900
 
 
 def python_root(suite):
     """The cached Debian root of ``suite`` with python3 and its venv, made on first use (about 70 s here)."""
-    root = harness.default_cache() / f"debian-{suite}-python3"
-    if (root / "etc" / "debian_version").is_file():
-        return root
-    root.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="debootstrap-", dir=root.parent))
-    made = subprocess.run(["debootstrap", "--variant=minbase", "--include=python3-venv,ca-certificates", suite,
-                           str(staging / "root"), MIRROR, DEBOOTSTRAP_SCRIPT], capture_output=True, text=True)
-    if made.returncode != 0:
-        shutil.rmtree(staging, ignore_errors=True)
-        pytest.fail(f"debootstrap {suite} failed: {made.stdout[-1500:]}{made.stderr[-1500:]}")
-    os.rename(staging / "root", root)  # whole or not at all, as the harness's root
-    shutil.rmtree(staging, ignore_errors=True)
-    return root
+    try:
+        return harness.base_root(suite=suite, include=("python3-venv", "ca-certificates"))
+    except harness.Unavailable as error:
+        pytest.fail(f"no Debian {suite} root: {error}")
 
 
 def repository_copy(target):
@@ -96,6 +84,10 @@ def readme_install_check():
     return "\n".join(readme_blocks()[1])
 
 
+# The assignment the README's install check grades; its autograder zip goes through setup.sh too.
+GRADED = course.load(re.search(r"--assignment (\S+)", readme_install_check()).group(1))
+
+
 def prove(suite, zip_file, place):
     """In a copy of ``suite``'s root: step -> its finished run (output, exit status, seconds)."""
     root = place / "root"
@@ -106,17 +98,20 @@ def prove(suite, zip_file, place):
     repository_copy(root / REPOSITORY.lstrip("/"))
     with zipfile.ZipFile(zip_file) as archive:
         archive.extractall(root / image.SOURCE.lstrip("/"))
-    kit = f"{REPOSITORY}/{RNN.release.relative_to(course.ROOT)}"
-    finished_work = " ".join(f"{REPOSITORY}/solutions/{RNN.name}/{name}" for name in RNN.submitted_files)
+    kits = {a.name: f"{REPOSITORY}/{a.release.relative_to(course.ROOT)}" for a in ASSIGNMENTS}
+    finished_work = " && ".join(f"cp {' '.join(f'{REPOSITORY}/solutions/{a.name}/{name}' for name in a.submitted_files)} "
+                                f"{kits[a.name]}/" for a in ASSIGNMENTS)
     steps = {
         "python": ("python3 --version", "/"),
         # The README: a virtual environment, its set-up, its install check.
         "setup": (f"python3 -m venv /venv && source /venv/bin/activate && {readme_setup()}", REPOSITORY),
         "install check": (f"source /venv/bin/activate && {readme_install_check()}", REPOSITORY),
-        # The student kit: its README's set-up in a venv of its own, then check.py.
-        "kit setup": (f"python3 -m venv /kit && source /kit/bin/activate && {install_command()}", kit),
-        "check.py on the stubs": ('status=0; /kit/bin/python check.py || status=$?; echo "exit status $status"', kit),
-        "check.py on finished work": (f"cp {finished_work} . && /kit/bin/python check.py", kit),
+        # The student kit: its README's set-up in a venv of its own (one serves every kit), then check.py.
+        "kit setup": (f"python3 -m venv /kit && source /kit/bin/activate && {install_command()}", kits[FIRST.name]),
+        **{f"check.py on the stubs of {name}": ('status=0; /kit/bin/python check.py || status=$?; '
+                                                'echo "exit status $status"', kit) for name, kit in kits.items()},
+        "finished work": (finished_work, "/"),  # every kit's, as a later kit imports an earlier one's modules
+        **{f"check.py on finished work of {name}": ("/kit/bin/python check.py", kit) for name, kit in kits.items()},
         # The Gradescope image, as Gradescope builds it.
         "setup.sh": (f"bash {image.SOURCE}/setup.sh", image.SOURCE),
     }
@@ -127,12 +122,12 @@ def prove(suite, zip_file, place):
 
 
 @pytest.fixture(scope="module")
-def proven(tmp_path_factory):
+def proven(tmp_path_factory, autograder_zip):
     """suite -> (its root, step -> run). The suites side by side: much of each step is waiting on PyPI."""
     reason = harness.unavailable_reason()
     if reason:
         pytest.skip(f"no Debian root here: {reason}")
-    zip_file = package.build_autograder(RNN, tmp_path_factory.mktemp("zip") / "autograder.zip")
+    zip_file = autograder_zip(GRADED)
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(SUITES)) as pool:
         found = {suite: pool.submit(prove, suite, zip_file, tmp_path_factory.mktemp(f"debian-{suite}"))
                  for suite in SUITES}
@@ -162,22 +157,25 @@ def test_the_readmes_set_up_installs_the_project(proven, suite):
 def test_the_readmes_install_check_passes_and_grades_the_reference_100_and_the_stubs_0(proven, suite):
     root, runs = proven[suite]
     assert runs["install check"].returncode == 0, _tail(runs["install check"])
-    reference, stubs = grade.submission_names([f"{REPOSITORY}/solutions/{RNN.name}", f"{REPOSITORY}/assignments/{RNN.name}"])
+    reference, stubs = grade.submission_names([f"{REPOSITORY}/solutions/{GRADED.name}",
+                                               f"{REPOSITORY}/assignments/{GRADED.name}"])
     gradebook = (root / "tmp" / "install-check" / "grades.csv").read_text().splitlines()
     totals = {row.split(",")[0]: row.split(",")[6] for row in gradebook[1:]}
     assert gradebook[0].split(",")[6] == "total" and totals == {reference: "100", stubs: "0"}, gradebook
 
 
 @each_suite
-def test_the_student_kit_installs_and_check_py_explains_the_stubs_and_passes_finished_work(proven, suite):
+@pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())
+def test_the_student_kit_installs_and_check_py_explains_the_stubs_and_passes_finished_work(proven, suite, assignment):
     _, runs = proven[suite]
     assert runs["kit setup"].returncode == 0, _tail(runs["kit setup"])
-    stubs = runs["check.py on the stubs"]
+    stubs = runs[f"check.py on the stubs of {assignment.name}"]
     assert "exit status 1" in stubs.stdout and "Traceback" not in stubs.stdout + stubs.stderr, _tail(stubs)
     assert "is not implemented yet" in stubs.stdout
-    finished = runs["check.py on finished work"]
+    assert runs["finished work"].returncode == 0, _tail(runs["finished work"])
+    finished = runs[f"check.py on finished work of {assignment.name}"]
     assert finished.returncode == 0, _tail(finished)
-    assert finished.stdout.count("all public checks passed") == len(RNN.questions), _tail(finished)
+    assert finished.stdout.count("all public checks passed") == len(assignment.questions), _tail(finished)
 
 
 @each_suite

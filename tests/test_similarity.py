@@ -20,8 +20,25 @@ import buglib
 from autograder import assignment as course
 from autograder.grading import similarity
 
-RNN = course.load("rnn_shortcomings")
-PLANTED = ("rnn_forward_stacks_no_states", "lstm_backward_pops_step_caches")
+# The cohort: the largest bug library of the course (the tool is the grader's, whatever the assignment).
+COHORT = max(course.every(), key=lambda a: len(buglib.load(a)))
+
+
+def change_size(entry):
+    return sum(len(change.get("replace", "")) for change in ([entry] if "find" in entry else []) + entry.get("also", []))
+
+
+def planted(bugs):
+    """The two bugs copied in disguise: the largest changes of two different files, among the bugs with no
+    near twin (``same_as``), so that each copy has code of its own to find."""
+    chosen = []
+    for name in sorted((n for n in bugs if not bugs[n].get("same_as")), key=lambda n: (-change_size(bugs[n]), n)):
+        if bugs[name].get("file") not in {bugs[c].get("file") for c in chosen}:
+            chosen.append(name)
+    return tuple(chosen[:2])
+
+
+PLANTED = planted(buglib.load(COHORT))
 
 
 class _Rename(ast.NodeTransformer):
@@ -50,9 +67,9 @@ def disguise(source):
 @pytest.fixture(scope="module")
 def cohort(tmp_path_factory):
     root = tmp_path_factory.mktemp("cohort")
-    bugs = buglib.load(RNN)
-    assert set(PLANTED) <= set(bugs)
-    folders = [buglib.write_submission(RNN, entry, root / name) for name, entry in sorted(bugs.items())]
+    bugs = buglib.load(COHORT)
+    assert len(PLANTED) == 2
+    folders = [buglib.write_submission(COHORT, entry, root / name) for name, entry in sorted(bugs.items())]
     for name in PLANTED:
         copy = root / f"{name}-copy"
         copy.mkdir()
@@ -63,14 +80,23 @@ def cohort(tmp_path_factory):
     return folders
 
 
+def functions_of(source):
+    return [n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef)]
+
+
 def test_the_disguise_changes_every_line_a_diff_would_compare():
-    source = (RNN.source / "recurrence.py").read_text()
-    disguised = disguise(source)
-    assert "my_h_prev" in disguised and disguised.index("def iterate_map") < disguised.index("def rnn_step")
+    source = max(((COHORT.source / name).read_text() for name in COHORT.submitted_files),
+                 key=lambda text: len(functions_of(text)))
+    functions, disguised = functions_of(source), functions_of(disguise(source))
+    assert [f.name for f in disguised] == [f.name for f in reversed(functions)] and len(functions) >= 2
+    for before, after in zip(reversed(functions), disguised):
+        arguments = {a.arg for a in before.args.args}
+        assert all(a.arg == f"my_{a.arg[3:]}" for a in after.args.args), after.name
+        assert not arguments & {n.id for n in ast.walk(after) if isinstance(n, ast.Name)}, after.name
 
 
 def test_planted_copies_rank_first_and_are_flagged(cohort, tmp_path):
-    pairs = similarity.run(RNN, [str(f) for f in cohort], tmp_path / "report")
+    pairs = similarity.run(COHORT, [str(f) for f in cohort], tmp_path / "report")
     top = {frozenset((p["a"], p["b"])) for p in pairs[:len(PLANTED)]}
     assert top == {frozenset((name, f"{name}-copy")) for name in PLANTED}
     for p in pairs[:len(PLANTED)]:
@@ -85,7 +111,7 @@ def test_planted_copies_rank_first_and_are_flagged(cohort, tmp_path):
 
 
 def test_the_same_submissions_give_the_same_report_in_every_process(cohort, tmp_path):
-    runs = [subprocess.run([sys.executable, "-m", "autograder", "similarity", "--assignment", RNN.name,
+    runs = [subprocess.run([sys.executable, "-m", "autograder", "similarity", "--assignment", COHORT.name,
                             *map(str, cohort[:12]), "--out", str(tmp_path / f"out{seed}")],
                            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": str(seed)})
             for seed in (1, 2)]
@@ -98,8 +124,8 @@ def test_a_submission_that_cannot_be_read_is_left_out_and_said(cohort, tmp_path)
     broken.write_bytes(b"PK\x03\x04 not a zip")
     huge = tmp_path / "huge"
     huge.mkdir()
-    (huge / "recurrence.py").write_text("x = 1\n" * 200_000)  # read up to its first 200,000 characters
-    run = subprocess.run([sys.executable, "-m", "autograder", "similarity", "--assignment", RNN.name,
+    (huge / COHORT.submitted_files[0]).write_text("x = 1\n" * 200_000)  # read up to its first 200,000 characters
+    run = subprocess.run([sys.executable, "-m", "autograder", "similarity", "--assignment", COHORT.name,
                           *map(str, cohort[:3]), str(broken), str(huge), "--out", str(tmp_path / "out")],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
@@ -116,9 +142,9 @@ def report(cohort, tmp_path_factory):
     broken, notebook_only = root / "broken.zip", root / "notebook-only"
     broken.write_bytes(b"PK\x03\x04 not a zip")
     notebook_only.mkdir()
-    (notebook_only / RNN.notebook).write_text("{}")
+    (notebook_only / COHORT.notebook).write_text("{}")
     out = root / "out"
-    pairs = similarity.run(RNN, [*map(str, cohort), str(broken), str(notebook_only)], out)
+    pairs = similarity.run(COHORT, [*map(str, cohort), str(broken), str(notebook_only)], out)
     return out, pairs
 
 
@@ -212,15 +238,15 @@ def test_untouched_stubs_share_nothing_but_the_stubs(tmp_path):
     for index in range(3):
         folder = tmp_path / f"stubs-{index}"
         folder.mkdir()
-        for name in RNN.submitted_files:
-            (folder / name).write_text((RNN.release / name).read_text())
+        for name in COHORT.submitted_files:
+            (folder / name).write_text((COHORT.release / name).read_text())
         folders.append(str(folder))
-    pairs = similarity.run(RNN, folders, tmp_path / "report")
+    pairs = similarity.run(COHORT, folders, tmp_path / "report")
     assert len(pairs) == 3 and all(p["tokens"] == 0 and p["a_in_b"] == 0 for p in pairs)
 
 
 def test_the_command_line_prints_the_ranking_and_writes_the_report(cohort, tmp_path):
-    run = subprocess.run([sys.executable, "-m", "autograder", "similarity", "--assignment", "rnn_shortcomings",
+    run = subprocess.run([sys.executable, "-m", "autograder", "similarity", "--assignment", COHORT.name,
                           *map(str, cohort[-4:]), "--out", str(tmp_path / "out"), "--common", "10"],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
@@ -260,7 +286,7 @@ def test_a_file_slow_to_parse_is_compared_as_written_and_the_next_ones_still_in_
 
 
 def test_the_layout_in_a_child_process_is_the_canonical_one():
-    source = (RNN.source / "lstm.py").read_text()
+    source = (COHORT.source / COHORT.submitted_files[-1]).read_text()
     with similarity.BoundedLayout() as layout:
         assert layout(source) == similarity.canonical(source)
         assert layout("def broken(:\n") == "def broken(:\n"  # left as it is, as canonical leaves it

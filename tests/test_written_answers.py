@@ -13,11 +13,13 @@ from autograder.build import notebook
 from autograder.grading import written
 
 ASSIGNMENTS = course.every()
-RNN = course.load("rnn_shortcomings")
-QUESTIONS = [q.name for q in RNN.written]
+# The reader and the pages are the grader's, whatever the assignment: they are tested on the notebook of
+# the assignment with the most written questions (two at least: an answer left out is then seen).
+WRITTEN = max(ASSIGNMENTS, key=lambda a: len(a.written))
+QUESTIONS = [q.name for q in WRITTEN.written]
 
 
-def course_notebook(answers=None, assignment=RNN):
+def course_notebook(answers=None, assignment=WRITTEN):
     """The course's notebook as JSON text, each placeholder replaced by the next of ``answers`` (None: kept)."""
     nb = json.loads(notebook_text(assignment))
     queue = list(answers or [])
@@ -51,7 +53,7 @@ def notebook_support():
 
     from autograder.build.release import MACHINERY
 
-    folder = RNN.release / MACHINERY
+    folder = WRITTEN.release / MACHINERY
     spec = importlib.util.spec_from_file_location("notebook_support", folder / "notebook_support.py")
     module = importlib.util.module_from_spec(spec)
     sys.path.insert(0, str(folder))  # as the notebook's set-up cell puts it: the helpers import procedures
@@ -64,7 +66,7 @@ def notebook_support():
 
 def notebooks_unanswered(text, tmp_path):
     """What the notebook's own ``unanswered()`` says of a saved notebook ``text``."""
-    path = tmp_path / RNN.notebook
+    path = tmp_path / WRITTEN.notebook
     path.write_text(text)
     return notebook_support().unanswered(str(path))
 
@@ -72,7 +74,7 @@ def notebooks_unanswered(text, tmp_path):
 def test_the_notebooks_helpers_know_the_placeholder_and_the_students_files():
     helpers = notebook_support()
     assert helpers.PLACEHOLDER == written.PLACEHOLDER
-    assert helpers.YOUR_FILES == RNN.submitted_files
+    assert helpers.YOUR_FILES == WRITTEN.submitted_files
 
 
 @pytest.mark.parametrize("answers, left", [
@@ -96,9 +98,9 @@ def test_an_answer_typed_into_the_prompt_cell_counts(tmp_path):
 
 def test_answers_are_read_as_typed_and_placeholders_are_not_answers():
     answers = written.read_answers(course_notebook(["The forget gate keeps $f \\approx 1$.\n\n* a list"]), QUESTIONS)
-    assert answers["lstm_gradient"] == written.Answer("The forget gate keeps $f \\approx 1$.\n\n* a list")
-    assert answers["counter_example"].text is None
-    assert "placeholder" in answers["counter_example"].note
+    assert answers[QUESTIONS[0]] == written.Answer("The forget gate keeps $f \\approx 1$.\n\n* a list")
+    assert answers[QUESTIONS[1]].text is None
+    assert "placeholder" in answers[QUESTIONS[1]].note
 
 
 def test_an_answer_in_several_cells_or_code_cells_is_kept_whole():
@@ -106,15 +108,15 @@ def test_an_answer_in_several_cells_or_code_cells_is_kept_whole():
     i = next(k for k, c in enumerate(nb["cells"]) if "".join(c["source"]) == written.PLACEHOLDER)
     nb["cells"][i]["source"] = "First part."
     nb["cells"].insert(i + 1, {"cell_type": "code", "source": "print(1)", "metadata": {}, "outputs": []})
-    answer = written.read_answers(json.dumps(nb), QUESTIONS)["lstm_gradient"]
+    answer = written.read_answers(json.dumps(nb), QUESTIONS)[QUESTIONS[0]]
     assert answer.text == "First part.\n\n```python\nprint(1)\n```"
 
 
 def test_an_answer_typed_into_the_prompt_cell_is_found():
     nb = json.loads(course_notebook())
-    prompt = next(c for c in nb["cells"] if "Question `lstm_gradient`" in "".join(c["source"]))
+    prompt = next(c for c in nb["cells"] if f"Question `{QUESTIONS[0]}`" in "".join(c["source"]))
     prompt["source"] = "".join(prompt["source"]) + "\n\nMy answer, in the prompt's cell."
-    assert written.read_answers(json.dumps(nb), QUESTIONS)["lstm_gradient"].text == "My answer, in the prompt's cell."
+    assert written.read_answers(json.dumps(nb), QUESTIONS)[QUESTIONS[0]].text == "My answer, in the prompt's cell."
 
 
 @pytest.mark.parametrize("data", [b"not json", b"[1, 2]", b'{"cells": 3}', b"[" * 100_000 + b"]" * 100_000,
@@ -127,22 +129,22 @@ def test_any_notebook_bytes_give_every_question_an_answer_or_a_reason(data):
 
 
 def test_a_long_answer_is_cut_and_says_so():
-    answer = written.read_answers(course_notebook(["x" * 50_000]), QUESTIONS)["lstm_gradient"]
+    answer = written.read_answers(course_notebook(["x" * 50_000]), QUESTIONS)[QUESTIONS[0]]
     assert len(answer.text) < written.MAX_ANSWER_CHARS + 100 and "cut" in answer.note
 
 
 def test_the_notebook_is_found_anywhere_and_the_courses_name_wins(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "scratch.ipynb").write_text("{}")
-    (tmp_path / "a" / "b" / RNN.notebook).write_text(course_notebook(["deep"]))
+    (tmp_path / "a" / "b" / WRITTEN.notebook).write_text(course_notebook(["deep"]))
     (tmp_path / ".ipynb_checkpoints").mkdir()
-    (tmp_path / ".ipynb_checkpoints" / RNN.notebook).write_text(course_notebook(["old checkpoint"]))
-    answers = written.answers_of(tmp_path, RNN.notebook, QUESTIONS)
-    assert answers["lstm_gradient"].text == "deep"
+    (tmp_path / ".ipynb_checkpoints" / WRITTEN.notebook).write_text(course_notebook(["old checkpoint"]))
+    answers = written.answers_of(tmp_path, WRITTEN.notebook, QUESTIONS)
+    assert answers[QUESTIONS[0]].text == "deep"
 
 
 def test_no_notebook_says_so(tmp_path):
-    assert {a.note for a in written.answers_of(tmp_path, RNN.notebook, QUESTIONS).values()} == {
+    assert {a.note for a in written.answers_of(tmp_path, WRITTEN.notebook, QUESTIONS).values()} == {
         "no notebook in the submission"}
 
 
@@ -159,12 +161,12 @@ class Tags(html.parser.HTMLParser):
 
 
 def one_answer_page(text):
-    return written.question_page(RNN.title, RNN.written[0], [("alice", written.Answer(text))], QUESTIONS)
+    return written.question_page(WRITTEN.title, WRITTEN.written[0], [("alice", written.Answer(text))], QUESTIONS)
 
 
 def test_the_page_escapes_what_students_type():
     rows = [("alice", written.Answer("<script>alert(1)</script> & $x$")), ("bob", written.Answer(None, "no notebook"))]
-    page = written.question_page(RNN.title, RNN.written[0], rows, QUESTIONS)
+    page = written.question_page(WRITTEN.title, WRITTEN.written[0], rows, QUESTIONS)
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; $x$" in page
     assert "Content-Security-Policy" in page and "1 of 2 submissions answered" in page
 
@@ -254,10 +256,10 @@ def batch_of_submissions(root):
     def upload(name, answers, with_notebook=True):
         path = root / f"{name}.zip"
         with zipfile.ZipFile(path, "w") as archive:
-            for file in RNN.submitted_files:
-                archive.write(RNN.source / file, file)
+            for file in WRITTEN.submitted_files:
+                archive.write(WRITTEN.source / file, file)
             if with_notebook:
-                archive.writestr(RNN.notebook, course_notebook(answers))
+                archive.writestr(WRITTEN.notebook, course_notebook(answers))
         return path
 
     upload("alice", ["A forget bias of 3 keeps $f \\approx 0.95$: <script>document.title='ran'</script>\n\n"
@@ -281,7 +283,7 @@ def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("graded")
     (root / "in").mkdir()
     submissions = batch_of_submissions(root / "in")
-    run = subprocess.run([sys.executable, "-m", "autograder", "grade", "--assignment", RNN.name,
+    run = subprocess.run([sys.executable, "-m", "autograder", "grade", "--assignment", WRITTEN.name,
                           *map(str, submissions), "--out", str(root / "out")], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
     return root / "out"
@@ -305,15 +307,17 @@ def test_no_written_page_loads_anything_but_its_own_images(graded):
         assert [r for r in resources(text) if not r.startswith("data:image/svg+xml;base64,")] == []
         csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', text).group(1)
         assert csp == "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-    assert '<a href="https://example.com/plot.png">[image: my plot]</a>' in (graded / "written" / "counter_example.html").read_text()
+    assert '<a href="https://example.com/plot.png">[image: my plot]</a>' in (graded / "written" / f"{QUESTIONS[1]}.html").read_text()
 
 
 @pytest.mark.browser
 def test_the_written_answers_page_shows_every_submission_in_a_real_browser(graded, tmp_path):
-    page = graded / "written" / "lstm_gradient.html"
+    question = WRITTEN.written[0]
+    page = graded / "written" / f"{question.name}.html"
     run = open_in_chromium(page, tmp_path / "profile", "--dump-dom")
     dom = run.stdout
-    assert "<title>RNNs and their shortcomings: written question lstm_gradient (5 points)</title>" in dom  # no script ran
+    title = f"<title>{html.escape(WRITTEN.title)}: written question {question.name} ({question.points:g} points)</title>"
+    assert title in dom  # no script ran
     assert "Content Security Policy" not in run.stderr  # nothing the page holds was refused
     assert "2 of 5 submissions answered" in dom
     for name, shown in [("alice", "A forget bias of 3 keeps $f \\approx 0.95$: &lt;script&gt;"),

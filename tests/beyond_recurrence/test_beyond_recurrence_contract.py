@@ -31,7 +31,3 @@ def test_every_graded_function_is_in_the_contract():
 def test_the_contract_states_each_signature_as_the_solutions_have_it(name, arguments):
     function = next(getattr(m, name) for m in MODULES.values() if hasattr(m, name))
     assert str(inspect.signature(function))[1:-1] == arguments
-
-
-def test_the_manifest_names_the_contract():
-    assert ASSIGNMENT.contract.name == "beyond-recurrence-contract.md"
