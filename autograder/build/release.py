@@ -5,7 +5,6 @@ provided modules copied, the public checks cut out of the Otter test files,
 and fixtures holding only the public cases. ``python -m autograder build``
 rewrites it; a test fails when the committed folder differs from a fresh build.
 """
-import ast
 import re
 import shutil
 from pathlib import Path
@@ -14,6 +13,7 @@ from autograder import assignment as course
 from autograder import pins
 from autograder.build import fixtures, notebook
 from autograder.build.stubs import make_stub
+from autograder.grading.engine import declared_checks
 
 # A student's folder: at its top, the notebook, the files they write, the provided helpers, the README,
 # the set-up files and check.py; in tests/, Otter's public checks (the folder Otter and pytest look in)
@@ -115,9 +115,7 @@ def hidden_test_functions(assignment):
     found = []
     for path in sorted(assignment.checks.glob("*.py")):
         source = path.read_text()
-        for node in ast.parse(source).body:
-            if isinstance(node, ast.FunctionDef) and any(_is_hidden(d) for d in node.decorator_list):
-                found.append((path, node, source))
+        found += [(path, check.node, source) for check in declared_checks(source) if check.hidden]
     return found
 
 
@@ -136,21 +134,13 @@ def public_test_source(source):
     the machinery found in tests/support/."""
     lines = source.splitlines()
     drop = set()
-    for node in ast.parse(source).body:
-        if isinstance(node, ast.FunctionDef) and any(_is_hidden(d) for d in node.decorator_list):
-            start = min(d.lineno for d in node.decorator_list) - 1
-            # the blank lines that separated it from the previous definition go too
-            while start > 0 and not lines[start - 1].strip():
-                start -= 1
-            drop.update(range(start, node.end_lineno))
+    for node in (check.node for check in declared_checks(source) if check.hidden):
+        start = min(d.lineno for d in node.decorator_list) - 1
+        # the blank lines that separated it from the previous definition go too
+        while start > 0 and not lines[start - 1].strip():
+            start -= 1
+        drop.update(range(start, node.end_lineno))
     return FIND_MACHINERY + "\n" + "\n".join(line for i, line in enumerate(lines) if i not in drop).rstrip() + "\n"
-
-
-def _is_hidden(decorator):
-    return isinstance(decorator, ast.Call) and any(
-        k.arg == "hidden" and isinstance(k.value, ast.Constant) and k.value.value is True
-        for k in decorator.keywords
-    )
 
 
 def write_release(assignment, target=None):

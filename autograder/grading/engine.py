@@ -16,6 +16,7 @@ import stat
 import tempfile
 import zipfile
 import zlib
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from autograder import assignment as course
@@ -207,19 +208,35 @@ def _otter_test_files():
     return importlib.import_module("otter.test_files")
 
 
-def declared_points(source):
-    """{check name: points} of an Otter test file's source, as each ``@test_case(name=..., points=...)`` states them:
-    the one count of the checks' points (the build's against the manifest, the grader's totals), read without
-    running the file. ValueError for a check that states no points (Otter would share some out)."""
-    points = {}
+@dataclass(frozen=True)
+class DeclaredCheck:
+    """A check of an Otter test file, as its ``@test_case(name=..., points=..., hidden=...)`` states it."""
+    name: str
+    points: float
+    hidden: bool
+    node: ast.FunctionDef  # where it is in the source (the release cuts the hidden ones out)
+
+
+def declared_checks(source):
+    """The checks of an Otter test file's source, read without running it: the one reader of ``@test_case``
+    (the points the build holds to the manifest, the grader's totals, the hidden checks the release leaves
+    out). ValueError for a check that states no points (Otter would share some out)."""
+    checks = []
     for node in ast.parse(source).body:
         for decorator in getattr(node, "decorator_list", ()):
             if isinstance(decorator, ast.Call) and getattr(decorator.func, "id", None) == "test_case":
-                stated = {k.arg: ast.literal_eval(k.value) for k in decorator.keywords if k.arg in ("name", "points")}
+                stated = {k.arg: ast.literal_eval(k.value) for k in decorator.keywords
+                          if k.arg in ("name", "points", "hidden")}
                 if "points" not in stated:
                     raise ValueError(f"the check {stated.get('name', node.name)} states no points")
-                points[stated.get("name", node.name)] = stated["points"]
-    return points
+                checks.append(DeclaredCheck(stated.get("name", node.name), stated["points"],
+                                            stated.get("hidden") is True, node))
+    return checks
+
+
+def declared_points(source):
+    """{check name: points} of an Otter test file's source (see declared_checks)."""
+    return {check.name: check.points for check in declared_checks(source)}
 
 
 def question_points(tests_dir, questions):
