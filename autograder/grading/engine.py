@@ -247,7 +247,7 @@ class Lane:
         ]
         self.points = question_points(self.autograder_dir / "tests", self.assignment.question_names)
         trusted = self.assignment.provided_files + self.assignment.reference_files + ("procedures.py", "plugin.py",
-                                                                                      course.CALLS)
+                                                                                      "manifest.py", course.CALLS)
         self.provided = [files / name for name in trusted]
         self.trusted_modules = [path.stem for path in self.provided if path.suffix == ".py"]
         self.workspace = Path(tempfile.mkdtemp(prefix="grading-"))
@@ -367,7 +367,7 @@ def read_submission(submission, target, graded_files, layout=None):
             folder.mkdir()
             unpack(inner[0], folder, budget)
             notes.append(f"graded files read from the zip {relative} inside the submission")
-    return notes + layout.normalize(target)
+    return notes + layout.normalize(target, graded_files=graded_files)
 
 
 def _walk_files(root):
