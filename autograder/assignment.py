@@ -6,14 +6,16 @@ manifest: questions, files, points), its reference modules and its
 assignment: every tool takes an ``Assignment`` and reads the rest from it.
 
 This module is also shipped inside the autograder zip, where the grading
-engine reads the manifest copied next to the checks (``Assignment(path)``).
+engine reads the manifest copied next to the checks (``Assignment(path)``). The
+manifest is parsed by the checks' support (``autograder/support/manifest.py``),
+shipped in the zip with it.
 """
 import importlib.util
 import os
 import sys
-import tomllib
-from dataclasses import dataclass
 from pathlib import Path
+
+from autograder.support import manifest as manifest_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "autograder"
@@ -21,32 +23,10 @@ SUPPORT = PACKAGE / "support"  # the checks' library, shipped with every assignm
 SOURCES = ROOT / "solutions"  # one folder per assignment: what its instructor writes
 RELEASES = ROOT / "assignments"  # one folder per assignment: generated for the students
 DIST = ROOT / "dist"
-MANIFEST = "assignment.toml"
+MANIFEST = manifest_file.FILE
 # The assignment's module of procedures (grading/calls.py): the only file of its grading/
 # folder that ships with the checks, since it runs next to the student's code.
 CALLS = "calls.py"
-
-
-@dataclass(frozen=True)
-class Question:
-    name: str
-    file: str  # the student's file it grades
-    points: int
-    script: bool = False  # graded by what ``python <file>`` prints, never imported on its own
-    # The share of the points each function's work represents (published in the contract): a function
-    # wrong on every case loses at least its share (tests/test_grading.py holds the libraries to it).
-    functions: tuple = ()
-
-    def __post_init__(self):
-        object.__setattr__(self, "functions", tuple(dict(self.functions).items()))
-
-
-@dataclass(frozen=True)
-class WrittenQuestion:
-    """A question answered in the notebook and graded by hand, outside the autograder's points."""
-    name: str
-    points: int
-    prompt: str  # Markdown, as the notebook shows it after "Question `name`"
 
 
 class Assignment:
@@ -55,22 +35,18 @@ class Assignment:
     def __init__(self, manifest):
         """The assignment of the manifest at ``manifest``: in the repository, or inside an unpacked autograder."""
         self.manifest = Path(manifest)
-        data = tomllib.loads(self.manifest.read_text())
-        self.name = data.get("name", self.manifest.parent.name)
-        self.title = data["title"]
-        self.questions = tuple(Question(**q) for q in data["questions"])
-        self.written = tuple(WrittenQuestion(**q) for q in data.get("written", ()))
+        self.parsed = manifest_file.load(self.manifest)  # what the manifest says: the one parser's Manifest
+        self.name = self.parsed.name or self.manifest.parent.name
+        self.title = self.parsed.title
+        self.questions = self.parsed.questions
+        self.written = self.parsed.written
         self.source = self.manifest.parent
         # The contract students and outside tools rely on: names, shapes, conventions (from the repository's root).
-        self.contract = ROOT / data["contract"] if "contract" in data else None
-        # Files of other assignments, by their assignment: ``shared`` ones are given to students
-        # like the provided files; ``reference_from`` ones are the other assignment's graded modules,
-        # which this one builds on: the grader runs their reference versions, students their own.
-        shared = data.get("shared", {})
-        reference_from = data.get("reference_from", {})
-        self.provided_files = tuple(data.get("provided", ())) + tuple(f for files in shared.values() for f in files)
-        self.reference_files = tuple(f for files in reference_from.values() for f in files)
-        self._elsewhere = {f: name for name, files in [*shared.items(), *reference_from.items()] for f in files}
+        self.contract = ROOT / self.parsed.contract if self.parsed.contract else None
+        self.provided_files = self.parsed.provided_files
+        self.reference_files = self.parsed.reference_files
+        self._elsewhere = {f: name for name, files in [*self.parsed.shared.items(), *self.parsed.reference_from.items()]
+                           for f in files}
 
     def __repr__(self):
         return f"Assignment({self.name!r})"
@@ -78,21 +54,21 @@ class Assignment:
     # ------------------------------------------------------------ what it grades
     @property
     def question_names(self):
-        return tuple(q.name for q in self.questions)
+        return self.parsed.question_names
 
     @property
     def submitted_files(self):
         """The files a student edits and submits, one graded question each."""
-        return tuple(q.file for q in self.questions)
+        return self.parsed.submitted_files
 
     @property
     def modules(self):
         """The submitted files imported as modules (every one but the printed scripts)."""
-        return tuple(q.file[:-3] for q in self.questions if not q.script)
+        return self.parsed.modules
 
     @property
     def points(self):
-        return {q.name: q.points for q in self.questions}
+        return self.parsed.points
 
     @property
     def notebook(self):

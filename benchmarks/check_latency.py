@@ -48,7 +48,7 @@ def measure(assignment, folder, repeats):
     sys.path.remove(str(folder))
     sys.path.remove(str(folder / MACHINERY))
     loaded = assignment.submitted_files + assignment.provided_files + assignment.reference_files + (
-        "checking.py", "procedures.py", "plugin.py", "calls.py")
+        "checking.py", "procedures.py", "plugin.py", "manifest.py", "calls.py")
     for file in loaded:  # the student's modules (graded and provided ones) and the checks' own
         sys.modules.pop(file[:-3], None)
     return timings

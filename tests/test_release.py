@@ -83,8 +83,8 @@ def test_the_autograder_zip_and_the_kit_hold_the_same_bytes_of_every_file_both_s
         shipped = {Path(name).name: archive.read(name) for name in archive.namelist() if name.startswith("files/")}
     # the zip's fixtures hold the hidden cases too; its notebook is the grading driver, named as the course's
     shared = set(shipped) & set(kit) - {"fixtures.npz", assignment.notebook}
-    assert shared == {"checking.py", "procedures.py", "plugin.py", "fixture_file.py", "verdicts.py", "calls.py", "assignment.toml",
-                      *assignment.provided_files}
+    assert shared == {"checking.py", "procedures.py", "plugin.py", "manifest.py", "fixture_file.py", "verdicts.py",
+                      "calls.py", "assignment.toml", *assignment.provided_files}
     for name in shared:
         assert shipped[name] == kit[name].read_bytes(), name
 
@@ -112,8 +112,8 @@ def test_the_top_of_a_students_folder_holds_their_work_and_tests_holds_the_rest(
     tests = {p.name for p in (assignment.release / "tests").iterdir() if p.is_file()}
     assert tests == {f"{q}.py" for q in assignment.question_names}  # what Otter takes for test files
     assert {p.name for p in (assignment.release / release.MACHINERY).iterdir()} >= {
-        "checking.py", "procedures.py", "plugin.py", "fixture_file.py", "verdicts.py", "calls.py", "assignment.toml", "fixtures.npz",
-        "notebook_support.py"}
+        "checking.py", "procedures.py", "plugin.py", "manifest.py", "fixture_file.py", "verdicts.py", "calls.py",
+        "assignment.toml", "fixtures.npz", "notebook_support.py"}
 
 
 def test_rebuilding_the_committed_release_changes_no_byte(tmp_path, assignment):

@@ -31,7 +31,8 @@ import nbformat
 from autograder import assignment as course
 from autograder.build import fixtures, image, release, validate
 
-GRADING_SUPPORT = ("checking.py", "procedures.py", "plugin.py", "fixture_file.py", "verdicts.py", "submission_layout.py")
+GRADING_SUPPORT = ("checking.py", "procedures.py", "plugin.py", "manifest.py", "fixture_file.py", "verdicts.py",
+                   "submission_layout.py")
 OTTER_CONFIG = {
     "show_stdout": False,
     "show_hidden": False,
@@ -50,7 +51,7 @@ if __name__ == "__main__":
 # Otter's conda image (Miniforge, R libraries, Chromium), replaced by the lean one of autograder/build/image.py.
 OTTER_IMAGE_FILES = ("environment.yml",)
 # The grading engine, shipped inside the zip for Gradescope's run_otter.py.
-ENGINE_MODULES = ("__init__.py", "assignment.py",
+ENGINE_MODULES = ("__init__.py", "assignment.py", "support/manifest.py",
                   "isolation/__init__.py", "isolation/wire.py", "isolation/confine.py", "isolation/preload.py",
                   "isolation/zygote.py", "isolation/sandbox.py",
                   "grading/__init__.py", "grading/engine.py", "grading/results.py", "grading/written.py",

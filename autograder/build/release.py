@@ -25,7 +25,7 @@ MACHINERY = TESTS / "support"
 SUPPORT_FILES = {"check.py": Path("check.py"), "conftest.py": Path("conftest.py"),
                  "checking.py": MACHINERY / "checking.py", "procedures.py": MACHINERY / "procedures.py",
                  "fixture_file.py": MACHINERY / "fixture_file.py", "verdicts.py": MACHINERY / "verdicts.py",
-                 "plugin.py": MACHINERY / "plugin.py",
+                 "plugin.py": MACHINERY / "plugin.py", "manifest.py": MACHINERY / "manifest.py",
                  "notebook_support.py": MACHINERY / "notebook_support.py"}
 STUDENT_README = "README.md"
 # The folder is its own pytest project, whatever it sits in; the machinery, then the student's files,

@@ -50,16 +50,10 @@ def spec_problems(assignment, spec, cases):
     found = _type_problems(spec, "SPEC")
     if found:  # the other checks read the fields as their types say
         return found
-    declared = plugin.from_manifest(spec, _manifest(assignment))
+    declared = plugin.from_manifest(spec, assignment.parsed)
     return [*_procedure_problems(declared, procedures.GENERIC, cases), *_backward_problems(declared),
             *_module_problems(declared), *_printed_problems(assignment, declared, cases),
             *_check_problems(assignment, declared)]
-
-
-def _manifest(assignment):
-    import tomllib
-
-    return tomllib.loads(assignment.manifest.read_text())
 
 
 # ------------------------------------------------------------ types

@@ -264,7 +264,7 @@ class Lane:
         ]
         self.points = question_points(self.autograder_dir / "tests", self.assignment.question_names)
         trusted = self.assignment.provided_files + self.assignment.reference_files + ("procedures.py", "plugin.py",
-                                                                                      course.CALLS)
+                                                                                      "manifest.py", course.CALLS)
         self.provided = [files / name for name in trusted]
         self.trusted_modules = [path.stem for path in self.provided if path.suffix == ".py"]
         self.workspace = Path(tempfile.mkdtemp(prefix="grading-"))
@@ -302,22 +302,21 @@ class Lane:
             return Outcome(name, status="error", message=f"the grader failed: {error}")
         outcome.sandbox_note = sandbox.describe_missing(box.missing)
         backend = sandbox.SandboxBackend(box, self.assignment)
-        self.checking.BACKEND = backend
         try:
-            backend.prepare(place / "files", self.assignment.modules)
-            for question, test_file in self.test_files:
-                backend.start_question(question)
-                test_file.run({})
-                score = 0
-                verdicts = self.checking.verdicts_of(test_file)
-                for result, (verdict, details) in zip(test_file.test_case_results, verdicts):
-                    case = result.test_case
-                    score += case.points if result.passed else 0
-                    outcome.cases.append(CheckResult(question, case.name, case.points, case.hidden, bool(result.passed),
-                                                     verdict.value, details))
-                outcome.scores[question] = score
+            with self.checking.use_backend(backend):
+                backend.prepare(place / "files", self.assignment.modules)
+                for question, test_file in self.test_files:
+                    backend.start_question(question)
+                    test_file.run({})
+                    score = 0
+                    verdicts = self.checking.verdicts_of(test_file)
+                    for result, (verdict, details) in zip(test_file.test_case_results, verdicts):
+                        case = result.test_case
+                        score += case.points if result.passed else 0
+                        outcome.cases.append(CheckResult(question, case.name, case.points, case.hidden,
+                                                         bool(result.passed), verdict.value, details))
+                    outcome.scores[question] = score
         finally:
-            self.checking.BACKEND = self.checking.LocalBackend()
             box.close()
             if sandbox.is_root():  # without namespaces, what escaped the sandbox's own sweep
                 sandbox.kill_uid(uid)
@@ -385,7 +384,7 @@ def read_submission(submission, target, graded_files, layout=None):
             folder.mkdir()
             unpack(inner[0], folder, budget)
             notes.append(f"graded files read from the zip {relative} inside the submission")
-    return notes + layout.normalize(target)
+    return notes + layout.normalize(target, graded_files=graded_files)
 
 
 def _walk_files(root):

@@ -466,37 +466,22 @@ pre { font-size: .8em; overflow-x: auto; background: #fafafa; border: 1px solid 
     return _html(f"{heading}: {report.title}", body, style)
 
 
-def _layout_module(assignment, folder):
-    """The grader's ``submission_layout`` for ``assignment``: its copy beside the assignment's manifest."""
-    import importlib.util
-
-    from autograder import assignment as course
-
-    folder.mkdir(parents=True)
-    shutil.copyfile(course.SUPPORT / "submission_layout.py", folder / "submission_layout.py")
-    shutil.copyfile(assignment.source / course.MANIFEST, folder / course.MANIFEST)
-    spec = importlib.util.spec_from_file_location("similarity_submission_layout", folder / "submission_layout.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def run(assignment, submissions, out_dir, common=None, display=DEFAULT_DISPLAY):
     """Read ``submissions`` as the grader does, compare them, write the report into ``out_dir``; the pairs."""
     from autograder.grading.engine import read_submission
     from autograder.grading.grade import submission_names
+    from autograder.support import submission_layout
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files = [f for f in assignment.submitted_files if f.endswith(".py")]
     documents, excluded, notes = {}, [], []
     with tempfile.TemporaryDirectory(prefix="similarity-") as scratch, BoundedLayout() as bounded:
-        layout = _layout_module(assignment, Path(scratch) / "layout")
         for submission, name in zip(submissions, submission_names(submissions)):
             unpacked = Path(scratch) / "unpacked" / _file_name(name)
             unpacked.mkdir(parents=True)
             try:
-                read_submission(submission, unpacked, assignment.submitted_files, layout)
+                read_submission(submission, unpacked, assignment.submitted_files, submission_layout)
             except Exception as error:  # noqa: BLE001 - one unreadable submission is left out, and said
                 excluded.append(Excluded(name, f"could not read it ({type(error).__name__}: {error})"))
                 continue

@@ -3,8 +3,8 @@
 ``Zygote`` starts the zygote process (``autograder.isolation.zygote``) and
 opens one ``Sandbox`` per submission through it (its own namespaces, cgroup
 and uid: see ``confine``); the sandbox starts one worker per call. Every
-message on these channels is a ``wire`` frame. ``SandboxBackend`` is what
-``checking.BACKEND`` becomes while a submission is graded: it sends the
+message on these channels is a ``wire`` frame. ``SandboxBackend`` is the backend the
+engine gives ``checking.use_backend`` while a submission is graded: it sends the
 inputs as plain data, waits for the whole reply at most a call's time (see
 ``SandboxBackend``), turns every way a worker can fail (time-out, crash,
 exit, memory) into a message naming the call, and has the sandbox kill
@@ -292,7 +292,7 @@ def _ended(exit_code):
 
 
 class SandboxBackend:
-    """checking.BACKEND for one submission: every procedure call in its own worker.
+    """The checks' backend for one submission (``checking.use_backend``): every procedure call in its own worker.
 
     Before the checks, each student module is imported once (``prepare``,
     on its own if need be: ``preflight``); a module that hangs, exits or crashes while importing

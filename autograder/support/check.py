@@ -5,15 +5,15 @@ grader runs these and hidden ones; passing here is necessary, not sufficient.
 """
 import os
 import sys
-import tomllib
 import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MACHINERY = os.path.join(HERE, "tests", "support")  # what runs the checks in tests/
+sys.path.insert(0, MACHINERY)
+import manifest  # noqa: E402  (beside the checks, in MACHINERY)
+
 # The assignment's manifest: its questions, in order, with their points.
-with open(os.path.join(MACHINERY, "assignment.toml"), "rb") as _manifest:
-    _MANIFEST = tomllib.load(_manifest)
-QUESTIONS = {question["name"]: question for question in _MANIFEST["questions"]}
+QUESTIONS = {question.name: question for question in manifest.load(os.path.join(MACHINERY, manifest.FILE)).questions}
 
 USAGE = f"""usage: python check.py [QUESTION ...]
 
@@ -22,7 +22,7 @@ files in this folder, and says for each check what was expected, what your code
 returned and a hint. The grader runs the same checks and hidden ones.
 
 questions:
-{chr(10).join(f"  {name:<16} {q['points']:>3} points   {q['file']}" for name, q in QUESTIONS.items())}
+{chr(10).join(f"  {name:<16} {q.points:>3} points   {q.file}" for name, q in QUESTIONS.items())}
 """
 
 
@@ -44,11 +44,11 @@ def report(question, result):
             message = case.message.replace("❌ Test case failed", "").strip("\n")
             lines.extend("      " + line for line in message.split("\n"))
     passed = all(case.passed for case in cases)
-    total = QUESTIONS[question]["points"]
+    total = QUESTIONS[question].points
     verdict = "all public checks passed" if passed else "some public checks failed"
     lines.insert(0, f"{question}: {verdict}: {_points(earned)} of the {_points(public)} its public checks are "
                     f"worth (the question is worth {_points(total)}; hidden checks decide the rest)")
-    from procedures import readable  # beside this file's machinery (main puts it on sys.path)
+    from procedures import readable  # beside this file's machinery, on sys.path
 
     return readable("\n".join(lines)), passed
 
@@ -57,7 +57,6 @@ def main(questions):
     warnings.filterwarnings("ignore")
     import otter
 
-    sys.path.insert(0, MACHINERY)
     os.chdir(HERE)  # Otter finds tests/ from here, and the checks import your files from here
     grader = otter.Notebook(tests_dir="tests")
     passed_all = True

@@ -17,11 +17,7 @@ what ``left_out`` names (``autograder/grading/engine.py``).
 """
 import os
 import shutil
-import tomllib
 
-# The assignment's manifest, shipped beside this file: which files are graded.
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "assignment.toml"), "rb") as _manifest:
-    GRADED_FILES = tuple(question["file"] for question in tomllib.load(_manifest)["questions"])
 IGNORED = "ignored_by_grader"
 
 
@@ -35,8 +31,8 @@ def left_out(name):
     return (name.startswith(".") or name in ("__pycache__", "__MACOSX", IGNORED) or name.endswith((".pyc", ".ipynb")))
 
 
-def _candidates(root):
-    """Folders below ``root`` holding graded files, with how many each holds (the top too, at depth 0).
+def _candidates(root, graded_files):
+    """Folders below ``root`` holding any of ``graded_files``, with how many each holds (the top too, at depth 0).
 
     Walked with an explicit stack, ``MAX_DEPTH`` folders down at most, links not followed
     (``os.walk`` recurses, and raises RecursionError about 1,000 folders down in Python 3.11).
@@ -47,7 +43,7 @@ def _candidates(root):
         folder, depth = stack.pop()
         with os.scandir(folder) as entries:
             entries = list(entries)
-        count = sum(e.name in GRADED_FILES and e.is_file(follow_symlinks=False) for e in entries)
+        count = sum(e.name in graded_files and e.is_file(follow_symlinks=False) for e in entries)
         if count:
             found[folder] = (count, depth)
         if depth < MAX_DEPTH:
@@ -68,15 +64,20 @@ def _set_aside(root, name):
     return destination
 
 
-def normalize(root, move_notebooks=False):
+def normalize(root, move_notebooks=False, graded_files=None):
     """Bring the student's working folder (its graded files, helpers and data) to the top of ``root``;
-    return a list of what was done."""
+    return a list of what was done. ``graded_files``: the names of the graded files (None: those of the
+    manifest shipped beside this module, as in the autograder zip's driver notebook)."""
+    if graded_files is None:
+        import manifest  # beside this module where it ships; a caller in the repository names the files
+
+        graded_files = manifest.beside(__file__).submitted_files
     root, done = os.fspath(root), []
-    found = _candidates(root)
+    found = _candidates(root, graded_files)
     if found:
         best = max(sorted(found), key=lambda folder: (found[folder][0], -found[folder][1]))
         if found[best][1]:
-            done.append(_bring_up(root, best))
+            done.append(_bring_up(root, best, graded_files))
     if move_notebooks:
         for name in sorted(os.listdir(root)):
             if name.endswith(".ipynb"):
@@ -86,11 +87,11 @@ def normalize(root, move_notebooks=False):
     return done
 
 
-def _bring_up(root, best):
+def _bring_up(root, best, graded_files):
     """Move the entries of the folder ``best`` to the top of ``root``; the note saying so."""
     shown = os.path.relpath(best, root)
     set_aside = []
-    for name in GRADED_FILES:
+    for name in graded_files:
         # what holds a graded file's name at the top (a stray copy, or a folder such as <file>.py/
         # holding the work) is set aside, so that the working folder's file can take its place
         here = os.path.join(root, name)

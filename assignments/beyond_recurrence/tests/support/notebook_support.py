@@ -13,19 +13,17 @@ import contextlib
 import json
 import os
 import re
-import tomllib
 import traceback
 
+import manifest
 from procedures import readable
 
 # The assignment's manifest, beside this file: the files the student writes.
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "assignment.toml"), "rb") as _manifest:
-    _MANIFEST = tomllib.load(_manifest)
-YOUR_FILES = tuple(question["file"] for question in _MANIFEST["questions"])
+_MANIFEST = manifest.beside(__file__)
+YOUR_FILES = _MANIFEST.submitted_files
 # What the kit put in the folder beside the student's work: never part of the upload.
 KIT_FILES = frozenset({"README.md", "check.py", "conftest.py", "pytest.ini", "requirements.txt", "environment.yml",
-                       "tests", *_MANIFEST.get("provided", ()),
-                       *(name for names in _MANIFEST.get("shared", {}).values() for name in names)})
+                       "tests", *_MANIFEST.provided_files})
 # The grader's bounds on an upload (autograder/grading/engine.py: MAX_UNPACKED_BYTES, MAX_ENTRIES; a test
 # holds them equal), less room for the notebook the export adds.
 UPLOAD_BYTES, UPLOAD_ENTRIES = 50 * 2**20, 2_000

@@ -16,12 +16,11 @@ repository it is one folder up, beside ``grading/``.
 the fix. Every class takes keywords only, so a declaration reads as its field names.
 """
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-MANIFEST = "assignment.toml"
+import manifest
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,31 +173,17 @@ def manifest_of(calls_file):
     the autograder), or one folder up (the repository's ``solutions/<name>/grading/``)."""
     folder = os.path.dirname(os.path.abspath(calls_file))
     for place in (folder, os.path.dirname(folder)):
-        if os.path.isfile(os.path.join(place, MANIFEST)):
-            return os.path.join(place, MANIFEST)
-    raise FileNotFoundError(f"no {MANIFEST} beside {calls_file} or in the folder above it")
+        if os.path.isfile(os.path.join(place, manifest.FILE)):
+            return os.path.join(place, manifest.FILE)
+    raise FileNotFoundError(f"no {manifest.FILE} beside {calls_file} or in the folder above it")
 
 
-def from_manifest(spec, manifest):
-    """The ``Plugin`` of ``spec`` with the names the parsed ``manifest`` (a dict) gives."""
-    questions = manifest["questions"]
-    given = [*manifest.get("provided", ()), *(f for files in manifest.get("shared", {}).values() for f in files),
-             *(f for files in manifest.get("reference_from", {}).values() for f in files)]
-    graded = tuple(dict.fromkeys(_stem(q["file"]) for q in questions))
-    return Plugin(
-        spec=spec,
-        student_modules=tuple(dict.fromkeys([*graded, *map(_stem, given)])),
-        graded_modules=graded,
-        functions={name: _stem(q["file"]) for q in questions for name in q.get("functions", {})},
-        script=next((q["file"] for q in questions if q.get("script")), None),
-    )
+def from_manifest(spec, parsed):
+    """The ``Plugin`` of ``spec`` with the names the ``parsed`` manifest (a ``manifest.Manifest``) gives."""
+    return Plugin(spec=spec, student_modules=parsed.student_modules, graded_modules=parsed.graded_modules,
+                  functions=parsed.functions, script=parsed.script)
 
 
 def load(calls):
     """The ``Plugin`` of the assignment whose ``calls`` module is given (its ``SPEC``, its manifest)."""
-    with open(manifest_of(calls.__file__), "rb") as f:
-        return from_manifest(calls.SPEC, tomllib.load(f))
-
-
-def _stem(file_name):
-    return os.path.splitext(file_name)[0]
+    return from_manifest(calls.SPEC, manifest.load(manifest_of(calls.__file__)))
