@@ -26,6 +26,25 @@ BUGS, CORRECT, HOSTILE = "bugs", "correct", "hostile"
 IMPORT_LINE = "import numpy as np\n"
 
 
+def built_once(make):
+    """get(assignment): ``make(assignment)``, made on first use only, its error included (a failed build
+    is not run again: every test that needs it fails with that error)."""
+    made = {}
+
+    def get(assignment):
+        if assignment.name not in made:
+            try:
+                made[assignment.name] = make(assignment), None
+            except Exception as error:  # noqa: BLE001 - raised again, by every test that needs it
+                made[assignment.name] = None, error
+        value, error = made[assignment.name]
+        if error is not None:
+            raise error
+        return value
+
+    return get
+
+
 def load(assignment, library=BUGS):
     """The entries of one library of ``assignment`` (empty if it has none)."""
     path = assignment.library / f"{library}.toml"

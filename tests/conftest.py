@@ -4,6 +4,7 @@ import pytest
 from hypothesis import settings
 
 from autograder import assignment as course
+from buglib import built_once
 
 
 # The same examples on every machine: CI runs once, on a fresh one, and must not
@@ -14,25 +15,6 @@ settings.load_profile("deterministic")
 # The reference solutions are flat modules (recurrence, bptt, gru, ...), as in the student releases.
 for _assignment in reversed(course.every()):
     sys.path.insert(0, str(_assignment.source))
-
-
-def built_once(make):
-    """get(assignment): ``make(assignment)``, made on first use only, its error included (a failed build
-    is not run again: every test that needs it fails with that error)."""
-    made = {}
-
-    def get(assignment):
-        if assignment.name not in made:
-            try:
-                made[assignment.name] = make(assignment), None
-            except Exception as error:  # noqa: BLE001 - raised again, by every test that needs it
-                made[assignment.name] = None, error
-        value, error = made[assignment.name]
-        if error is not None:
-            raise error
-        return value
-
-    return get
 
 
 # Each zip's build runs Otter and re-runs every known mistake on every case: once per session, for

@@ -116,24 +116,6 @@ def per_assignment():
     return pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=[a.name for a in ASSIGNMENTS])
 
 
-def once_per_assignment(make):
-    """``make(assignment)``, made once per assignment, its error included: a failed grading is not run again."""
-    made = {}
-
-    def get(assignment):
-        if assignment.name not in made:
-            try:
-                made[assignment.name] = make(assignment), None
-            except Exception as error:  # noqa: BLE001 - raised again, by every test that needs it
-                made[assignment.name] = None, error
-        value, error = made[assignment.name]
-        if error is not None:
-            raise error
-        return value
-
-    return get
-
-
 def write_shaped(name, entry, root, values, assignment):
     """The submission of library entry ``name``, shaped as the entry says (see the library's header)."""
     path = Path(root) / entry.get("path", name + (".zip" if entry.get("zip") else ""))
@@ -297,7 +279,7 @@ def graded_run(tmp_path_factory, autograder_zip):
         run.received, run.marker = received, marker
         return root, out, rows, run
 
-    return once_per_assignment(grade)
+    return buglib.built_once(grade)
 
 
 @pytest.fixture(scope="session")
