@@ -18,31 +18,52 @@ assignment = course.load(Path(__file__).resolve().parents[1].name)  # this folde
 CELLS = [
     ("markdown", f"""# {assignment.title}
 
-Implement the `TODO` block of `softmax.py`; the part ends with the public
-checks of its question. `python check.py` or `pytest` run the same checks
-outside the notebook."""),
-    ("code", setup_cell(assignment, "import softmax")),
-    ("markdown", r"""## 1. Softmax (`softmax.py`)
+Attention reaches any earlier token in one step, but on its own it has no
+notion of order. Implement the `TODO` blocks of `positions.py` (sinusoidal
+encodings, RoPE, ALiBi), `multihead.py` (multi-head causal attention with
+each scheme) and `lm_loss.py` (a language model's loss, bits per token and
+perplexity over windows). `python check.py` or `pytest` run each question's
+public checks outside the notebook."""),
+    ("code", setup_cell(assignment, "import positions, multihead, lm_loss")),
+    ("markdown", r"""## 1. ALiBi's biases (`positions.py`)
 
-`softmax(scores)` turns each row of scores into probabilities:
-$p_c = e^{s_c} / \sum_k e^{s_k}$. Below, the probabilities of three
-classes as the score of the first one grows."""),
-    ("code", r"""first = np.linspace(-4, 4, 81)
-scores = np.stack([first, np.zeros_like(first), np.ones_like(first)], axis=1)
-with attempt("softmax"):
-    probs = softmax.softmax(scores)
-    plt.figure(figsize=(6, 3.5))
-    plt.plot(first, probs, label=["class 0", "class 1", "class 2"])
-    plt.xlabel("score of class 0"); plt.ylabel("probability"); plt.legend()
-    plt.title("Softmax: raising one score takes probability from the others")
+ALiBi adds $-m_h (i - j)$ to head $h$'s score of key $j$ at query $i$: a
+penalty linear in the distance, with a different slope $m_h$ per head. The
+figure shows the bias of the steepest and of the gentlest of 8 heads over 32
+steps: the gentlest barely discounts distance, the steepest looks at the last
+few tokens only."""),
+    ("code", r"""with attempt("alibi_slopes / alibi_biases"):
+    slopes = positions.alibi_slopes(8)
+    B = positions.alibi_biases(32, slopes)
+    steep, gentle = int(np.argmax(slopes)), int(np.argmin(slopes))
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4))
+    for ax, head in zip(axes, (steep, gentle)):
+        shown = ax.imshow(np.where(np.isfinite(B[head]), B[head], np.nan), cmap="viridis")
+        ax.set_title(f"head {head}, slope {slopes[head]:g}")
+        ax.set_xlabel("key j"); ax.set_ylabel("query i")
+        fig.colorbar(shown, ax=ax, shrink=0.8)
+    fig.suptitle(f"ALiBi biases at distance 31: {B[steep, 31, 0]:.1f} for the steepest head, "
+                 f"{B[gentle, 31, 0]:.2f} for the gentlest (future masked)")
     plt.show()"""),
-    ("code", r"""grader.check("softmax")"""),
-    ("written", "shift"),  # prompt and points: the manifest's [[written]]
+    ("code", r"""grader.check("positions")"""),
+    ("markdown", r"""## 2. Multi-head attention (`multihead.py`)
+
+Head $h$ owns the column block $h\,d_h \ldots (h+1)\,d_h - 1$ of $W_q$, $W_k$
+and $W_v$; each head's scores are divided by $\sqrt{d_h}$ and get the bias of
+its scheme."""),
+    ("code", r"""grader.check("multihead")"""),
+    ("markdown", r"""## 3. The language model's loss (`lm_loss.py`)
+
+Cross-entropy in nats per token, and a long text scored window by window:
+every target once, bits per token and perplexity averaged over tokens."""),
+    ("code", r"""grader.check("language_model")"""),
+    ("written", "alibi_extrapolates"),  # prompt and points: the manifest's [[written]]
+    ("written", "mask_and_position"),
     ("markdown", r"""## Submit
 
 Save the notebook (Ctrl-S / Cmd-S), then run the cell below. It writes a zip
-holding this notebook and your file, and shows a link to it: upload that zip.
-The autograder grades the file; your written answer is read from the
+holding this notebook and your files, and shows a link to it: upload that zip.
+The autograder grades the files; your written answers are read from the
 notebook."""),
     ("code", EXPORT),
 ]

@@ -1,0 +1,98 @@
+"""Question ``multihead``: multi-head causal self-attention, with a choice of positions.
+
+The second assignment's single head, H times side by side, then mixed by Wo:
+
+    Q = X @ Wq, K = X @ Wk, V = X @ Wv        (T, N, H*dh): head h owns the
+                                              columns h*dh .. (h+1)*dh - 1
+    (scheme "rope": rotate each head's queries and keys, positions 0 .. T-1)
+    A[n, h, i, j] = softmax_j(Q[i, n, h] . K[j, n, h] / sqrt(dh) + B[h, i, j])
+    O[i, n, h] = sum_j A[n, h, i, j] V[j, n, h]    the heads concatenated: (T, N, H*dh)
+    Y = O @ Wo                                     (T, N, D)
+
+B is alibi_biases(T, slopes): the slopes alibi_slopes(H) for "alibi" (head h
+gets slope h), all 0 for the others (the causal mask alone). "sinusoidal" is
+"none" at this level: its encodings are added to the token embeddings, before
+the first layer. The scale is 1 / sqrt(dh), the width of one head (PyTorch's
+default). There are no biases. Sequences are time-major (T, N, D); the weights
+are batch first, as in PyTorch's scaled_dot_product_attention.
+"""
+import numpy as np
+
+from positions import alibi_biases, alibi_slopes, rope, rope_backward
+from shapes import check_shape, check_shapes
+
+SCHEMES = ("none", "sinusoidal", "rope", "alibi")
+
+
+def multihead_attention_forward(X, Wq, Wk, Wv, Wo, n_heads, scheme="none"):
+    """Multi-head causal self-attention over a batch of sequences.
+
+    Inputs:
+    - X: input sequences, time-major, shape (T, N, D); T may be 0
+    - Wq, Wk, Wv: the heads' projections side by side, shape (D, H*dh)
+      (head h uses columns h*dh .. (h+1)*dh - 1)
+    - Wo: the output projection, shape (H*dh, D)
+    - n_heads: H, an int >= 1 dividing H*dh (dh even for "rope")
+    - scheme: "none", "sinusoidal", "rope" or "alibi"
+
+    Returns a tuple of:
+    - Y: shape (T, N, D), float64
+    - cache: whatever multihead_attention_backward needs; only your own
+      multihead_attention_backward reads it
+    """
+    X, Wq, Wk, Wv, Wo = check_shapes(X=(X, "T N D"), Wq=(Wq, "D E"), Wk=(Wk, "D E"), Wv=(Wv, "D E"),
+                                     Wo=(Wo, "E D"))
+    if isinstance(n_heads, bool) or int(n_heads) != n_heads or n_heads < 1 or Wq.shape[1] % n_heads:
+        raise ValueError(f"n_heads must be an int >= 1 dividing H*dh = {Wq.shape[1]}, got {n_heads!r}")
+    scheme = str(scheme)
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
+    T, N, D = X.shape
+    H = int(n_heads)
+    dh = Wq.shape[1] // H
+    ########################################################################
+    # TODO: implement multihead_attention_forward.
+    # reshape each (T, N, H*dh) projection to (T, N, H, dh): head h is column block h. For
+    # "rope", rotate the queries and keys (never the values) with positions np.arange(T).
+    # Move the axes to (N, H, T, dh) for batched products; the scores are (N, H, T, T), plus
+    # alibi_biases(T, slopes) (H, T, T). A stable softmax over the last axis (initial=-np.inf in
+    # the max: T may be 0), then back to (T, N, H*dh) before Wo. Keep what the backward needs.
+    ########################################################################
+    raise NotImplementedError("multihead_attention_forward is not implemented yet")
+    ########################################################################
+    #                           END OF YOUR CODE                           #
+    ########################################################################
+    return Y, cache
+
+
+def multihead_attention_backward(dY, cache):
+    """Backward pass of multihead_attention_forward.
+
+    The loss is sum(dY * Y). n_heads and the scheme are fixed settings: they
+    get no gradient, and neither do the biases and the mask.
+
+    Inputs:
+    - dY: upstream gradients on the outputs, shape (T, N, D)
+    - cache: the cache returned by your multihead_attention_forward
+
+    Returns:
+    - grads: dict with the gradients of the loss
+        - "X": shape (T, N, D)
+        - "Wq", "Wk", "Wv": shape (D, H*dh)
+        - "Wo": shape (H*dh, D)
+
+    Only read the cache: called twice on the same cache,
+    multihead_attention_backward returns the same gradients.
+    """
+    ########################################################################
+    # TODO: implement multihead_attention_backward.
+    # Y = O Wo sends dY to Wo (O^T dY) and to O (dY Wo^T), which you split into heads as in the
+    # forward. Then each head as in the second assignment: dA = dO v^T, dv = A^T dO, the softmax
+    # backward dS = A * (dA - sum_j A * dA), the scale, dq = dS k and dk = dS^T q. For "rope",
+    # rope_backward takes dQ and dK back through the rotation. X feeds Q, K and V: three terms.
+    ########################################################################
+    raise NotImplementedError("multihead_attention_backward is not implemented yet")
+    ########################################################################
+    #                           END OF YOUR CODE                           #
+    ########################################################################
+    return grads

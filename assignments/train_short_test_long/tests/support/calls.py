@@ -1,0 +1,247 @@
+# Generated from solutions/train_short_test_long/grading/calls.py
+# by `python -m autograder build`: edit that file, not this copy.
+"""The procedures of this assignment: how the checks call the student's functions (provided, not graded).
+
+``procedures.py`` (the course's, beside this file) holds what every assignment
+shares: loading the student's modules, calling a function with its failures
+explained, describing what came back, running a forward then its backward.
+This module declares, as one ``SPEC`` (the API of ``plugin.py``), the
+assignment's own procedures and its backward passes; the names of its modules
+and functions are in its manifest (assignment.toml). It ships with the checks
+(in the release and in the autograder); the grader's workers run it next to
+the student's code.
+
+multihead.py builds on positions.py. So that a bug of a positions function
+costs the positions question only, the multi-head checks run the student's
+attention with the functions of positions.py answering from reference values
+replayed from the fixtures (SPEC.replayed): each head's rotation as a matrix
+per step, the heads' slopes and the bias of slope 1 (see ``_positions_given``).
+"""
+import contextlib
+import inspect
+import sys
+
+import numpy as np
+
+from plugin import Backward, Spec
+from procedures import (StudentCodeError, assignment, cache_and_backward, call, forward_then_backward, load,
+                        returns, tuple_of)
+
+# The schemes of multihead_attention_forward, numbered as the cases' ``scheme_index``.
+SCHEMES = ("none", "sinusoidal", "rope", "alibi")
+# What the multi-head procedures replay: the reference's positions, computed once by the build.
+POSITIONS = ("rotation", "slopes", "distance_bias")
+
+
+# ------------------------------------------------------------ positions
+
+def sinusoidal_encoding(positions, d):
+    return {"P": call("sinusoidal_encoding", positions, int(d))}
+
+
+def rope(X, positions, base):
+    return {"Y": call("rope", X, positions, float(base))}
+
+
+def rope_then_back(dY, positions, base):
+    """The procedure of rope_backward: the gradient alone, so that a bug of rope does not show here."""
+    return {"dX": call("rope_backward", dY, positions, float(base))}
+
+
+def alibi_slopes(H):
+    return {"slopes": call("alibi_slopes", int(H))}
+
+
+def alibi_biases(T, slopes):
+    return {"B": call("alibi_biases", int(T), slopes)}
+
+
+ROPE = Backward(forward="rope", backward="rope_backward", upstream=("dY",), outputs=("Y",), grads=("X",),
+                procedure=rope_then_back)
+
+
+# ------------------------------------------------------------ multi-head attention
+
+def _reference_positions(T, dh, H):
+    """The positions multihead.py needs on a case of T steps and H heads of dh features, computed with
+    the positions functions at hand (the reference's, when the build stores them; see POSITIONS)."""
+    eye = np.broadcast_to(np.eye(dh), (T, dh, dh))
+    rotation = call("rope", eye, np.arange(T)) if dh % 2 == 0 else np.zeros((T, dh, dh))
+    return {"rotation": rotation, "slopes": call("alibi_slopes", H),
+            "distance_bias": call("alibi_biases", T, np.ones(1))[0]}
+
+
+def _answering(original, answer):
+    """``original``'s stand-in: ``answer(arguments)`` when it recognises the call (not None), else the original."""
+    signature = inspect.signature(original)
+
+    def stand_in(*args, **kwargs):
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError:
+            return original(*args, **kwargs)
+        bound.apply_defaults()
+        found = answer(bound.arguments)
+        return original(*args, **kwargs) if found is None else found
+    return stand_in
+
+
+def _stand_ins(rotation, slopes, distance_bias):
+    """The answers of the positions functions on the case's sizes, from the replayed reference values."""
+    T, dh = rotation.shape[0], rotation.shape[-1]
+    steps = np.arange(T)
+
+    def rotated(given, transposed):
+        X, positions = np.asarray(given[0], dtype=np.float64), np.asarray(given[1], dtype=np.float64)
+        if X.ndim < 2 or X.shape[0] != T or X.shape[-1] != dh or float(given[2]) != 10000.0 \
+                or positions.shape != (T,):
+            return None
+        if np.array_equal(positions, -steps):  # rope by the opposite angles: rope_backward written with rope
+            transposed = not transposed
+        elif not np.array_equal(positions, steps):
+            return None
+        matrices = rotation.transpose(0, 2, 1) if transposed else rotation
+        return np.einsum("t...d,tde->t...e", X, matrices)
+
+    def heads_slopes(given):
+        H = given[0]
+        return np.copy(slopes) if int(H) == slopes.shape[0] else None
+
+    def biases(given):
+        count, head_slopes = given
+        if int(count) != T:
+            return None
+        head_slopes = np.asarray(head_slopes, dtype=np.float64)
+        visible = np.isfinite(distance_bias)
+        return np.where(visible, head_slopes[:, None, None] * np.where(visible, distance_bias, 0.0), -np.inf)
+
+    return {"rope": lambda a: rotated(list(a.values()), False),
+            "rope_backward": lambda a: rotated(list(a.values()), True),
+            "alibi_slopes": lambda a: heads_slopes(list(a.values())),
+            "alibi_biases": lambda a: biases(list(a.values()))}
+
+
+@contextlib.contextmanager
+def _positions_given(replay):
+    """While active, the student's positions functions answer the multi-head case's calls with the
+    reference values ``replay`` (POSITIONS); any other call runs the student's own code. Every reference
+    to them in the student's modules (``positions.rope``, a ``from positions import rope`` in
+    multihead) is replaced while active."""
+    if replay["rotation"] is None:
+        yield
+        return
+    load("multihead")  # imports the student's positions.py too
+    module = load("positions")
+    answers = _stand_ins(**replay)
+    originals = {name: getattr(module, name, None) for name in answers}
+    stand_ins = {name: _answering(original, answers[name]) for name, original in originals.items()
+                 if callable(original)}
+    replaced = []
+    for loaded in [sys.modules.get(name) for name in assignment().student_modules]:
+        for attribute, value in list(vars(loaded).items()) if loaded is not None else []:
+            for name, stand_in in stand_ins.items():
+                if value is originals[name]:
+                    setattr(loaded, attribute, stand_in)
+                    replaced.append((loaded, attribute, value))
+    try:
+        yield
+    finally:
+        for loaded, attribute, original in replaced:
+            setattr(loaded, attribute, original)
+
+
+def _settings(inputs):
+    """The case's inputs as the contract gives them: n_heads an int, and the scheme a str (the fixtures
+    hold numbers only: a case's ``scheme_index`` into SCHEMES; a case without one takes the default)."""
+    settings = {**inputs, "n_heads": int(inputs["n_heads"])}
+    if "scheme_index" in settings:
+        settings["scheme"] = SCHEMES[int(settings.pop("scheme_index"))]
+    return settings
+
+
+def _split(inputs):
+    """(the case's own inputs, the replayed positions: None each when there are none yet)."""
+    replay = {name: inputs.pop(name, None) for name in POSITIONS}
+    return _settings(inputs), replay
+
+
+def _with_positions(outputs, inputs, replay):
+    """The outputs, with the positions to replay when there are none yet (the build stores them)."""
+    if replay["rotation"] is not None:
+        return outputs
+    T, H = inputs["X"].shape[0], inputs["n_heads"]
+    try:
+        return {**outputs, **_reference_positions(T, inputs["Wq"].shape[1] // H, H)}
+    except (StudentCodeError, TypeError, ValueError):  # a student's own positions failing: nothing to replay
+        return outputs
+
+
+def multihead_attention_forward(**given):
+    inputs, replay = _split(given)
+    with _positions_given(replay):
+        Y = tuple_of(call("multihead_attention_forward", **inputs), "multihead_attention_forward", 2)[0]
+    return _with_positions({"Y": Y}, inputs, replay)
+
+
+def _multihead_backward(**given):
+    inputs, replay = _split(given)
+    with _positions_given(replay):
+        outputs = forward_then_backward(MULTIHEAD, **inputs)
+    return _with_positions(outputs, inputs, replay)
+
+
+def _multihead_twice(given):
+    inputs, replay = _split(dict(given))
+    with _positions_given(replay):
+        cache, once = cache_and_backward(MULTIHEAD, inputs)
+
+    def once_given_positions():
+        with _positions_given(replay):
+            return once()
+    return cache, once_given_positions
+
+
+MULTIHEAD = Backward(forward="multihead_attention_forward", backward="multihead_attention_backward",
+                     upstream=("dY",), outputs=("Y",), grads=("X", "Wq", "Wk", "Wv", "Wo"), returns="dict",
+                     output="Y", fixed=("n_heads",), procedure=_multihead_backward, twice=_multihead_twice)
+
+
+# ------------------------------------------------------------ the language model's loss
+
+def _model(table, position, context):
+    """A fixed model for window_nats: next-token logits from the current token (table, (V, V)), its position
+    in the window (position, (L, V)) and how often each token occurred so far in the window (weighed by
+    context), so that where a window starts and what it holds change every prediction."""
+    def log_probs(windows):
+        windows = np.asarray(windows)
+        Tw = windows.shape[0]
+        V = table.shape[0]
+        seen = np.cumsum(np.eye(V)[windows], axis=0) / np.arange(1, Tw + 1)[:, None, None]  # (Tw, B, V)
+        logits = table[windows] + position[:Tw, None, :] + float(context) * seen
+        top = logits.max(axis=-1, keepdims=True)
+        return logits - top - np.log(np.exp(logits - top).sum(axis=-1, keepdims=True))
+    return log_probs
+
+
+def window_nats(tokens, L, stride, table, position, context):
+    """The student's window_nats with the fixed model; stride 0 stands for None (non-overlapping)."""
+    given_stride = None if int(stride) == 0 else int(stride)
+    return {"nats": call("window_nats", _model(table, position, context), tokens, int(L), given_stride)}
+
+
+SPEC = Spec(
+    procedures={
+        "sinusoidal_encoding": sinusoidal_encoding,
+        "rope": rope,
+        "alibi_slopes": alibi_slopes,
+        "alibi_biases": alibi_biases,
+        "multihead_attention_forward": multihead_attention_forward,
+        "cross_entropy": returns("cross_entropy", "loss", "dlogits", size=2),
+        "window_nats": window_nats,
+        "bits_per_token": returns("bits_per_token", "bits"),
+        "perplexity": returns("perplexity", "ppl"),
+    },
+    backwards=(ROPE, MULTIHEAD),
+    # The reference positions the multi-head procedures' stand-ins answer with: see _positions_given.
+    replayed={"multihead_attention_forward": POSITIONS, "multihead_attention_backward": POSITIONS},
+)
