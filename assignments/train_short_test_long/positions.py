@@ -154,7 +154,7 @@ def alibi_slopes(H):
     H = int(H)
     ########################################################################
     # TODO: implement alibi_slopes.
-    # n = 2 ** math.floor(math.log2(H)) is the largest power of two <= H; the geometric
+    # 2 ** math.floor(math.log2(H)) is n, the largest power of two <= H; the geometric
     # sequence of m heads is r ** np.arange(1, m + 1) with r = 2 ** (-8 / m). Take all n of n
     # heads, then (when H > n) the sequence of 2n heads [0::2], its first H - n entries.
     ########################################################################

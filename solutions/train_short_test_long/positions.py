@@ -152,7 +152,7 @@ def alibi_slopes(H):
         raise ValueError(f"H must be an int >= 1, got {H!r}")
     H = int(H)
     # BEGIN SOLUTION
-    # HINT: n = 2 ** math.floor(math.log2(H)) is the largest power of two <= H; the geometric
+    # HINT: 2 ** math.floor(math.log2(H)) is n, the largest power of two <= H; the geometric
     # HINT: sequence of m heads is r ** np.arange(1, m + 1) with r = 2 ** (-8 / m). Take all n of n
     # HINT: heads, then (when H > n) the sequence of 2n heads [0::2], its first H - n entries.
     n = 2 ** math.floor(math.log2(H))

@@ -25,7 +25,8 @@ from plugin import Backward, Spec
 from procedures import (StudentCodeError, assignment, cache_and_backward, call, forward_then_backward, load,
                         returns, tuple_of)
 
-# The schemes of multihead_attention_forward, numbered as the cases' ``scheme_index``.
+# The schemes of multihead_attention_forward, numbered as the cases' ``scheme_index`` (the order of the
+# solution's multihead.SCHEMES, which cases.py reads; the student's copy of it is not relied on here).
 SCHEMES = ("none", "sinusoidal", "rope", "alibi")
 # What the multi-head procedures replay: the reference's positions, computed once by the build.
 POSITIONS = ("rotation", "slopes", "distance_bias")

@@ -10,7 +10,7 @@ import hashlib
 
 import numpy as np
 
-from calls import SCHEMES
+from multihead import SCHEMES
 
 
 def _encoding(rng, T=6, d=8, offset=False):
@@ -32,7 +32,7 @@ def _biases(rng, T=5, H=3):
 
 def _attention(rng, scheme, T=5, N=2, D=4, H=2, dh=4, scale=1.0, backward=False):
     """Inputs of the multi-head functions; scale multiplies the query and key weights. The fixtures hold
-    numbers only: the scheme is its index in calls.SCHEMES (the procedures give the function its name)."""
+    numbers only: the scheme is its index in SCHEMES (calls.py gives the function its name)."""
     inputs = {
         "X": rng.normal(size=(T, N, D)),
         "Wq": rng.normal(0, scale / np.sqrt(D), (D, H * dh)),
