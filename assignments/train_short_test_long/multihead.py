@@ -55,8 +55,9 @@ def multihead_attention_forward(X, Wq, Wk, Wv, Wo, n_heads, scheme="none"):
     # reshape each (T, N, H*dh) projection to (T, N, H, dh): head h is column block h. For
     # "rope", rotate the queries and keys (never the values) with positions np.arange(T).
     # Move the axes to (N, H, T, dh) for batched products; the scores are (N, H, T, T), plus
-    # alibi_biases(T, slopes) (H, T, T). A stable softmax over the last axis (initial=-np.inf in
-    # the max: T may be 0), then back to (T, N, H*dh) before Wo. Keep what the backward needs.
+    # alibi_biases(T, slopes) (H, T, T), the slopes alibi_slopes(H) for "alibi" and zeros for the
+    # other schemes (the causal mask alone). A stable softmax over the last axis (initial=-np.inf
+    # in the max: T may be 0), then back to (T, N, H*dh) before Wo. Keep what the backward needs.
     ########################################################################
     raise NotImplementedError("multihead_attention_forward is not implemented yet")
     ########################################################################

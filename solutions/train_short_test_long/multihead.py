@@ -54,8 +54,9 @@ def multihead_attention_forward(X, Wq, Wk, Wv, Wo, n_heads, scheme="none"):
     # HINT: reshape each (T, N, H*dh) projection to (T, N, H, dh): head h is column block h. For
     # HINT: "rope", rotate the queries and keys (never the values) with positions np.arange(T).
     # HINT: Move the axes to (N, H, T, dh) for batched products; the scores are (N, H, T, T), plus
-    # HINT: alibi_biases(T, slopes) (H, T, T). A stable softmax over the last axis (initial=-np.inf in
-    # HINT: the max: T may be 0), then back to (T, N, H*dh) before Wo. Keep what the backward needs.
+    # HINT: alibi_biases(T, slopes) (H, T, T), the slopes alibi_slopes(H) for "alibi" and zeros for the
+    # HINT: other schemes (the causal mask alone). A stable softmax over the last axis (initial=-np.inf
+    # HINT: in the max: T may be 0), then back to (T, N, H*dh) before Wo. Keep what the backward needs.
     positions = np.arange(T)
     Q, K, V = ((X @ W).reshape(T, N, H, dh) for W in (Wq, Wk, Wv))
     if scheme == "rope":
