@@ -23,22 +23,22 @@ BITS_HINT = "bits = the mean of every entry of nats, divided by ln 2 (np.log(2))
 PERPLEXITY_HINT = "perplexity = exp(mean of every entry of nats): one mean over all the tokens, then np.exp."
 
 
-@test_case(name="cross_entropy_small_batch", points=6, hidden=False)
+@test_case(name="cross_entropy_small_batch", points=5, hidden=False)
 def test_cross_entropy_small_batch():
     expect_case("cross_entropy/small", hint=LOSS_HINT)
 
 
-@test_case(name="window_nats_non_overlapping", points=4, hidden=False)
+@test_case(name="window_nats_non_overlapping", points=3, hidden=False)
 def test_window_nats_non_overlapping():
     expect_case("window_nats/non_overlapping", hint=WINDOW_HINT)
 
 
-@test_case(name="window_nats_sliding", points=4, hidden=False)
+@test_case(name="window_nats_sliding", points=3, hidden=False)
 def test_window_nats_sliding():
     expect_case("window_nats/sliding", hint=SLIDING_HINT)
 
 
-@test_case(name="bits_per_token_small", points=3, hidden=False)
+@test_case(name="bits_per_token_small", points=2, hidden=False)
 def test_bits_per_token_small():
     expect_case("bits_per_token/small", hint=BITS_HINT)
 

@@ -25,12 +25,12 @@ BIASES_HINT = ("B[h, i, j] = -slopes[h] * (i - j) for j <= i (0 on the diagonal)
                "entries with np.where, since 0 * inf is nan.")
 
 
-@test_case(name="sinusoidal_encoding_small", points=4, hidden=False)
+@test_case(name="sinusoidal_encoding_small", points=3, hidden=False)
 def test_sinusoidal_encoding_small():
     expect_case("sinusoidal_encoding/small", hint=SINUSOIDAL_HINT)
 
 
-@test_case(name="rope_small", points=5, hidden=False)
+@test_case(name="rope_small", points=4, hidden=False)
 def test_rope_small():
     expect_case("rope/small", hint=ROPE_HINT)
 
@@ -45,6 +45,6 @@ def test_alibi_slopes_eight_heads():
     expect_case("alibi_slopes/eight", hint=SLOPES_HINT)
 
 
-@test_case(name="alibi_biases_small", points=4, hidden=False)
+@test_case(name="alibi_biases_small", points=3, hidden=False)
 def test_alibi_biases_small():
     expect_case("alibi_biases/small", hint=BIASES_HINT)

@@ -17,11 +17,12 @@ per step, the heads' slopes and the bias of slope 1 (see ``_positions_given``).
 """
 import contextlib
 import inspect
+import re
 import sys
 
 import numpy as np
 
-from plugin import Backward, Spec
+from plugin import Backward, PrintedScript, Spec
 from procedures import (StudentCodeError, assignment, cache_and_backward, call, forward_then_backward, load,
                         returns, tuple_of)
 
@@ -228,6 +229,160 @@ def window_nats(tokens, L, stride, table, position, context):
     return {"nats": call("window_nats", _model(table, position, context), tokens, int(L), given_stride)}
 
 
+# ------------------------------------------------------------ the printed script (length_numbers.py)
+
+# The printed_numbers checks run the script a second time with these functions replaced by stand_in (below):
+# each runs the student's function as usual, then answers made-up numbers, so the printed numbers must
+# change, whatever the student's functions give (even nan, which a bug of another question can make them
+# give). The bits per token lines follow window_nats's made-up nats through the student's bits_per_token.
+PERTURBED = ("alibi_slopes", "sinusoidal_encoding", "rope", "window_nats")
+
+
+def _made_up(name, arguments):
+    """What the stand-in of ``name`` answers, from its arguments in the contract's order: numbers no
+    right function gives, distinct per printed line."""
+    if name == "alibi_slopes":
+        H = int(arguments[0])
+        return (np.arange(H) + 1.0) / (H + 1.5)
+    if name == "sinusoidal_encoding":
+        positions, d = np.asarray(arguments[0], dtype=np.float64), int(arguments[1])
+        return 0.5 + 0.01 * positions[:, None] + 0.001 * np.arange(d)
+    if name == "rope":
+        X, positions = np.asarray(arguments[0], dtype=np.float64), np.asarray(arguments[1], dtype=np.float64)
+        return 0.5 * X + 0.01 * positions.reshape(positions.shape + (1,) * (X.ndim - 1))
+    tokens, L, stride = arguments[1], int(arguments[2]), arguments[3]
+    return np.full(np.shape(tokens)[0] - 1, 1.0 + 0.01 * L + 0.1 * (0 if stride is None else int(stride)))
+
+
+def stand_in(original):
+    """The function answering for ``original`` (one of PERTURBED) in the script's second run."""
+    signature = inspect.signature(original)
+
+    def answer(*args, **kwargs):
+        try:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+        except TypeError:  # called against its signature: as the original would, it fails
+            raise TypeError(f"{original.__name__}() got arguments that do not fit {signature}") from None
+        # The student's function runs as in the first run (its side effects, its exceptions): nothing but
+        # the numbers it answers tells the runs apart, and those must show in the printed lines.
+        original(*args, **kwargs)
+        return _made_up(original.__name__, list(bound.arguments.values()))
+    return answer
+
+
+def _fixed_model(E, Wq, Wk, Wv, Wo, n_heads, scheme):
+    """length_numbers.model with the student's functions: log-probabilities (Tw, B, V) of windows (Tw, B)."""
+    def log_probs(windows):
+        X = E[windows]
+        if scheme == "sinusoidal":
+            X = X + call("sinusoidal_encoding", np.arange(windows.shape[0]), E.shape[1])[:, None, :]
+        Y = tuple_of(call("multihead_attention_forward", X, Wq, Wk, Wv, Wo, n_heads, scheme),
+                     "multihead_attention_forward", 2)[0]
+        logits = np.asarray(Y, dtype=np.float64) @ E.T
+        top = logits.max(axis=-1, keepdims=True)
+        return logits - top - np.log(np.exp(logits - top).sum(axis=-1, keepdims=True))
+    return log_probs
+
+
+def _windows(L):
+    """The script's (window length, stride) settings: L and 2L, non-overlapping, then sliding by a quarter."""
+    return ((L, None), (2 * L, None), (L, L // 4), (2 * L, 2 * L // 4))
+
+
+def _bits(E, Wq, Wk, Wv, Wo, tokens, n_heads, L, scheme, perturbed):
+    bits = []
+    for length, stride in _windows(L):
+        if perturbed:
+            nats = _made_up("window_nats", [None, tokens, length, stride])
+        else:
+            nats = call("window_nats", _fixed_model(E, Wq, Wk, Wv, Wo, n_heads, scheme), tokens, length, stride)
+        bits.append(float(call("bits_per_token", nats)))
+    return bits
+
+
+def printed_values(E, Wq, Wk, Wv, Wo, tokens, n_heads, L, heads, encoded, d, rotated, x, perturbed=False):
+    """What the student's own functions give for the printed lines, by key (None where they fail): the
+    slopes of each head count, the encoding of each position, x rotated to each position, the bits per
+    token of each scheme. With ``perturbed``, what they give in the script's second run (see stand_in)."""
+    n_heads, L, d = int(n_heads), int(L), int(d)
+
+    def given(name, *arguments):
+        return _made_up(name, arguments) if perturbed else call(name, *arguments)
+    compute = {f"slopes.{H}": lambda H=int(H): given("alibi_slopes", H) for H in heads}
+    compute.update({f"sinusoidal.{t}": lambda t=int(t): given("sinusoidal_encoding", np.array([t]), d)[0]
+                    for t in encoded})
+    compute.update({f"rope.{t}": lambda t=int(t): given("rope", x[None, :], np.array([t]), 10000.0)[0]
+                    for t in rotated})
+    compute.update({f"bits.{scheme}": lambda scheme=scheme: _bits(E, Wq, Wk, Wv, Wo, tokens, n_heads, L, scheme,
+                                                                   perturbed) for scheme in SCHEMES})
+    values = {}
+    for key, value in compute.items():
+        try:
+            values[key] = np.asarray(value(), dtype=np.float64).reshape(-1)
+        except (StudentCodeError, TypeError, ValueError, IndexError):
+            values[key] = None
+    return values
+
+
+# ------------------------------------------------------------ reading the printed lines (checking.py)
+
+# The key of printed_values each reference line shows, from its label.
+_KEYS = ((re.compile(r"^alibi slopes, (\d+) heads$"), "slopes.{}"),
+         (re.compile(r"^sinusoidal encoding, d = \d+, position (\d+)$"), "sinusoidal.{}"),
+         (re.compile(r"^rope of x = \(.*\), position (\d+)$"), "rope.{}"),
+         (re.compile(r"^bits per token, scheme (\w+), .*$"), "bits.{}"))
+
+
+def _parse(reference_line):
+    """(the label, up to and with ": "; the key of printed_values; the numbers as printed)."""
+    label, _, numbers = reference_line.rpartition(": ")
+    key = next(key.format(found.group(1)) for pattern, key in _KEYS for found in [pattern.match(label)] if found)
+    return label + ": ", key, numbers.split(" ")
+
+
+def _decimals(number):
+    return len(number.partition(".")[2])
+
+
+def printed_line(reference_line, own):
+    """(the label the line starts with, the key of ``own`` it shows, the numbers it must show or None)."""
+    label, key, numbers = _parse(reference_line)
+    values = own[key]
+    return label, key, None if values is None or values.shape[0] != len(numbers) else values
+
+
+def own_line(reference_line, own):
+    """The reference line, with the numbers the student's own functions give (None if they fail).
+
+    A bug of a function behind a line costs the points of its own question, and those of the lines it
+    must be right for (SPEC.printed.needs); printing faithfully what the functions return earns the rest.
+    """
+    label, _, values = printed_line(reference_line, own)
+    if values is None:
+        return None
+    decimals = _decimals(_parse(reference_line)[2][0])
+    return label + " ".join(f"{value:.{decimals}f}" for value in values)
+
+
+def format_mistake(got, want):
+    """A hint when the numbers are printed in another format than the reference's; else None."""
+    label, _, numbers = _parse(want)
+    if not got.startswith(label) or got == want:
+        return None
+    shown = got[len(label):].strip().split()
+    decimals = _decimals(numbers[0])
+    if len(shown) != len(numbers):
+        return (f"this line shows {len(numbers)} numbers separated by single spaces after {label.strip()!r}: "
+                f"yours shows {len(shown)}.")
+    if all(re.fullmatch(r"-?\d+\.\d{%d}" % decimals, number) for number in shown):
+        return None
+    return (f"print each number with {decimals} decimals, f'{{v:.{decimals}f}}', not in scientific notation: "
+            f"yours read {' '.join(shown)[:80]!r}.")
+
+
+_LANGUAGE_MODEL = ("window_nats/non_overlapping", "window_nats/sliding", "bits_per_token/small")
+
 SPEC = Spec(
     procedures={
         "sinusoidal_encoding": sinusoidal_encoding,
@@ -239,8 +394,35 @@ SPEC = Spec(
         "window_nats": window_nats,
         "bits_per_token": returns("bits_per_token", "bits"),
         "perplexity": returns("perplexity", "ppl"),
+        "printed_values": printed_values,
     },
     backwards=(ROPE, MULTIHEAD),
     # The reference positions the multi-head procedures' stand-ins answer with: see _positions_given.
     replayed={"multihead_attention_forward": POSITIONS, "multihead_attention_backward": POSITIONS},
+    modules_of={"printed_values": ("positions", "multihead", "lm_loss")},
+    printed=PrintedScript(
+        case="printed_numbers/reference",
+        own_values="printed_values",
+        # A line pays only when the functions behind it (own[key]) are right on these cases of their own
+        # questions (those the fixtures hold: the student's copy has no hidden case). The multi-head cases
+        # replay the reference's positions: a bug of positions.py costs the lines that print its own
+        # numbers, not the bits per token (which then show, faithfully, what the student's model gives).
+        needs={"slopes.8": ("alibi_slopes/eight",), "slopes.6": ("alibi_slopes/six",),
+               "sinusoidal.3": ("sinusoidal_encoding/small", "sinusoidal_encoding/far"),
+               "sinusoidal.40": ("sinusoidal_encoding/small", "sinusoidal_encoding/far"),
+               "rope.1": ("rope/small", "rope/shifted"), "rope.100": ("rope/small", "rope/shifted"),
+               "bits.none": ("multihead_attention_forward/none",) + _LANGUAGE_MODEL,
+               "bits.sinusoidal": ("multihead_attention_forward/sinusoidal",) + _LANGUAGE_MODEL,
+               "bits.rope": ("multihead_attention_forward/rope",) + _LANGUAGE_MODEL,
+               "bits.alibi": ("multihead_attention_forward/alibi",) + _LANGUAGE_MODEL},
+        perturbed=PERTURBED,
+        stand_in=stand_in,
+        perturbation="each runs as usual, then returns made-up numbers",
+        what="the reference script's lines",
+        whose="the reference's",
+        other_line_hint="check which head count, position or scheme that line uses.",
+        printed_line=printed_line,
+        own_line=own_line,
+        format_mistake=format_mistake,
+    ),
 )

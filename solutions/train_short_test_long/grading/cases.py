@@ -141,6 +141,21 @@ CASES = {
 }
 
 
+def _printed_inputs():
+    """What length_numbers.py computes its lines from: its fixed model and text, and its settings."""
+    import length_numbers as script
+
+    E, Wq, Wk, Wv, Wo, tokens = script.fixed_weights(script.SEED)
+    return {"E": E, "Wq": Wq, "Wk": Wk, "Wv": Wv, "Wo": Wo, "tokens": tokens, "n_heads": np.int64(script.HEADS),
+            "L": np.int64(script.L), "heads": np.array(script.SLOPE_HEADS), "encoded": np.array(script.ENCODED),
+            "d": np.int64(8), "rotated": np.array(script.ROTATED), "x": np.copy(script.X_ROPE)}
+
+
+# The inputs of the printed script's case (stored under calls.SPEC.printed.case, beside the lines the
+# reference script prints): what the checks call the student's functions with (calls.printed_values).
+PRINTED = _printed_inputs()
+
+
 def seed_of(name):
     """The seed of case ``name``'s generator: the SHA-256 of its name (and of whether it is public), so
     that no hidden case's inputs can be derived from a public one's."""

@@ -23,13 +23,13 @@ BACKWARD_HINTS = {
 }
 
 
-@test_case(name="multihead_forward_small_batch", points=6, hidden=False)
+@test_case(name="multihead_forward_small_batch", points=5, hidden=False)
 def test_multihead_forward_small_batch():
     expect_case("multihead_attention_forward/rope", hint=FORWARD_HINT)
     expect_case("multihead_attention_forward/alibi", hint=FORWARD_HINT + " " + BIAS_HINT)
 
 
-@test_case(name="multihead_backward_small_batch", points=8, hidden=False)
+@test_case(name="multihead_backward_small_batch", points=6, hidden=False)
 def test_multihead_backward_small_batch():
     expect_case("multihead_attention_backward/default", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
     expect_case("multihead_attention_backward/rope", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
