@@ -23,9 +23,11 @@ the sinusoidal encodings for "sinusoidal"), ...) @ E.T.
 What the numbers show: the slopes of 6 heads are not sorted (the paper's
 rule for head counts that are not powers of two); each sinusoidal pair is a
 point on a unit circle (sin^2 + cos^2 = 1), as RoPE's rotation keeps the
-length of each pair of x; the untrained model is near the 4 bits of a
-uniform guess over 16 tokens, and each scheme changes what it predicts, so
-each scheme's line differs.
+length of each pair of x. The untrained model is near the 4 bits of a
+uniform guess over 16 tokens (worse with sinusoidal encodings, which
+outweigh its small embeddings), and each scheme changes what it predicts, so
+each scheme's line differs. Longer windows and sliding windows give each
+target more context: here that lowers the bits a little even untrained.
 
 Compute every number with your functions each time the script runs; the
 grader also runs it with those functions changed and checks that the printed

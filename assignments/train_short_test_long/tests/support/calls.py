@@ -6,7 +6,8 @@
 shares: loading the student's modules, calling a function with its failures
 explained, describing what came back, running a forward then its backward.
 This module declares, as one ``SPEC`` (the API of ``plugin.py``), the
-assignment's own procedures and its backward passes; the names of its modules
+assignment's own procedures, its backward passes and how to read its printed
+script (length_numbers.py); the names of its modules
 and functions are in its manifest (assignment.toml). It ships with the checks
 (in the release and in the autograder); the grader's workers run it next to
 the student's code.
@@ -379,8 +380,7 @@ def format_mistake(got, want):
                 f"yours shows {len(shown)}.")
     if all(re.fullmatch(r"-?\d+\.\d{%d}" % decimals, number) for number in shown):
         return None
-    return (f"print each number with {decimals} decimals, f'{{v:.{decimals}f}}', not in scientific notation: "
-            f"yours read {' '.join(shown)[:80]!r}.")
+    return f"print each number with {decimals} decimals, f'{{v:.{decimals}f}}': yours read {' '.join(shown)[:80]!r}."
 
 
 _LANGUAGE_MODEL = ("window_nats/non_overlapping", "window_nats/sliding", "bits_per_token/small")
