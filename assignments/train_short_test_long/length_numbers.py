@@ -51,7 +51,7 @@ X_ROPE = np.array([1.0, 2.0, 3.0, 4.0])
 
 
 def fixed_weights(seed):
-    """The fixed model and text: (E (V, D), Wq, Wk, Wv (D, D), Wo (D, D), tokens (M,)), from one generator."""
+    """The fixed model and text, from one generator: E (V, D), Wq, Wk, Wv, Wo (D, D), tokens (M,)."""
     rng = np.random.default_rng(seed)
     E = rng.normal(0.0, 0.5, (V, D))
     Wq, Wk, Wv, Wo = (rng.normal(0.0, 1.0 / np.sqrt(D), (D, D)) for _ in range(4))
@@ -90,9 +90,10 @@ def printed_lines():
     """
     ########################################################################
     # TODO: implement printed_lines.
-    # join the numbers with " ".join(f"{v:.4f}" for v in values). rope takes X of shape (T, ..., dh):
-    # X_ROPE[None, :] is one step, at positions np.array([t]). E, Wq, Wk, Wv, Wo, tokens =
-    # fixed_weights(SEED); window_nats(model(E, Wq, Wk, Wv, Wo, scheme), tokens, L, stride).
+    # join the numbers with " ".join(f"{v:.4f}" for v in values). rope takes X of shape
+    # (T, ..., dh): X_ROPE[None, :] is one step, at positions np.array([t]). E, Wq, Wk, Wv, Wo,
+    # tokens = fixed_weights(SEED); window_nats(model(E, Wq, Wk, Wv, Wo, scheme), tokens, L,
+    # stride).
     ########################################################################
     raise NotImplementedError("printed_lines is not implemented yet")
     ########################################################################

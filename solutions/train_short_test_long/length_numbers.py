@@ -51,7 +51,7 @@ X_ROPE = np.array([1.0, 2.0, 3.0, 4.0])
 
 
 def fixed_weights(seed):
-    """The fixed model and text: (E (V, D), Wq, Wk, Wv (D, D), Wo (D, D), tokens (M,)), from one generator."""
+    """The fixed model and text, from one generator: E (V, D), Wq, Wk, Wv, Wo (D, D), tokens (M,)."""
     rng = np.random.default_rng(seed)
     E = rng.normal(0.0, 0.5, (V, D))
     Wq, Wk, Wv, Wo = (rng.normal(0.0, 1.0 / np.sqrt(D), (D, D)) for _ in range(4))
@@ -89,9 +89,10 @@ def printed_lines():
       fixed_weights(SEED).
     """
     # BEGIN SOLUTION
-    # HINT: join the numbers with " ".join(f"{v:.4f}" for v in values). rope takes X of shape (T, ..., dh):
-    # HINT: X_ROPE[None, :] is one step, at positions np.array([t]). E, Wq, Wk, Wv, Wo, tokens =
-    # HINT: fixed_weights(SEED); window_nats(model(E, Wq, Wk, Wv, Wo, scheme), tokens, L, stride).
+    # HINT: join the numbers with " ".join(f"{v:.4f}" for v in values). rope takes X of shape
+    # HINT: (T, ..., dh): X_ROPE[None, :] is one step, at positions np.array([t]). E, Wq, Wk, Wv, Wo,
+    # HINT: tokens = fixed_weights(SEED); window_nats(model(E, Wq, Wk, Wv, Wo, scheme), tokens, L,
+    # HINT: stride).
     def numbers(values, decimals=4):
         return " ".join(f"{v:.{decimals}f}" for v in values)
 
