@@ -109,8 +109,8 @@ def multihead_attention_backward(dY, cache):
     # HINT: rope_backward takes dQ and dK back through the rotation. X feeds Q, K and V: three terms.
     X, Wq, Wk, Wv, Wo, scheme, q, k, v, A, O = cache
     N, H, T, dh = q.shape
-    scale = 1.0 / np.sqrt(dh)
     D = X.shape[2]
+    scale = 1.0 / np.sqrt(dh)
     dY = check_shape("dY", dY, (T, N, D))
     rows = T * N
     dWo = O.reshape(rows, H * dh).T @ dY.reshape(rows, D)
