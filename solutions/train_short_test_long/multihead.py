@@ -5,20 +5,30 @@ The second assignment's single head, H times side by side, then mixed by Wo:
     Q = X @ Wq, K = X @ Wk, V = X @ Wv        (T, N, H*dh): head h owns the
                                               columns h*dh .. (h+1)*dh - 1
     (scheme "rope": rotate each head's queries and keys, positions 0 .. T-1)
-    A[n, h, i, j] = softmax_j(Q[i, n, h] . K[j, n, h] / sqrt(dh) + B[h, i, j])
+    A[n, h] = attention_weights(Q[:, :, h], K[:, :, h], slopes[h])    (N, T, T)
+            = softmax_j(Q[i, n, h] . K[j, n, h] / sqrt(dh) - slopes[h] * (i - j)), j <= i
     O[i, n, h] = sum_j A[n, h, i, j] V[j, n, h]    the heads concatenated: (T, N, H*dh)
     Y = O @ Wo                                     (T, N, D)
 
-B is alibi_biases(T, slopes): the slopes alibi_slopes(H) for "alibi" (head h
-gets slope h), all 0 for the others (the causal mask alone). "sinusoidal" is
-"none" at this level: its encodings are added to the token embeddings, before
-the first layer. The scale is 1 / sqrt(dh), the width of one head (PyTorch's
-default). There are no biases. Sequences are time-major (T, N, D); the weights
-are batch first, as in PyTorch's scaled_dot_product_attention.
+Each head's weights are the second assignment's attention_weights (its
+attention.py, found by earlier.py: your own, or the grader's reference
+version): the head's own queries and keys, and its own ALiBi slope, the
+slopes alibi_slopes(H) for "alibi" (head h gets slope h) and 0 for the others
+(the causal mask alone). "sinusoidal" is "none" at this level: its encodings
+are added to the token embeddings, before the first layer. The scale is
+1 / sqrt(dh), the width of one head (PyTorch's default). There are no biases.
+Sequences are time-major (T, N, D); the weights are batch first, as in
+PyTorch's scaled_dot_product_attention.
+
+The backward pass is this module's own: the second assignment's
+attention_backward starts from X and one head's weights, while here the
+gradients must reach the rotated queries and keys of every head.
 """
 import numpy as np
 
-from positions import alibi_biases, alibi_slopes, rope, rope_backward
+import earlier  # noqa: F401 - makes the second assignment's attention.py importable (see earlier.py)
+from attention import attention_weights
+from positions import alibi_slopes, rope, rope_backward
 from shapes import check_shape, check_shapes
 
 SCHEMES = ("none", "sinusoidal", "rope", "alibi")
@@ -52,25 +62,23 @@ def multihead_attention_forward(X, Wq, Wk, Wv, Wo, n_heads, scheme="none"):
     dh = Wq.shape[1] // H
     # BEGIN SOLUTION
     # HINT: reshape each (T, N, H*dh) projection to (T, N, H, dh): head h is column block h. For
-    # HINT: "rope", rotate the queries and keys (never the values) with positions np.arange(T).
-    # HINT: Move the axes to (N, H, T, dh) for batched products; the scores are (N, H, T, T), plus
-    # HINT: alibi_biases(T, slopes) (H, T, T), the slopes alibi_slopes(H) for "alibi" and zeros for the
-    # HINT: other schemes (the causal mask alone). A stable softmax over the last axis (initial=-np.inf
-    # HINT: in the max: T may be 0), then back to (T, N, H*dh) before Wo. Keep what the backward needs.
+    # HINT: "rope", rotate the queries and keys (never the values) with positions np.arange(T). Each
+    # HINT: head's weights are the second assignment's attention_weights(Q[:, :, h], K[:, :, h], slope)
+    # HINT: (N, T, T), with slope alibi_slopes(H)[h] for "alibi" and 0 for the other schemes (the causal
+    # HINT: mask alone): stack them into A (N, H, T, T). With v = V moved to (N, H, T, dh), A @ v is
+    # HINT: every head's output; move it back to (T, N, H*dh) before Wo. Keep what the backward needs.
     positions = np.arange(T)
     Q, K, V = ((X @ W).reshape(T, N, H, dh) for W in (Wq, Wk, Wv))
     if scheme == "rope":
         Q, K = rope(Q, positions), rope(K, positions)
     q, k, v = (Z.transpose(1, 2, 0, 3) for Z in (Q, K, V))  # (N, H, T, dh)
-    scale = 1.0 / np.sqrt(dh)
     slopes = alibi_slopes(H) if scheme == "alibi" else np.zeros(H)
-    S = q @ k.transpose(0, 1, 3, 2) * scale + alibi_biases(T, slopes)
-    S -= S.max(axis=-1, keepdims=True, initial=-np.inf)
-    A = np.exp(S)
-    A /= A.sum(axis=-1, keepdims=True)
+    A = np.empty((N, H, T, T))
+    for h in range(H):
+        A[:, h] = attention_weights(Q[:, :, h], K[:, :, h], slopes[h])
     O = (A @ v).transpose(2, 0, 1, 3).reshape(T, N, H * dh)
     Y = O @ Wo
-    cache = (X, Wq, Wk, Wv, Wo, scheme, scale, q, k, v, A, O)
+    cache = (X, Wq, Wk, Wv, Wo, scheme, q, k, v, A, O)
     # END SOLUTION
     return Y, cache
 
@@ -99,9 +107,10 @@ def multihead_attention_backward(dY, cache):
     # HINT: forward. Then each head as in the second assignment: dA = dO v^T, dv = A^T dO, the softmax
     # HINT: backward dS = A * (dA - sum_j A * dA), the scale, dq = dS k and dk = dS^T q. For "rope",
     # HINT: rope_backward takes dQ and dK back through the rotation. X feeds Q, K and V: three terms.
-    X, Wq, Wk, Wv, Wo, scheme, scale, q, k, v, A, O = cache
+    X, Wq, Wk, Wv, Wo, scheme, q, k, v, A, O = cache
     N, H, T, dh = q.shape
     D = X.shape[2]
+    scale = 1.0 / np.sqrt(dh)
     dY = check_shape("dY", dY, (T, N, D))
     rows = T * N
     dWo = O.reshape(rows, H * dh).T @ dY.reshape(rows, D)

@@ -17,10 +17,11 @@ name = "multihead"
 # The cases give the scheme as scheme_index (calls.SCHEMES); the procedures pass its name to the function.
 SCHEMES_NOTE = ' (In the inputs above, scheme_index 0 is "none", 1 "sinusoidal", 2 "rope", 3 "alibi".)'
 FORWARD_HINT = ("Q = X @ Wq, K = X @ Wk, V = X @ Wv, each (T, N, H*dh) reshaped to (T, N, H, dh) (head h: column "
-                "block h); for \"rope\" rotate Q and K; per head softmax(q k^T / sqrt(dh) + B[h]) over the keys; the "
-                "heads' outputs concatenated back to (T, N, H*dh), then @ Wo." + SCHEMES_NOTE)
-BIAS_HINT = ("B = alibi_biases(T, alibi_slopes(H)) for \"alibi\" (head h gets slope h), the causal mask alone "
-             "(every slope 0) for \"none\", \"sinusoidal\" and \"rope\".")
+                "block h); for \"rope\" rotate Q and K; per head the second assignment's attention_weights(Q[:, :, h], "
+                "K[:, :, h], slope), a softmax of q k^T / sqrt(dh) over the keys; the heads' outputs concatenated back "
+                "to (T, N, H*dh), then @ Wo." + SCHEMES_NOTE)
+BIAS_HINT = ("Head h's slope is alibi_slopes(H)[h] for \"alibi\", 0 (the causal mask alone) for \"none\", "
+             "\"sinusoidal\" and \"rope\".")
 BACKWARD_HINT = ("Backward through Y = O Wo, the heads' A v, the softmax (dS = A * (dA - sum_j A * dA)), the scale "
                  "1 / sqrt(dh), rope_backward for \"rope\", and the three products that made Q, K and V from X; "
                  "gradcheck.py checks a backward pass entry by entry." + SCHEMES_NOTE)

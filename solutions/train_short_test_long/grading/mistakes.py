@@ -22,6 +22,11 @@ _PAIRS = "    even, odd = X[..., 0::2], X[..., 1::2]\n"
 _BIAS = "B = np.where(distance >= 0, -slopes[:, None, None] * distance, -np.inf)"
 _SPLIT = "Q, K, V = ((X @ W).reshape(T, N, H, dh) for W in (Wq, Wk, Wv))"
 _SHIFT = "    shifted = logits - logits.max(axis=-1, keepdims=True)\n"
+# The reference's heads are the second assignment's attention_weights; a student may write the softmax
+# in multihead.py instead, batched over the heads (library/correct.toml), and make its mistakes there.
+_HEADS = ("    A = np.empty((N, H, T, T))\n    for h in range(H):\n"
+          "        A[:, h] = attention_weights(Q[:, :, h], K[:, :, h], slopes[h])\n")
+
 
 MISTAKES = {
     # ------------------------------------------------------------ positions
@@ -88,19 +93,24 @@ MISTAKES = {
         "Your outputs are exactly what heads made of every H-th column give: head h owns the column block "
         "h*dh .. (h+1)*dh - 1, so reshape (T, N, H*dh) to (T, N, H, dh)."),
     "multihead_scale_by_model_width": Mistake(
-        MULTIHEAD, "multihead.py", "scale = 1.0 / np.sqrt(dh)", "scale = 1.0 / np.sqrt(D)",
-        "Your outputs are exactly what scores divided by sqrt(D), the model width, give: each head divides by "
-        "sqrt(dh), the width of its own queries and keys."),
+        ("multihead_attention_backward",), "multihead.py", "scale = 1.0 / np.sqrt(dh)", "scale = 1.0 / np.sqrt(D)",
+        "Your gradients are exactly what the scores' gradient divided by sqrt(D), the model width, gives: each "
+        "head's scores were divided by sqrt(dh), the width of its own queries and keys."),
     "multihead_scale_by_all_heads": Mistake(
-        MULTIHEAD, "multihead.py", "scale = 1.0 / np.sqrt(dh)", "scale = 1.0 / np.sqrt(H * dh)",
-        "Your outputs are exactly what scores divided by sqrt(H * dh) give: each head divides by sqrt(dh), "
-        "the width of its own queries and keys."),
+        ("multihead_attention_backward",), "multihead.py", "scale = 1.0 / np.sqrt(dh)",
+        "scale = 1.0 / np.sqrt(H * dh)",
+        "Your gradients are exactly what the scores' gradient divided by sqrt(H * dh) gives: each head's scores "
+        "were divided by sqrt(dh), the width of its own queries and keys."),
     "multihead_slopes_reversed_across_heads": Mistake(
         MULTIHEAD, "multihead.py", 'slopes = alibi_slopes(H) if scheme == "alibi" else np.zeros(H)',
         'slopes = alibi_slopes(H)[::-1] if scheme == "alibi" else np.zeros(H)',
         "Your outputs are exactly what the heads' slopes in reverse order give: head h gets alibi_slopes(H)[h]."),
     "multihead_softmax_over_queries": Mistake(
-        MULTIHEAD, "multihead.py", "A /= A.sum(axis=-1, keepdims=True)", "A /= A.sum(axis=-2, keepdims=True)",
+        MULTIHEAD, "multihead.py", _HEADS,
+        "    from positions import alibi_biases\n"
+        "    S = q @ k.transpose(0, 1, 3, 2) / np.sqrt(dh) + alibi_biases(T, slopes)\n"
+        "    S -= S.max(axis=-1, keepdims=True, initial=-np.inf)\n"
+        "    A = np.exp(S)\n    A /= A.sum(axis=-2, keepdims=True)\n",
         "Your outputs are exactly what a softmax over the queries (axis -2) gives: normalise each query's row "
         "over the keys, the last axis."),
     "multihead_rope_backward_skipped": Mistake(
