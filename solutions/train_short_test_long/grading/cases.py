@@ -82,6 +82,9 @@ CASES = {
     "alibi_slopes/six": ("alibi_slopes", False, lambda r: {"H": np.int64(6)}),
     "alibi_slopes/twelve": ("alibi_slopes", False, lambda r: {"H": np.int64(12)}),
     "alibi_slopes/one": ("alibi_slopes", False, lambda r: {"H": np.int64(1)}),
+    # 16 + 15 heads: the first count where 2^(-8/n) needs a true division (n = 16), and the extra slopes
+    # reach the 29th of 32 (a sequence of 2n heads cut short shows)
+    "alibi_slopes/thirty_one": ("alibi_slopes", False, lambda r: {"H": np.int64(31)}),
     "alibi_biases/small": ("alibi_biases", True, lambda r: _biases(r)),
     "alibi_biases/one_step": ("alibi_biases", False, lambda r: _biases(r, T=1, H=2)),
     "alibi_biases/empty": ("alibi_biases", False, lambda r: _biases(r, T=0, H=2)),
