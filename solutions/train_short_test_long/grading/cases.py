@@ -52,11 +52,13 @@ def _logits(rng, T=4, N=3, V=7, scale=2.0):
     return {"logits": rng.normal(0, scale, (T, N, V)), "targets": rng.integers(0, V, (T, N))}
 
 
-def _text(rng, M, L, stride=0, V=5):
-    """A text of M tokens and the fixed model of calls._model (its position table covers L steps)."""
-    return {"tokens": rng.integers(0, V, M), "L": np.int64(L), "stride": np.int64(stride),
+def _text(rng, M, L, stride=0, V=5, max_batch_tokens=0):
+    """A text of M tokens and the fixed model of calls._model (its position table covers L steps), and
+    the budget of inputs per call of the model when one is given (max_batch_tokens > 0)."""
+    text = {"tokens": rng.integers(0, V, M), "L": np.int64(L), "stride": np.int64(stride),
             "table": rng.normal(0, 1.5, (V, V)), "position": rng.normal(0, 1.0, (L, V)),
             "context": np.float64(rng.uniform(1.0, 3.0))}
+    return {**text, "max_batch_tokens": np.int64(max_batch_tokens)} if max_batch_tokens else text
 
 
 def _nats(rng, shape):
@@ -135,6 +137,14 @@ CASES = {
     "window_nats/one_window": ("window_nats", False, lambda r: _text(r, M=6, L=8)),
     "window_nats/sliding_uneven": ("window_nats", False, lambda r: _text(r, M=30, L=7, stride=3)),
     "window_nats/stride_one": ("window_nats", False, lambda r: _text(r, M=12, L=4, stride=1)),
+    # stride = L given, not None: the same windows; over 256 tokens, so that no int is one of Python's
+    # cached small ints (`stride is L`, `end is not M - 1` compare objects, not values)
+    "window_nats/long_text": ("window_nats", False, lambda r: _text(r, M=700, L=300, stride=300)),
+    # a budget of 5 inputs per call: one window of 3 at a time (not 2: 6 > 5)
+    "window_nats/small_batches": ("window_nats", False, lambda r: _text(r, M=23, L=3, max_batch_tokens=5)),
+    # windows of 7 inputs, more than the budget of 5: each goes alone
+    "window_nats/windows_beyond_budget": ("window_nats", False,
+                                          lambda r: _text(r, M=30, L=7, stride=3, max_batch_tokens=5)),
     "bits_per_token/small": ("bits_per_token", True, lambda r: _nats(r, (20,))),
     "bits_per_token/windows": ("bits_per_token", False, lambda r: _nats(r, (3, 5))),
     "bits_per_token/one_token": ("bits_per_token", False, lambda r: _nats(r, (1,))),
