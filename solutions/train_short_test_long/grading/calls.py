@@ -154,7 +154,9 @@ def _settings(inputs):
     hold numbers only: a case's ``scheme_index`` into SCHEMES; a case without one takes the default)."""
     settings = {**inputs, "n_heads": int(inputs["n_heads"])}
     if "scheme_index" in settings:
-        settings["scheme"] = SCHEMES[int(settings.pop("scheme_index"))]
+        # a copy of the name, not the interned literal, as a scheme read from a file or a command line
+        # would be: `scheme is "rope"` tells them apart, `scheme == "rope"` does not
+        settings["scheme"] = SCHEMES[int(settings.pop("scheme_index"))].encode().decode()
     return settings
 
 

@@ -48,6 +48,15 @@ def _attention(rng, scheme, T=5, N=2, D=4, H=2, dh=4, scale=1.0, backward=False)
     return inputs
 
 
+def _far_negative_scores(rng, T=4, N=2, D=4, H=2, dh=2):
+    """Inputs of the forward whose every visible score is below -1000: tokens pointing one way, and keys
+    the negated queries (Wk = -Wq), so that q_i . k_j = -|q|^2 roughly; exp of them underflows to 0."""
+    Wq = rng.normal(0, 30.0, (D, H * dh))
+    return {"X": 1.0 + 0.05 * rng.normal(size=(T, N, D)), "Wq": Wq, "Wk": -Wq,
+            "Wv": rng.normal(0, 1 / np.sqrt(D), (D, H * dh)), "Wo": rng.normal(0, 1 / np.sqrt(H * dh), (H * dh, D)),
+            "n_heads": np.int64(H), "scheme_index": np.int64(SCHEMES.index("none"))}
+
+
 def _logits(rng, T=4, N=3, V=7, scale=2.0):
     return {"logits": rng.normal(0, scale, (T, N, V)), "targets": rng.integers(0, V, (T, N))}
 
@@ -108,6 +117,9 @@ CASES = {
     # no scheme_index: the default scheme; the check of wrongly shaped weights calls the function with these
     "multihead_attention_forward/default": ("multihead_attention_forward", False,
                                             lambda r: _attention(r, None, T=3, N=2, H=2, dh=3)),
+    # every score below -1000: only a softmax shifted by each row's own largest score stays finite
+    "multihead_attention_forward/far_negative_scores": ("multihead_attention_forward", False,
+                                                        lambda r: _far_negative_scores(r)),
     "multihead_attention_forward/empty": ("multihead_attention_forward", False,
                                           lambda r: _attention(r, "rope", T=0, N=2, H=2, dh=2)),
     # no scheme_index: the default scheme; the finite-difference check calls the forward with these inputs
@@ -119,6 +131,10 @@ CASES = {
                                                lambda r: _attention(r, "alibi", T=6, H=6, dh=2, backward=True)),
     "multihead_attention_backward/one_head": ("multihead_attention_backward", False,
                                               lambda r: _attention(r, "rope", T=5, N=3, H=1, dh=4, backward=True)),
+    # "sinusoidal" is "none" inside attention: no rotation of dQ and dK on the way back either
+    "multihead_attention_backward/sinusoidal": ("multihead_attention_backward", False,
+                                                lambda r: _attention(r, "sinusoidal", T=4, N=2, H=2, dh=2,
+                                                                     backward=True)),
     "multihead_attention_backward/long": ("multihead_attention_backward", False,
                                           lambda r: _attention(r, "rope", T=24, N=2, D=3, H=2, dh=4, backward=True)),
     "multihead_attention_backward/sharp": ("multihead_attention_backward", False,
