@@ -72,7 +72,8 @@ def window_nats(log_probs, tokens, L, stride=None, max_batch_tokens=65536):
       (fewer only when the text is shorter) and scores only the targets that
       no earlier window scored
     - max_batch_tokens: windows of one length go to log_probs together, at most
-      this many inputs per call (bounds memory; changes no number)
+      this many inputs per call, a longer window alone (bounds memory; changes
+      no number)
 
     Returns:
     - nats: shape (M - 1,), float64; nats[m - 1] = -log p(tokens[m] | the

@@ -17,6 +17,8 @@ LOSS_HINT = ("loss = the mean over the T * N tokens of -log softmax(logits)[targ
              "onehot(targets)) / (T * N), the gradient of that mean.")
 WINDOW_HINT = ("Non-overlapping windows: inputs tokens[s:s+L], targets tokens[s+1:s+L+1] for s = 0, L, 2L, ...; each "
                "window is a sequence of its own (positions from 0), and nats[m - 1] belongs to target tokens[m].")
+BUDGET_HINT = ("max_batch_tokens bounds the inputs of one call of log_probs: windows of one length go together, "
+               "at most max_batch_tokens // length of them, at least one (a longer window goes alone).")
 SLIDING_HINT = ("Sliding windows: after the first, each window ends stride targets later, holds L inputs and scores "
                 "only the targets no earlier window scored: its last ones, with the most context.")
 BITS_HINT = "bits = the mean of every entry of nats, divided by ln 2 (np.log(2)): one bit is ln 2 nats."

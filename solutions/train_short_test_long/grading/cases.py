@@ -48,15 +48,26 @@ def _attention(rng, scheme, T=5, N=2, D=4, H=2, dh=4, scale=1.0, backward=False)
     return inputs
 
 
+def _far_negative_scores(rng, T=4, N=2, D=4, H=2, dh=2):
+    """Inputs of the forward whose every visible score is below -1000: tokens pointing one way, and keys
+    the negated queries (Wk = -Wq), so that q_i . k_j = -|q|^2 roughly; exp of them underflows to 0."""
+    Wq = rng.normal(0, 30.0, (D, H * dh))
+    return {"X": 1.0 + 0.05 * rng.normal(size=(T, N, D)), "Wq": Wq, "Wk": -Wq,
+            "Wv": rng.normal(0, 1 / np.sqrt(D), (D, H * dh)), "Wo": rng.normal(0, 1 / np.sqrt(H * dh), (H * dh, D)),
+            "n_heads": np.int64(H), "scheme_index": np.int64(SCHEMES.index("none"))}
+
+
 def _logits(rng, T=4, N=3, V=7, scale=2.0):
     return {"logits": rng.normal(0, scale, (T, N, V)), "targets": rng.integers(0, V, (T, N))}
 
 
-def _text(rng, M, L, stride=0, V=5):
-    """A text of M tokens and the fixed model of calls._model (its position table covers L steps)."""
-    return {"tokens": rng.integers(0, V, M), "L": np.int64(L), "stride": np.int64(stride),
+def _text(rng, M, L, stride=0, V=5, max_batch_tokens=0):
+    """A text of M tokens and the fixed model of calls._model (its position table covers L steps), and
+    the budget of inputs per call of the model when one is given (max_batch_tokens > 0)."""
+    text = {"tokens": rng.integers(0, V, M), "L": np.int64(L), "stride": np.int64(stride),
             "table": rng.normal(0, 1.5, (V, V)), "position": rng.normal(0, 1.0, (L, V)),
             "context": np.float64(rng.uniform(1.0, 3.0))}
+    return {**text, "max_batch_tokens": np.int64(max_batch_tokens)} if max_batch_tokens else text
 
 
 def _nats(rng, shape):
@@ -82,6 +93,9 @@ CASES = {
     "alibi_slopes/six": ("alibi_slopes", False, lambda r: {"H": np.int64(6)}),
     "alibi_slopes/twelve": ("alibi_slopes", False, lambda r: {"H": np.int64(12)}),
     "alibi_slopes/one": ("alibi_slopes", False, lambda r: {"H": np.int64(1)}),
+    # 16 + 15 heads: the first count where 2^(-8/n) needs a true division (n = 16), and the extra slopes
+    # reach the 29th of 32 (a sequence of 2n heads cut short shows)
+    "alibi_slopes/thirty_one": ("alibi_slopes", False, lambda r: {"H": np.int64(31)}),
     "alibi_biases/small": ("alibi_biases", True, lambda r: _biases(r)),
     "alibi_biases/one_step": ("alibi_biases", False, lambda r: _biases(r, T=1, H=2)),
     "alibi_biases/empty": ("alibi_biases", False, lambda r: _biases(r, T=0, H=2)),
@@ -103,6 +117,9 @@ CASES = {
     # no scheme_index: the default scheme; the check of wrongly shaped weights calls the function with these
     "multihead_attention_forward/default": ("multihead_attention_forward", False,
                                             lambda r: _attention(r, None, T=3, N=2, H=2, dh=3)),
+    # every score below -1000: only a softmax shifted by each row's own largest score stays finite
+    "multihead_attention_forward/far_negative_scores": ("multihead_attention_forward", False,
+                                                        lambda r: _far_negative_scores(r)),
     "multihead_attention_forward/empty": ("multihead_attention_forward", False,
                                           lambda r: _attention(r, "rope", T=0, N=2, H=2, dh=2)),
     # no scheme_index: the default scheme; the finite-difference check calls the forward with these inputs
@@ -114,6 +131,10 @@ CASES = {
                                                lambda r: _attention(r, "alibi", T=6, H=6, dh=2, backward=True)),
     "multihead_attention_backward/one_head": ("multihead_attention_backward", False,
                                               lambda r: _attention(r, "rope", T=5, N=3, H=1, dh=4, backward=True)),
+    # "sinusoidal" is "none" inside attention: no rotation of dQ and dK on the way back either
+    "multihead_attention_backward/sinusoidal": ("multihead_attention_backward", False,
+                                                lambda r: _attention(r, "sinusoidal", T=4, N=2, H=2, dh=2,
+                                                                     backward=True)),
     "multihead_attention_backward/long": ("multihead_attention_backward", False,
                                           lambda r: _attention(r, "rope", T=24, N=2, D=3, H=2, dh=4, backward=True)),
     "multihead_attention_backward/sharp": ("multihead_attention_backward", False,
@@ -132,6 +153,14 @@ CASES = {
     "window_nats/one_window": ("window_nats", False, lambda r: _text(r, M=6, L=8)),
     "window_nats/sliding_uneven": ("window_nats", False, lambda r: _text(r, M=30, L=7, stride=3)),
     "window_nats/stride_one": ("window_nats", False, lambda r: _text(r, M=12, L=4, stride=1)),
+    # stride = L given, not None: the same windows; over 256 tokens, so that no int is one of Python's
+    # cached small ints (`stride is L`, `end is not M - 1` compare objects, not values)
+    "window_nats/long_text": ("window_nats", False, lambda r: _text(r, M=700, L=300, stride=300)),
+    # a budget of 5 inputs per call: one window of 3 at a time (not 2: 6 > 5)
+    "window_nats/small_batches": ("window_nats", False, lambda r: _text(r, M=23, L=3, max_batch_tokens=5)),
+    # windows of 7 inputs, more than the budget of 5: each goes alone
+    "window_nats/windows_beyond_budget": ("window_nats", False,
+                                          lambda r: _text(r, M=30, L=7, stride=3, max_batch_tokens=5)),
     "bits_per_token/small": ("bits_per_token", True, lambda r: _nats(r, (20,))),
     "bits_per_token/windows": ("bits_per_token", False, lambda r: _nats(r, (3, 5))),
     "bits_per_token/one_token": ("bits_per_token", False, lambda r: _nats(r, (1,))),

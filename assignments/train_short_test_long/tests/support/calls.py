@@ -158,7 +158,9 @@ def _settings(inputs):
     hold numbers only: a case's ``scheme_index`` into SCHEMES; a case without one takes the default)."""
     settings = {**inputs, "n_heads": int(inputs["n_heads"])}
     if "scheme_index" in settings:
-        settings["scheme"] = SCHEMES[int(settings.pop("scheme_index"))]
+        # a copy of the name, not the interned literal, as a scheme read from a file or a command line
+        # would be: `scheme is "rope"` tells them apart, `scheme == "rope"` does not
+        settings["scheme"] = SCHEMES[int(settings.pop("scheme_index"))].encode().decode()
     return settings
 
 
@@ -226,10 +228,30 @@ def _model(table, position, context):
     return log_probs
 
 
-def window_nats(tokens, L, stride, table, position, context):
-    """The student's window_nats with the fixed model; stride 0 stands for None (non-overlapping)."""
+def _budget_kept(log_probs, budget):
+    """``log_probs``, and a list to which each call adds how many inputs it got beyond ``budget`` (a
+    call of one window longer than the budget keeps to it: it cannot be split)."""
+    beyond = []
+
+    def counted(windows):
+        shape = np.shape(windows)
+        inputs, length = int(np.prod(shape)), (shape[0] if shape else 0)
+        beyond.append(max(0, inputs - max(budget, length)))
+        return log_probs(windows)
+    return counted, beyond
+
+
+def window_nats(tokens, L, stride, table, position, context, max_batch_tokens=0):
+    """The student's window_nats with the fixed model; stride 0 stands for None (non-overlapping). With
+    max_batch_tokens (0: the default, not passed), also the most inputs one call of the model got beyond
+    that budget (0 when every call kept to it)."""
     given_stride = None if int(stride) == 0 else int(stride)
-    return {"nats": call("window_nats", _model(table, position, context), tokens, int(L), given_stride)}
+    model = _model(table, position, context)
+    if int(max_batch_tokens) == 0:
+        return {"nats": call("window_nats", model, tokens, int(L), given_stride)}
+    counted, beyond = _budget_kept(model, int(max_batch_tokens))
+    nats = call("window_nats", counted, tokens, int(L), given_stride, int(max_batch_tokens))
+    return {"nats": nats, "inputs_beyond_budget": float(max(beyond, default=0))}
 
 
 # ------------------------------------------------------------ the printed script (length_numbers.py)

@@ -10,6 +10,8 @@ LOSS_HINT = ("loss = the mean over the T * N tokens of -log softmax(logits)[targ
              "onehot(targets)) / (T * N), the gradient of that mean.")
 WINDOW_HINT = ("Non-overlapping windows: inputs tokens[s:s+L], targets tokens[s+1:s+L+1] for s = 0, L, 2L, ...; each "
                "window is a sequence of its own (positions from 0), and nats[m - 1] belongs to target tokens[m].")
+BUDGET_HINT = ("max_batch_tokens bounds the inputs of one call of log_probs: windows of one length go together, "
+               "at most max_batch_tokens // length of them, at least one (a longer window goes alone).")
 SLIDING_HINT = ("Sliding windows: after the first, each window ends stride targets later, holds L inputs and scores "
                 "only the targets no earlier window scored: its last ones, with the most context.")
 BITS_HINT = "bits = the mean of every entry of nats, divided by ln 2 (np.log(2)): one bit is ln 2 nats."
@@ -58,12 +60,16 @@ def test_window_nats_uneven_lengths():
     expect_case("window_nats/short_last", hint=WINDOW_HINT + " When L does not divide M - 1, the last window is "
                                                              "shorter: it holds the targets left.")
     expect_case("window_nats/one_window", hint=WINDOW_HINT + " With L >= M - 1 the text is one window.")
+    expect_case("window_nats/long_text", hint=WINDOW_HINT + " stride = L is the same as None.")
+    expect_case("window_nats/small_batches", hints={"nats": WINDOW_HINT, "inputs_beyond_budget": BUDGET_HINT})
 
 
 @test_case(name="window_nats_other_strides", points=2, hidden=True)
 def test_window_nats_other_strides():
     expect_case("window_nats/sliding_uneven", hint=SLIDING_HINT + " The last window ends at the text's end.")
     expect_case("window_nats/stride_one", hint=SLIDING_HINT)
+    expect_case("window_nats/windows_beyond_budget",
+                hints={"nats": SLIDING_HINT, "inputs_beyond_budget": BUDGET_HINT})
 
 
 @test_case(name="bits_per_token_other_shapes", points=2, hidden=True)

@@ -58,6 +58,10 @@ def test_multihead_forward_head_counts():
 @test_case(name="multihead_forward_edges", points=2, hidden=True)
 def test_multihead_forward_edges():
     expect_case("multihead_attention_forward/one_step", hint=FORWARD_HINT + " With T = 1 the step attends to itself.")
+    expect_case("multihead_attention_forward/far_negative_scores", hint=(
+        "Scores below -1000 in every visible entry must give finite outputs: subtract each row's own largest "
+        "score (S.max(axis=-1, keepdims=True, initial=-np.inf)) before np.exp, not 0, or every exp underflows "
+        "to 0 and 0 / 0 is nan."))
     expect_edge_case("multihead_attention_forward/empty", needs="multihead_attention_forward/one_step", hint=(
         "T may be 0: Y then has shape (0, N, D). Take the sizes from the arrays, and mind np.max of an empty "
         "row (initial=-np.inf)."))
@@ -70,10 +74,12 @@ def test_multihead_rejects_wrong_shapes():
     expect_value_error("multihead_attention_forward/default", "multihead_attention_forward", "Wo")
 
 
-@test_case(name="multihead_backward_with_alibi", points=4, hidden=True)
-def test_multihead_backward_with_alibi():
+@test_case(name="multihead_backward_other_schemes", points=4, hidden=True)
+def test_multihead_backward_other_schemes():
     expect_case("multihead_attention_backward/six_heads", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
     expect_case("multihead_attention_backward/sharp", hint=BACKWARD_HINT, hints=BACKWARD_HINTS)
+    expect_case("multihead_attention_backward/sinusoidal", hints=BACKWARD_HINTS,
+                hint=BACKWARD_HINT + " \"sinusoidal\" is \"none\" here: no rope_backward.")
 
 
 @test_case(name="multihead_backward_one_head", points=3, hidden=True)

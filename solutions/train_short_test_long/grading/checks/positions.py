@@ -68,6 +68,7 @@ def test_alibi_slopes_other_head_counts():
     expect_case("alibi_slopes/one", hint=SLOPES_HINT + " One head: 2^-8.")
     expect_case("alibi_slopes/six", hint=SLOPES_HINT)
     expect_case("alibi_slopes/twelve", hint=SLOPES_HINT)
+    expect_case("alibi_slopes/thirty_one", hint=SLOPES_HINT)
 
 
 @test_case(name="alibi_biases_edges", points=1, hidden=True)
