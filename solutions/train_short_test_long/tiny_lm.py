@@ -215,7 +215,7 @@ class Training:
     """What a training run needs besides the text. The defaults are the notebook's
     setting (see extrapolation_table.py for the full table's)."""
     L: int = 32             # training window: inputs per sequence
-    steps: int = 4000
+    steps: int = 3000
     batch: int = 32         # windows per step
     d_model: int = 32
     n_layers: int = 2
