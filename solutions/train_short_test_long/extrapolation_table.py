@@ -7,14 +7,22 @@ beside the language's exact floor and a bigram model. It trains through your
 multihead.py, positions.py and lm_loss.py, in float64.
 
     python extrapolation_table.py                       # 4 schemes x 3 seeds, ~1 CPU min a run
-    python extrapolation_table.py --schemes alibi rope --seeds 0 --out results.json
+    python extrapolation_table.py --jobs 2              # the same, two runs at a time
+    python extrapolation_table.py --schemes alibi rope --seeds 0 --out results.toml
 
-Prints one line per run, then the table in markdown.
+Prints one line per run, then the table in markdown and the papers' claims, each
+with whether it holds in every seed. The notebook shows the table of
+extrapolation_results.toml, which `--out extrapolation_results.toml` wrote.
 """
 import argparse
+import concurrent.futures
 import dataclasses
+import functools
 import json
+import numbers
+import sys
 import time
+import tomllib
 
 from language import Language, bigram_nats, exact_nats, generate
 from lm_loss import bits_per_token
@@ -30,12 +38,15 @@ MULTIPLES = (1, 2, 4, 8)
 
 
 def texts(lang):
-    """The training and held-out texts, and the held-out text's floor and bigram bits."""
-    training = generate(lang, TRAINING_TOKENS, TEXT_SEEDS["training"])
-    held_out = generate(lang, HELD_OUT_TOKENS, TEXT_SEEDS["held_out"])
-    floor = bits_per_token(exact_nats(lang, held_out))
-    bigram = bits_per_token(bigram_nats(training, held_out, lang.V))
-    return training, held_out, floor, bigram
+    """The training and held-out texts."""
+    return (generate(lang, TRAINING_TOKENS, TEXT_SEEDS["training"]),
+            generate(lang, HELD_OUT_TOKENS, TEXT_SEEDS["held_out"]))
+
+
+def baselines(lang, training, held_out):
+    """The held-out text's bits per token under the language itself (the floor) and a bigram model."""
+    return (bits_per_token(exact_nats(lang, held_out)),
+            bits_per_token(bigram_nats(training, held_out, lang.V)))
 
 
 def run(scheme, seed, lang, training_text, held_out, base):
@@ -64,37 +75,116 @@ def markdown_table(runs, L, floor, bigram):
     return "\n".join(lines)
 
 
+# The papers' claims, at this scale: (statement, scheme, margin(bits by multiple of L)), the claim
+# holding in a run when its margin is positive. Press et al. (ALiBi), Figure 1: sinusoidal and rotary
+# degrade past L, ALiBi does not; Kazemnejad et al.: no positions (NoPE) generalises in length.
+CLAIMS = [
+    ("ALiBi is better at 8L than at L", "alibi", lambda b: b[1] - b[8]),
+    ("ALiBi is no worse at any length past L", "alibi", lambda b: min(b[1] - b[k] for k in (2, 4, 8))),
+    ("RoPE is worse at 2L than at L", "rope", lambda b: b[2] - b[1]),
+    ("RoPE is worse at 8L than at L", "rope", lambda b: b[8] - b[1]),
+    ("sinusoidal is worse at 2L than at L", "sinusoidal", lambda b: b[2] - b[1]),
+    ("sinusoidal is worse at 4L and 8L than at L", "sinusoidal", lambda b: min(b[4], b[8]) - b[1]),
+    ("none (NoPE) stays within 0.05 bits of its value at L", "none",
+     lambda b: 0.05 - max(abs(b[k] - b[1]) for k in (2, 4, 8))),
+]
+
+
+def by_multiple(run, L):
+    """A run's bits per token keyed by the multiple of L."""
+    return {n // L: bits for n, bits in run["bits"].items()}
+
+
+def claim_margins(runs, L):
+    """(statement, scheme, [margin of each run of the scheme]) of each claim whose scheme the runs hold."""
+    found = []
+    for statement, scheme, margin in CLAIMS:
+        margins = [margin(by_multiple(r, L)) for r in runs if r["scheme"] == scheme]
+        if margins:
+            found.append((statement, scheme, margins))
+    return found
+
+
+def seed_spread(runs, scheme):
+    """The largest difference between the seeds of ``scheme`` at one evaluation length."""
+    rows = [r["bits"] for r in runs if r["scheme"] == scheme]
+    return max(max(row[n] for row in rows) - min(row[n] for row in rows) for n in rows[0])
+
+
+def claims_markdown(runs, L):
+    """One line per claim: in how many runs it holds, by what smallest margin, beside the seed spread."""
+    lines = []
+    for statement, scheme, margins in claim_margins(runs, L):
+        held = sum(m > 0 for m in margins)
+        lines.append(f"- {statement}: holds in {held} of {len(margins)} runs (smallest margin "
+                     f"{min(margins):+.3f} bits; the seeds of {scheme} differ by up to "
+                     f"{seed_spread(runs, scheme):.3f})")
+    return "\n".join(lines)
+
+
+def toml_value(value):
+    """``value`` in TOML: the results file holds numbers, ASCII strings and tables of them."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{key} = {toml_value(v)}" for key, v in value.items()) + " }"
+    if isinstance(value, str):
+        return json.dumps(value)  # a TOML basic string, for ASCII text
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    return repr(float(value))  # numpy's floats print as np.float64(...)
+
+
+def results_toml(lang, base, floor, bigram, runs):
+    """The results file: the setting, the floor and bigram, one [[runs]] table per run."""
+    command = " ".join(["python extrapolation_table.py", *sys.argv[1:]])
+    lines = [f"# Generated by `{command}`: run it again, do not edit.",
+             f"floor = {toml_value(floor)}", f"bigram = {toml_value(bigram)}", "", "[language]"]
+    lines += [f"{key} = {toml_value(v)}" for key, v in dataclasses.asdict(lang).items() if key != "transitions"]
+    lines += ["", "[training]", *(f"{key} = {toml_value(v)}" for key, v in dataclasses.asdict(base).items())]
+    for r in runs:
+        lines += ["", "[[runs]]", *(f"{key} = {toml_value(v)}" for key, v in r.items())]
+    return "\n".join(lines) + "\n"
+
+
+def load_results(path):
+    """(runs, L, floor, bigram) of a results file, each run's bits keyed by the window length."""
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    runs = [{**r, "bits": {int(n): bits for n, bits in r["bits"].items()}} for r in data["runs"]]
+    return runs, data["training"]["L"], data["floor"], data["bigram"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schemes", nargs="+", choices=SCHEMES, default=list(SCHEMES))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--steps", type=int, default=TABLE_TRAINING.steps,
                         help="training steps per run (fewer for a quick look)")
-    parser.add_argument("--out", help="write the runs, the setting, floor and bigram as JSON")
+    parser.add_argument("--jobs", type=int, default=1, help="runs at a time (one process each)")
+    parser.add_argument("--out", help="write the runs, the setting, floor and bigram (TOML)")
     args = parser.parse_args()
 
     lang = Language()
-    training_text, held_out, floor, bigram = texts(lang)
+    training_text, held_out = texts(lang)
+    floor, bigram = baselines(lang, training_text, held_out)
     base = dataclasses.replace(TABLE_TRAINING, steps=args.steps)
     print(f"floor {floor:.3f} bits/token, bigram {bigram:.3f}; {base}", flush=True)
     runs = []
-    for scheme in args.schemes:
-        for seed in args.seeds:
-            r = run(scheme, seed, lang, training_text, held_out, base)
+    schemes, seeds = zip(*[(scheme, seed) for scheme in args.schemes for seed in args.seeds])
+    one_run = functools.partial(run, lang=lang, training_text=training_text, held_out=held_out, base=base)
+    with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
+        for r in pool.map(one_run, schemes, seeds):  # in the table's order, each printed when done
             runs.append(r)
             bits = " ".join(f"{v:.3f}" for v in r["bits"].values())
-            print(f"{scheme:>10} seed {seed}: {bits} bits/token at "
+            print(f"{r['scheme']:>10} seed {r['seed']}: {bits} bits/token at "
                   f"{'/'.join(str(n) for n in r['bits'])} "
                   f"({r['train_cpu_s']} + {r['eval_cpu_s']} CPU s)", flush=True)
     print()
     print(markdown_table(runs, base.L, floor, bigram))
+    print()
+    print(claims_markdown(runs, base.L))
     if args.out:
         with open(args.out, "w") as f:
-            json.dump({"language": {k: v for k, v in dataclasses.asdict(lang).items()
-                                    if k != "transitions"},
-                       "training": dataclasses.asdict(base), "floor": floor, "bigram": bigram,
-                       "runs": [{**r, "bits": {str(n): v for n, v in r["bits"].items()}}
-                                for r in runs]}, f, indent=1)
+            f.write(results_toml(lang, base, floor, bigram, runs))
 
 
 if __name__ == "__main__":
