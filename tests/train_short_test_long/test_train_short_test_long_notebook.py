@@ -10,7 +10,7 @@ from test_notebook import text_of
 
 SHORT_LONG = course.load("train_short_test_long")
 RESULTS = SHORT_LONG.source / "extrapolation_results.toml"
-# The reference's curves, seed 0 (wip/SETTING.md: the same to 1e-15 bits under three BLAS kernels).
+# The reference's curves, seed 0 (docs/maintainers.md: the same to 1e-15 bits under three BLAS kernels).
 ALIBI = "ALiBi: 2.809 bits/token at 32, 2.689 bits/token at 64, 2.631 bits/token at 128, 2.620 bits/token at 256"
 ROPE = "RoPE: 2.758 bits/token at 32, 2.813 bits/token at 64, 2.945 bits/token at 128, 3.022 bits/token at 256"
 # Sliding windows (measured with the reference, seed 0): RoPE breaks past 32 tokens, ALiBi gains nothing there.

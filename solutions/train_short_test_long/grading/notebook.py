@@ -9,7 +9,7 @@ checks) still run. The first code cell is ``setup_cell`` (imports and Otter's
 grader), the last ``EXPORT`` (the zip to upload).
 
 The experiment's numbers in the text are the reference solutions' (seed 0, any
-BLAS kernel: the float64 runs agree to 1e-15 bits; wip/SETTING.md measured
+BLAS kernel: the float64 runs agree to 1e-15 bits; docs/maintainers.md gives
 them); the figures' titles are computed from the curves drawn.
 """
 from pathlib import Path
