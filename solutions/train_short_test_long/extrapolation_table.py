@@ -20,9 +20,16 @@ import dataclasses
 import functools
 import json
 import numbers
+import os
 import sys
 import time
 import tomllib
+
+if __name__ == "__main__":
+    # One BLAS thread unless you chose otherwise, set before numpy loads (the runs of --jobs inherit it):
+    # the matrices are small, and two runs side by side, each with spinning BLAS threads, ran several
+    # times slower than on one thread each (measured on the course's training loops).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from language import Language, bigram_nats, exact_nats, generate
 from lm_loss import bits_per_token
