@@ -5,6 +5,7 @@ from hypothesis import settings
 
 from autograder import assignment as course
 from buglib import built_once
+from notebook_figures import recorded, recording
 
 
 # The same examples on every machine: CI runs once, on a fresh one, and must not
@@ -51,11 +52,22 @@ def solved_notebook(tmp_path_factory):
 
     def run(assignment):
         if assignment.name not in made:
-            folder = course_copy(tmp_path_factory.mktemp("solved"), solutions=True) / assignment.name
-            made[assignment.name] = folder, notebook.execute(assignment, folder)
+            root = tmp_path_factory.mktemp("solved")
+            folder = course_copy(root / "course", solutions=True) / assignment.name
+            made[assignment.name] = folder, notebook.execute(assignment, folder, env=recording(root))
         return made[assignment.name]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def solved_figures(solved_notebook):
+    """figures(assignment): the matplotlib figures its notebook showed in ``solved_notebook``'s run, in order."""
+    def figures(assignment):
+        folder, _ = solved_notebook(assignment)
+        return recorded(folder.parent.parent)
+
+    return figures
 
 
 @pytest.fixture(scope="session")
