@@ -44,6 +44,7 @@ def drawn_figures(assignment, root, bug=None):
     # As in a fresh kernel: no module of the same name that other tests imported from elsewhere.
     names = {path.stem for path in folder.parent.glob("*/*.py")}
     others = {name: sys.modules.pop(name) for name in names if name in sys.modules}
+    imported_before, path_before = set(sys.modules), list(sys.path)  # the set-up cell adds the kit's helpers
     sys.path.insert(0, str(folder))
     os.chdir(folder)
     try:
@@ -58,10 +59,10 @@ def drawn_figures(assignment, root, bug=None):
         os.chdir(here)
         os.environ.clear()
         os.environ.update(environment)
-        sys.path.remove(str(folder))
+        sys.path[:] = path_before
         plt.show = show
-        for name in names:
-            sys.modules.pop(name, None)
+        for name in set(sys.modules) - imported_before:
+            del sys.modules[name]  # the kit's notebook_support, manifest, ...: another kit's test imports its own
         sys.modules.update(others)
     return shown
 
