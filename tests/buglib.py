@@ -14,6 +14,9 @@ cases from a copy of the public fixtures). Hostile entries may hold
 placeholders such as ``{{OUT}}``, filled in by ``values`` when written (what
 an attacker would know or guess: where the grades go, a port to try).
 """
+import fcntl
+import os
+import pickle
 import tomllib
 from pathlib import Path
 
@@ -23,7 +26,54 @@ from autograder.support import fixture_file
 
 
 BUGS, CORRECT, HOSTILE = "bugs", "correct", "hostile"
+# `grade`'s options for a test's grading run. Under pytest-xdist the workers already keep every core
+# busy: a run grading a submission at a time keeps the load, which the grader's per-call time limits
+# meet, what it is in a run without xdist.
+GRADE_OPTIONS = ["--jobs", "1"] if os.environ.get("PYTEST_XDIST_WORKER") else []
 IMPORT_LINE = "import numpy as np\n"
+
+
+def shared_root(tmp_path_factory):
+    """This test run's temporary folder that every pytest-xdist worker sees (each worker has its own below it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def made_once(tmp_path_factory, kind, make):
+    """get(assignment): ``make(assignment, folder)``, made once per test run, in ``folder``, its error included.
+
+    Under pytest-xdist each worker is a session of its own: the first worker to need it makes it in a
+    folder they all see, under a lock, and the others read back its (pickled) result, so a zip is built
+    and a notebook runs once per run however the tests are spread."""
+    def make_shared(assignment):
+        folder = shared_root(tmp_path_factory) / f"{kind}-{assignment.name}"
+        with open(f"{folder}.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            made = folder / "made.pickle"
+            if not made.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                try:
+                    result = make(assignment, folder), None
+                except Exception as error:  # noqa: BLE001 - raised again, in every worker that needs it
+                    result = None, f"{kind} of {assignment.name} failed: {type(error).__name__}: {error}"
+                made.write_bytes(pickle.dumps(result))
+            value, error = pickle.loads(made.read_bytes())  # noqa: S301 - written by this test run
+        if error is not None:
+            raise RuntimeError(error)
+        return value
+
+    return built_once(make_shared)
+
+
+class PerAssignment:
+    """``[name]``: ``make(assignment)`` for the assignment of that name, made on first look-up only (a
+    pytest-xdist worker makes only what its own tests read)."""
+
+    def __init__(self, make):
+        self.get = built_once(make)
+
+    def __getitem__(self, name):
+        return self.get(course.load(name))
 
 
 def built_once(make):

@@ -99,3 +99,23 @@ def test_the_layout_takes_the_graded_files_it_is_given_without_a_manifest_beside
     (tmp_path / "my_work" / "double.py").write_text("x = 1\n")
     notes = submission_layout.normalize(tmp_path, graded_files=("double.py",))
     assert notes == ["graded files taken from the folder my_work/"] and (tmp_path / "double.py").is_file()
+
+
+REWRAPPED = textwrap.dedent('''
+    from checking import CheckFailed
+    from procedures import MESSAGE_INDENT, readable
+
+    for length in range(1, 120, 7):  # a path of any length, as a student's folder may have
+        path = "/home/" + "x" * length + "/beyond_recurrence"
+        message = str(CheckFailed(f"gradient_paths.py could not be imported: ImportError: the first assignment's "
+                                  f"recurrence.py, bptt.py, clipping.py, lstm.py were found neither in {path} nor "
+                                  f"in {path}: copy your own four files into this folder (earlier.py, line 35)"))
+        shown = "\\n".join(MESSAGE_INDENT + line for line in message.split("\\n"))  # as check.py shows it
+        print(readable(shown) == shown)
+''')
+
+
+def test_check_py_never_wraps_a_checks_message_a_second_time():
+    """A message is wrapped once, narrow enough for check.py's indentation: wrapping it again left
+    one-word lines ("bptt.py,") in the middle of a sentence."""
+    assert set(run_with_support(REWRAPPED)) == {"True"}

@@ -1,9 +1,11 @@
 """Every figure of every notebook says what its data shows, on axes where it can be seen.
 
-The notebooks' code cells run here, in this process, with the reference
-solutions (shell and ``grader`` lines left out); each ``plt.show()`` hands its
-figure to the test. For each figure a claim function reads the lines the
-figure draws and checks its title against them: the title is computed from
+The figures are those of the session's headless run of each notebook with the
+reference solutions (conftest's ``solved_notebook``, recorded at each
+``plt.show()`` by tests/notebook_figures.py); a notebook changed by a bug runs
+here, in this process (shell and ``grader`` lines left out). For each figure a
+claim function reads the lines the figure draws and checks its title against
+them: the title is computed from
 the data in the notebook, and these checks say which statement the data must
 make with the reference (who survives, who is solved, what ends below the
 baseline), with margins that hold on any CPU.
@@ -42,6 +44,7 @@ def drawn_figures(assignment, root, bug=None):
     # As in a fresh kernel: no module of the same name that other tests imported from elsewhere.
     names = {path.stem for path in folder.parent.glob("*/*.py")}
     others = {name: sys.modules.pop(name) for name in names if name in sys.modules}
+    imported_before, path_before = set(sys.modules), list(sys.path)  # the set-up cell adds the kit's helpers
     sys.path.insert(0, str(folder))
     os.chdir(folder)
     try:
@@ -56,10 +59,10 @@ def drawn_figures(assignment, root, bug=None):
         os.chdir(here)
         os.environ.clear()
         os.environ.update(environment)
-        sys.path.remove(str(folder))
+        sys.path[:] = path_before
         plt.show = show
-        for name in names:
-            sys.modules.pop(name, None)
+        for name in set(sys.modules) - imported_before:
+            del sys.modules[name]  # the kit's notebook_support, manifest, ...: another kit's test imports its own
         sys.modules.update(others)
     return shown
 
@@ -234,22 +237,12 @@ CLAIMS = {
 }
 
 
-@pytest.fixture(scope="module")
-def figures(tmp_path_factory):
-    found = {}
-
-    def of(name):
-        if name not in found:
-            found[name] = drawn_figures(course.load(name), tmp_path_factory.mktemp(name))
-        return found[name]
-    return of
-
-
 @pytest.mark.parametrize("name", course.names())
-def test_each_figures_title_states_what_its_data_shows(figures, name):
+def test_each_figures_title_states_what_its_data_shows(solved_figures, name):
     """Every figure has a title; an assignment's claims (CLAIMS, written with its notebook) say which
     statement each title must make of the data."""
-    drawn = figures(name)
+    drawn = solved_figures(course.load(name))
+    assert drawn, "the notebook showed no figure (or its run recorded none)"
     assert all(title(figure).strip() for figure in drawn), [title(figure) for figure in drawn]
     claims = CLAIMS.get(name, [])
     assert len(drawn) == len(claims) or not claims

@@ -21,6 +21,8 @@ from autograder.grading import harness, written
 from autograder.build.release import student_copy
 
 ASSIGNMENTS = course.every()
+# One image and one grading run of every assignment serve all the tests: they run on one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("gradescope_image")
 
 
 @pytest.fixture(scope="module")

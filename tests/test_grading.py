@@ -37,16 +37,15 @@ def entries(libraries, where=lambda entry: True):
 
 @pytest.fixture(scope="session")
 def autograder_zips(autograder_zip):
-    return {a.name: autograder_zip(a) for a in ASSIGNMENTS}
+    return buglib.PerAssignment(autograder_zip)
 
 
 @pytest.fixture(scope="session")
 def submissions(tmp_path_factory, exported_submission):
     """Per assignment: submission name -> folder or zip."""
-    every = {}
-    for assignment in ASSIGNMENTS:
+    def make(assignment):
         root = tmp_path_factory.mktemp(f"submissions-{assignment.name}")
-        subs = every[assignment.name] = {
+        subs = {
             "reference": student_copy(assignment, root / "reference", assignment.source),
             "stubs": student_copy(assignment, root / "stubs"),
         }
@@ -84,24 +83,26 @@ def submissions(tmp_path_factory, exported_submission):
         subs["notebook_only"] = notebook
         for name, entry in {**LIBRARY[assignment.name], **CORRECT[assignment.name]}.items():
             subs[name] = buglib.write_submission(assignment, entry, root / name)
-    return every
+        return subs
+
+    return buglib.PerAssignment(make)
 
 
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory, autograder_zips, submissions):
     """Per assignment: (out folder, gradebook rows by submission name), from one grading run each."""
-    every = {}
-    for assignment in ASSIGNMENTS:
+    def grade(assignment):
         out = tmp_path_factory.mktemp(f"grades-{assignment.name}")
         run = subprocess.run(
             [sys.executable, "-m", "autograder", "grade", *map(str, submissions[assignment.name].values()),
-             "--out", str(out), "--autograder", str(autograder_zips[assignment.name])],
+             "--out", str(out), "--autograder", str(autograder_zips[assignment.name]), *buglib.GRADE_OPTIONS],
             capture_output=True, text=True,
         )
         assert run.returncode == 0, run.stderr[-3000:]
         with open(out / "grades.csv") as f:
-            every[assignment.name] = out, {row["submission"]: row for row in csv.DictReader(f)}
-    return every
+            return out, {row["submission"]: row for row in csv.DictReader(f)}
+
+    return buglib.PerAssignment(grade)
 
 
 def scores(assignment, row):
@@ -399,8 +400,7 @@ def test_otter_run_on_the_built_zip_gives_the_same_scores(graded, submissions, a
 def wrong_everywhere(tmp_path_factory, autograder_zips, submissions):
     """Per assignment: bug -> the functions of the questions it breaks that it gets wrong on every stored
     case (public and hidden) that the reference passes, judged by tests/wrong_everywhere.py in the grader's folder."""
-    found = {}
-    for assignment in ASSIGNMENTS:
+    def judge(assignment):
         root = tmp_path_factory.mktemp(f"everywhere-{assignment.name}")
         with zipfile.ZipFile(autograder_zips[assignment.name]) as archive:
             archive.extractall(root / "zip")
@@ -419,9 +419,9 @@ def wrong_everywhere(tmp_path_factory, autograder_zips, submissions):
                               "--functions", *functions], capture_output=True, text=True, timeout=600)
         assert run.returncode == 0, run.stderr[-3000:]
         report = json.loads(run.stdout)
-        found[assignment.name] = {Path(folder).name: [f for f, wrong in report[folder].items() if wrong]
-                                  for folder in folders}
-    return found
+        return {Path(folder).name: [f for f, wrong in report[folder].items() if wrong] for folder in folders}
+
+    return buglib.PerAssignment(judge)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=course.names())

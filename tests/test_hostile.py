@@ -249,7 +249,7 @@ def grade_library(assignment, names, root, autograder_zip, as_user=(), without="
     try:
         run = subprocess.run(
             [*as_user, python, "-c", PEAK_MEMORY, python, "-m", "autograder", "grade", *map(str, submissions.values()),
-             "--out", str(out), "--autograder", str(autograder_zip)],
+             "--out", str(out), "--autograder", str(autograder_zip), *buglib.GRADE_OPTIONS],
             capture_output=True, text=True, env=env, timeout=900, cwd=root,
         )
         run.seconds = time.monotonic() - started

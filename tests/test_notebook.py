@@ -97,12 +97,16 @@ def test_the_export_takes_the_students_own_files_as_the_grader_does_and_refuses_
     from autograder.grading import engine
 
     folder = student_copy(assignment, tmp_path / "work")
+    kits_modules = [path.stem for path in (folder / MACHINERY).glob("*.py")]
+    others = {name: sys.modules.pop(name) for name in kits_modules if name in sys.modules}  # another kit's copy
     sys.path.insert(0, str(folder / MACHINERY))
     try:
         import notebook_support
     finally:
         sys.path.pop(0)
-        sys.modules.pop("notebook_support", None)  # the kit's copy: other assignments have their own
+        for name in kits_modules:
+            sys.modules.pop(name, None)
+        sys.modules.update(others)
     assert (notebook_support.UPLOAD_BYTES, notebook_support.UPLOAD_ENTRIES) == (engine.MAX_UNPACKED_BYTES,
                                                                                  engine.MAX_ENTRIES)
     for name in ("norm_helper.py", "my_package/__init__.py", "data/one.txt", ".venv/lib/big.py",

@@ -15,6 +15,8 @@ from autograder import pins
 from autograder.build.release import environment_yml, install_command, requirements_txt
 
 ASSIGNMENTS = course.every()
+# One venv (the `kit` fixture) serves every assignment's tests: they run on one pytest-xdist worker.
+pytestmark = pytest.mark.xdist_group("student_kit")
 # The kit whose README sets up the environment: one that needs no other kit beside it.
 FIRST = next(a for a in ASSIGNMENTS if not a.other_sources)
 

@@ -88,10 +88,11 @@ def write(assignment, path):
     nbformat.write(notebook(assignment), str(path))
 
 
-def execute(assignment, folder, timeout=600):
+def execute(assignment, folder, timeout=600, env=None):
     """Run the notebook of the release copy in ``folder`` headless, in place; return it executed.
 
-    Raises nbclient's CellExecutionError if any cell fails.
+    ``env``: variables added to the kernel's environment. Raises nbclient's CellExecutionError if
+    any cell fails.
     """
     import nbclient
 
@@ -99,7 +100,7 @@ def execute(assignment, folder, timeout=600):
     nb = nbformat.read(str(path), as_version=4)
     # One BLAS thread: the notebook multiplies small matrices, where a second thread
     # only waits, and stalls the run (seen: 4x slower) when another process holds the core.
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", **(env or {})}
     client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                      resources={"metadata": {"path": str(folder)}})
     # The kernel's own stderr is only ipykernel's start-up warnings; cell errors come back in `nb`.

@@ -17,8 +17,9 @@ def test_an_unfinished_first_assignment_is_named_where_it_raises(tmp_path):
     folder = student_copy(second, tmp_path / second.name, second.source)
     check = run(sys.executable, "check.py", "gradient_paths", folder=folder)
     assert "rnn_path_norms stopped: rnn_forward is not implemented yet" in check.stdout, check.stdout[-3000:]
-    assert f"../{RNN.name}/recurrence.py, line " in check.stdout
-    assert "reached from gradient_paths.py, line " in check.stdout
+    said = " ".join(check.stdout.split())  # wrapped where the folder's path makes it fit
+    assert f"../{RNN.name}/recurrence.py, line " in said
+    assert "reached from gradient_paths.py, line " in said
 
 
 def test_the_second_kit_alone_says_once_why_the_first_assignment_is_missing(tmp_path):
@@ -32,4 +33,4 @@ def test_the_second_kit_alone_says_once_why_the_first_assignment_is_missing(tmp_
     assert check.stdout.count("were found neither in") == 1, check.stdout
     assert check.stdout.count("(the same failure as last_step_upstream_small, above)") >= 3, check.stdout
     assert "raise ImportError(" not in check.stdout and "noqa" not in check.stdout, check.stdout
-    assert "reached from gradient_paths.py, line " in check.stdout
+    assert "reached from gradient_paths.py, line " in " ".join(check.stdout.split())  # wrapped where it fits
