@@ -227,13 +227,34 @@ def train_short_test_long(figure):
         assert label.startswith("_") or within_view(ax, y), label
 
 
+def four_schemes_over_seeds(figure):
+    """The results file's table, drawn: ALiBi lower at 8L than at L in every seed, RoPE and sinusoidal higher,
+    none flat; the title's ranges are each scheme's 8L - L over its seeds (margins: docs/maintainers.md)."""
+    import extrapolation_table
+
+    runs, L, floor, _ = extrapolation_table.load_results(course.load("train_short_test_long").source
+                                                         / "extrapolation_results.toml")
+    (ax,) = figure.axes
+    drawn = lines(ax)
+    for scheme in ("none", "sinusoidal", "rope", "alibi"):
+        rows = np.array([list(r["bits"].values()) for r in runs if r["scheme"] == scheme])
+        x, y = drawn[f"{scheme} (mean of 3 seeds)"]
+        assert list(x) == [L, 2 * L, 4 * L, 8 * L] and np.allclose(y, rows.mean(axis=0))
+        change = rows[:, -1] - rows[:, 0]
+        assert f"{scheme} {change.min():+.2f} to {change.max():+.2f}" in title(figure)
+        assert {"alibi": change.max() < -0.1, "rope": change.min() > 0.1, "sinusoidal": change.min() > 0.1,
+                "none": np.abs(change).max() < 0.05}[scheme], scheme
+    [drawn_floor] = {y[0] for label, (_, y) in drawn.items() if label.startswith("floor")}
+    assert drawn_floor == floor
+
+
 CLAIMS = {
     "rnn_shortcomings": [rnn_decays, rnn_jacobian_powers,
                          lambda f: survivors_claim(f, ["LSTM (forget bias 3)"]), rnn_clipping, rnn_adding_problem],
     "beyond_recurrence": [lambda f: survivors_claim(f, ["LSTM (forget bias 3)", "GRU (update bias 4)"]),
                           attention_weights, gradient_paths, beyond_adding_problem],
     "train_short_test_long": [sinusoidal_encodings, rope_depends_on_the_distance_only, alibi_heads,
-                              train_short_test_long],
+                              train_short_test_long, four_schemes_over_seeds],
 }
 
 

@@ -254,6 +254,25 @@ claims, each with the number of runs where it holds at this scale."""),
 runs, table_L, table_floor, table_bigram = extrapolation_table.load_results("extrapolation_results.toml")
 display(Markdown(extrapolation_table.markdown_table(runs, table_L, table_floor, table_bigram) + "\n\n"
                  + extrapolation_table.claims_markdown(runs, table_L)))"""),
+    ("code", r"""table_lengths = [m * table_L for m in extrapolation_table.MULTIPLES]
+fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+colours = {"none": "#999999", "sinusoidal": "#009E73", "rope": "#0072B2", "alibi": "#D55E00"}
+changes = []
+for scheme, colour in colours.items():
+    rows = np.array([[r["bits"][n] for n in table_lengths] for r in runs if r["scheme"] == scheme])
+    ax.fill_between(table_lengths, rows.min(axis=0), rows.max(axis=0), color=colour, alpha=0.25, lw=0)
+    ax.plot(table_lengths, rows.mean(axis=0), "o-", color=colour, label=f"{scheme} (mean of {len(rows)} seeds)")
+    change = rows[:, -1] - rows[:, 0]  # each seed's 8L - L
+    changes.append(f"{scheme} {change.min():+.2f} to {change.max():+.2f}")
+ax.plot(table_lengths, [table_bigram] * 4, "--", color="gray", label=f"bigram model ({table_bigram:.2f})")
+ax.plot(table_lengths, [table_floor] * 4, ":", color="black", label=f"floor ({table_floor:.2f})")
+ax.set_xscale("log", base=2)
+ax.set_xticks(table_lengths, [f"{n}\n({n // table_L}L)" for n in table_lengths])
+ax.set_xlabel("evaluation window (tokens)"); ax.set_ylabel("bits per token (log2 of the perplexity)")
+ax.legend(fontsize=8, ncol=2)
+ax.set_title("extrapolation_results.toml: change in bits/token from L to 8L, over seeds:\n"
+             + ", ".join(changes), fontsize=10)
+plt.show()"""),
     ("markdown", r"""What the table says, with its limits:
 
 - **ALiBi** improves past $L$ in every seed (in non-overlapping windows:
