@@ -93,6 +93,7 @@ def _assignment_of(item):
     return None
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups into the test ids
 def pytest_collection_modifyitems(config, items):
     """Spread the tests over pytest-xdist's workers (--dist loadgroup) by module and assignment.
 
@@ -103,4 +104,5 @@ def pytest_collection_modifyitems(config, items):
         if item.get_closest_marker("xdist_group") is None:
             module = item.nodeid.split("::")[0]
             assignment = _assignment_of(item)
-            item.add_marker(pytest.mark.xdist_group(f"{module}[{assignment}]" if assignment else module))
+            # No "]" in a group's name: xdist takes a name ending in one for a parametrized id, not a group.
+            item.add_marker(pytest.mark.xdist_group(f"{module}:{assignment}" if assignment else module))
