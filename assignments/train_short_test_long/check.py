@@ -38,20 +38,20 @@ def report(question, result):
     cases = result.test_case_results
     public = sum(case.test_case.points for case in cases)
     earned = sum(case.test_case.points for case in cases if case.passed)
+    from procedures import MESSAGE_INDENT, readable  # beside this file's machinery, on sys.path
+
     lines = []
     for case in cases:
         mark = "✅" if case.passed else "❌"
         lines.append(f"  {mark} {case.test_case.name} ({_points(case.test_case.points)})")
         if not case.passed:
             message = case.message.replace("❌ Test case failed", "").strip("\n")
-            lines.extend("      " + line for line in message.split("\n"))
+            lines.extend(MESSAGE_INDENT + line for line in message.split("\n"))
     passed = all(case.passed for case in cases)
     total = QUESTIONS[question].points
     verdict = "all public checks passed" if passed else "some public checks failed"
     lines.insert(0, f"{question}: {verdict}: {_points(earned)} of the {_points(public)} its public checks are "
                     f"worth (the question is worth {_points(total)}; hidden checks decide the rest)")
-    from procedures import readable  # beside this file's machinery, on sys.path
-
     return readable("\n".join(lines)), passed
 
 

@@ -20,7 +20,7 @@ import numpy as np
 
 import fixture_file
 import procedures
-from procedures import Described, describe, readable
+from procedures import MESSAGE_INDENT, READABLE_WIDTH, Described, describe, readable
 from verdicts import Verdict
 
 assignment = procedures.assignment()  # the assignment's SPEC (grading/calls.py) and the names of its manifest
@@ -36,7 +36,7 @@ class CheckFailed(AssertionError):
     verdict = Verdict.FAILED
 
     def __init__(self, details=""):
-        super().__init__(readable(self.verdict.prefix + details))
+        super().__init__(readable(self.verdict.prefix + details, READABLE_WIDTH - len(MESSAGE_INDENT)))
 
     @property
     def details(self):

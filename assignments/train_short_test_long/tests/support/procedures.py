@@ -36,6 +36,9 @@ GRADER_PACKAGES = frozenset({"numpy", "matplotlib", "mpl_toolkits"})
 
 
 READABLE_WIDTH = 100  # JupyterLab and terminals break longer lines anywhere, mid-word and mid-number
+# check.py prints a check's message under its name, indented by this much: messages are wrapped that much
+# narrower, so that check.py never wraps a wrapped line again (which leaves one-word fragments).
+MESSAGE_INDENT = " " * 6
 
 
 def readable(text, width=READABLE_WIDTH):
@@ -43,9 +46,12 @@ def readable(text, width=READABLE_WIDTH):
     more than the line itself; a word or number longer than a line stays whole."""
     lines = []
     for line in str(text).split("\n"):
+        if len(line) <= width or " " not in line.strip():  # textwrap would drop a lone long word's indent
+            lines.append(line)
+            continue
         indent = " " * (len(line) - len(line.lstrip(" ")))
-        lines += (textwrap.wrap(line, width, subsequent_indent=indent + "  ", break_long_words=False,
-                                break_on_hyphens=False) or [line]) if len(line) > width else [line]
+        lines += textwrap.wrap(line, width, subsequent_indent=indent + "  ", break_long_words=False,
+                               break_on_hyphens=False)
     return "\n".join(lines)
 
 
