@@ -246,6 +246,10 @@ def four_schemes_over_seeds(figure):
                 "none": np.abs(change).max() < 0.05}[scheme], scheme
     [drawn_floor] = {y[0] for label, (_, y) in drawn.items() if label.startswith("floor")}
     assert drawn_floor == floor
+    for name, scheme in (("ALiBi", "alibi"), ("RoPE", "rope")):  # the notebook's own runs: the table's seed 0
+        [seed_0] = [list(r["bits"].values()) for r in runs if r["scheme"] == scheme and r["seed"] == 0]
+        assert np.abs(drawn[f"your {name} run (seed 0)"][1] - seed_0).max() < 1e-9
+    assert "differ from the table's" not in title(figure)
 
 
 CLAIMS = {

@@ -41,7 +41,9 @@ from multihead import SCHEMES, multihead_attention_forward
 from positions import alibi_slopes, rope, sinusoidal_encoding
 
 SEED = 0
-V, D, HEADS = 16, 16, 4  # tokens, model width, heads of D / HEADS = 4 features
+V = 16  # tokens
+D = 16  # the model width
+HEADS = 4  # heads of D / HEADS = 4 features
 M = 257  # the text's tokens: 256 targets
 L = 16  # the shorter window; the longer one is 2L
 SLOPE_HEADS = (8, 6)

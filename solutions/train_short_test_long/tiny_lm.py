@@ -168,8 +168,7 @@ def loss_and_grads(model, inputs, targets):
 def log_probs(model, inputs):
     """Log-probabilities (T, N, V) of the next token: what lm_loss.window_nats calls."""
     logits, _ = forward(model, inputs)
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return logits - np.logaddexp.reduce(logits, axis=-1, keepdims=True)  # log-sum-exp, stable for any logits
 
 
 def evaluate(model, text, lengths):

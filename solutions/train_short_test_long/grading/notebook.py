@@ -33,8 +33,8 @@ ones it was trained on: "train short, test long" (Press et al., 2022).
 
 You implement the three ways of the papers in `positions.py` (sinusoidal
 encodings, RoPE, ALiBi), multi-head causal attention with each of them in
-`multihead.py`, and a language model's loss over a long text in `lm_loss.py`.
-Then the notebook trains two tiny language models **with your functions** on
+`multihead.py`, and a language model's loss over a long text in `lm_loss.py`;
+`length_numbers.py` prints ten numbers computed with them. Then the notebook trains two tiny language models **with your functions** on
 windows of 32 tokens of a synthetic language, and reads a held-out text in
 windows of 32 to 256 tokens. `python check.py` or `pytest` run each
 question's public checks outside the notebook."""),
@@ -131,7 +131,16 @@ every target once, bits per token and perplexity averaged over tokens.
 first tokens see little context) or in sliding ones (each target scored by
 the window that gives it the most context, at the cost of more windows)."""),
     ("code", r"""grader.check("language_model")"""),
-    ("markdown", r"""## 4. The language and its floor (`language.py`, provided)
+    ("markdown", r"""## 4. The printed check (`length_numbers.py`)
+
+Ten lines computed with your functions every time the script runs: ALiBi's
+slopes for 8 and 6 heads, two sinusoidal encodings, RoPE at positions 1
+and 100, and the bits per token of one fixed random model with each scheme,
+in windows of 16 and 32 then sliding. Each line is worth a point."""),
+    ("code", r"""with attempt("python length_numbers.py"):  # as the grader runs it: the script as __main__
+    runpy.run_path("length_numbers.py", run_name="__main__")"""),
+    ("code", r"""grader.check("printed_numbers")"""),
+    ("markdown", r"""## 5. The language and its floor (`language.py`, provided)
 
 The course makes its own text, so that the best possible score is known
 exactly. 16 symbols follow a Markov chain; after a free token, with
@@ -158,7 +167,7 @@ floor = bigram = None
 with attempt("bits_per_token (the floor and the bigram model)"):
     floor, bigram = extrapolation_table.baselines(lang, training_text, held_out)
     print(f"floor {floor:.3f} bits/token, bigram model {bigram:.3f}")"""),
-    ("markdown", r"""## 5. Train short, test long
+    ("markdown", r"""## 6. Train short, test long
 
 Two models, the same in all but their positions: 2 layers, 4 heads,
 $d_{model} = 32$, trained for 3000 steps of Adam on random windows of
@@ -241,38 +250,51 @@ longer windows make rarer, not from copies further back (Press et al. find
 the same). What ALiBi carries past the training length is that it keeps
 working, where RoPE breaks; it does not learn to use distances it never saw."""),
     ("written", "alibi_extrapolates"),  # prompt and points: the manifest's [[written]]
-    ("markdown", r"""## 6. The four schemes, three seeds each
+    ("markdown", r"""## 7. The four schemes, three seeds each
 
 `python extrapolation_table.py` trains the four schemes (no positions,
 sinusoidal, RoPE, ALiBi) with seeds 0, 1 and 2 in the notebook's setting,
 about 10 CPU minutes in all. Its results with the reference solutions are in
 `extrapolation_results.toml` (run it with `--out extrapolation_results.toml`
 to replace them by your functions'). Below, that table and the papers'
-claims, each with the number of runs where it holds at this scale."""),
+claims, each with the number of runs where it holds at this scale, then the
+four schemes drawn (the mean of the seeds, their range shaded) beside your
+two runs of part 6, which are the table's seed 0 when your functions are
+right."""),
     ("code", r"""from IPython.display import Markdown, display
 
 runs, table_L, table_floor, table_bigram = extrapolation_table.load_results("extrapolation_results.toml")
 display(Markdown(extrapolation_table.markdown_table(runs, table_L, table_floor, table_bigram) + "\n\n"
                  + extrapolation_table.claims_markdown(runs, table_L)))"""),
     ("code", r"""table_lengths = [m * table_L for m in extrapolation_table.MULTIPLES]
-fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
-colours = {"none": "#999999", "sinusoidal": "#009E73", "rope": "#0072B2", "alibi": "#D55E00"}
-changes = []
-for scheme, colour in colours.items():
-    rows = np.array([[r["bits"][n] for n in table_lengths] for r in runs if r["scheme"] == scheme])
-    ax.fill_between(table_lengths, rows.min(axis=0), rows.max(axis=0), color=colour, alpha=0.25, lw=0)
-    ax.plot(table_lengths, rows.mean(axis=0), "o-", color=colour, label=f"{scheme} (mean of {len(rows)} seeds)")
-    change = rows[:, -1] - rows[:, 0]  # each seed's 8L - L
-    changes.append(f"{scheme} {change.min():+.2f} to {change.max():+.2f}")
-ax.plot(table_lengths, [table_bigram] * 4, "--", color="gray", label=f"bigram model ({table_bigram:.2f})")
-ax.plot(table_lengths, [table_floor] * 4, ":", color="black", label=f"floor ({table_floor:.2f})")
-ax.set_xscale("log", base=2)
-ax.set_xticks(table_lengths, [f"{n}\n({n // table_L}L)" for n in table_lengths])
-ax.set_xlabel("evaluation window (tokens)"); ax.set_ylabel("bits per token (log2 of the perplexity)")
-ax.legend(fontsize=8, ncol=2)
-ax.set_title("extrapolation_results.toml: change in bits/token from L to 8L, over seeds:\n"
-             + ", ".join(changes), fontsize=10)
-plt.show()"""),
+if len(curves) == 2:  # the table's schemes beside your two runs of part 6
+    fig, ax = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    colours = {"none": "#999999", "sinusoidal": "#009E73", "rope": "#0072B2", "alibi": "#D55E00"}
+    changes = []
+    for scheme, colour in colours.items():
+        rows = np.array([[r["bits"][n] for n in table_lengths] for r in runs if r["scheme"] == scheme])
+        ax.fill_between(table_lengths, rows.min(axis=0), rows.max(axis=0), color=colour, alpha=0.25, lw=0)
+        ax.plot(table_lengths, rows.mean(axis=0), "o-", color=colour, label=f"{scheme} (mean of {len(rows)} seeds)")
+        change = rows[:, -1] - rows[:, 0]  # each seed's 8L - L
+        changes.append(f"{scheme} {change.min():+.2f} to {change.max():+.2f}")
+    apart = 0.0
+    for name, scheme in (("ALiBi", "alibi"), ("RoPE", "rope")):
+        [seed_0] = [[r["bits"][n] for n in table_lengths] for r in runs if r["scheme"] == scheme and r["seed"] == 0]
+        yours = [curves[name][n] for n in table_lengths]
+        apart = max(apart, np.abs(np.subtract(yours, seed_0)).max())
+        ax.plot(table_lengths, yours, "x", ms=9, mew=2, color=colours[scheme], label=f"your {name} run (seed 0)")
+    ax.plot(table_lengths, [table_bigram] * 4, "--", color="gray", label=f"bigram model ({table_bigram:.2f})")
+    ax.plot(table_lengths, [table_floor] * 4, ":", color="black", label=f"floor ({table_floor:.2f})")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(table_lengths, [f"{n}\n({n // table_L}L)" for n in table_lengths])
+    ax.set_xlabel("evaluation window (tokens)"); ax.set_ylabel("bits per token (log2 of the perplexity)")
+    ax.legend(fontsize=8, ncol=2)
+    ax.set_title("extrapolation_results.toml: change in bits/token from L to 8L, over seeds:\n"
+                 + ", ".join(changes) + ("" if apart < 0.0005 else
+                 f"\n(your seed-0 runs differ from the table's by up to {apart:.3f})"), fontsize=10)
+    plt.show()
+else:
+    print("The figure draws the table beside your two runs of part 6: see the messages there.")"""),
     ("markdown", r"""What the table says, with its limits:
 
 - **ALiBi** improves past $L$ in every seed (in non-overlapping windows:
