@@ -356,10 +356,26 @@ def test_student_code_cannot_read_tests_solutions_or_reference_values(graded, as
 @pytest.mark.skipif(not sandbox.is_root(), reason="privilege dropping needs root")
 @per_assignment()
 def test_no_process_of_a_submission_outlives_its_grading(graded, assignment):
+    """No process with a submission's uid is left without a grader above it. Another test's grading may
+    be running meanwhile (pytest-xdist's other worker): its sandboxes hang below its grader, while a
+    process that outlived its grading was handed to init (pid 1)."""
     graded(assignment)
-    leftovers = subprocess.run(["ps", "-eo", "uid=,pid=,args="], capture_output=True, text=True).stdout
-    uids = [int(line.split()[0]) for line in leftovers.splitlines() if line.strip()]
-    assert not [u for u in uids if u >= sandbox.UID_BASE]
+    table = subprocess.run(["ps", "-eo", "uid=,pid=,ppid=,args="], capture_output=True, text=True).stdout
+    rows = [line.split(None, 3) for line in table.splitlines() if line.strip()]
+    uid_of = {int(pid): int(uid) for uid, pid, *_ in rows}
+    parent_of = {int(pid): int(ppid) for _, pid, ppid, *_ in rows}
+
+    def under_a_grader(pid):
+        seen = set()
+        while pid > 1 and pid not in seen:
+            seen.add(pid)
+            pid = parent_of.get(pid, 0)
+            if pid > 1 and uid_of.get(pid, 0) < sandbox.UID_BASE:
+                return True
+        return False
+
+    left = [" ".join(row) for row in rows if int(row[0]) >= sandbox.UID_BASE and not under_a_grader(int(row[1]))]
+    assert not left
 
 
 @per_assignment()
