@@ -5,6 +5,7 @@ a fresh Debian root, setup.sh as root, run_autograder per submission, in a conta
 namespaces and in a plain chroot that refuses them). They need root, debootstrap and bubblewrap,
 and run apart: ``pytest -m gradescope_container`` (CI does; see docs/instructors.md).
 """
+import concurrent.futures
 import json
 import re
 import subprocess
@@ -96,47 +97,60 @@ def expected(assignment, entry):
     return {q: float(entry.get("scores", {}).get(q, p)) for q, p in assignment.points.items()}
 
 
+def grade_in_container(assignment, zip_file, root):
+    """One assignment's image, and (submission, mode) -> (Graded, expected scores)."""
+    full = dict(assignment.points)
+    bugs = buglib.load(assignment)
+    first_bug = next(iter(bugs))
+    hostile = buglib.load(assignment, buglib.HOSTILE)
+    export = export_zip(assignment, root / "export.zip")
+    inside_folder = root / "export-in-a-folder"
+    inside_folder.mkdir()
+    export_zip(assignment, inside_folder / "my_submission.zip")
+    submissions = {
+        "reference": (student_copy(assignment, root / "reference", assignment.source), full),
+        "stubs": (student_copy(assignment, root / "stubs"), {q: 0.0 for q in full}),
+        "export": (export, full),
+        "export-in-a-folder": (inside_folder, full),
+        f"bug:{first_bug}": (buglib.write_submission(assignment, bugs[first_bug], root / first_bug),
+                             expected(assignment, bugs[first_bug])),
+        "unreadable": (root / "unreadable.zip", {q: 0.0 for q in full}),  # graded as `grade` does: 0, error
+    }
+    (root / "unreadable.zip").write_bytes(b"not a zip file")
+    for name in (name for name, entry in hostile.items() if entry.get("container")):  # each library's sample
+        submissions[f"hostile:{name}"] = (buglib.write_submission(assignment, hostile[name], root / name, VALUES),
+                                          expected(assignment, hostile[name]))
+    with harness.Image(zip_file) as box:
+        rows = {}
+        for name, (path, scores) in submissions.items():
+            for mode in harness.MODES:
+                graded = box.grade(path, mode, name)
+                if hostile.get(name.removeprefix("hostile:"), {}).get("forges"):  # its writer had time to try again
+                    time.sleep(3)
+                    graded.after = (box.root / "autograder" / "results" / "results.json").read_text()
+                rows[name, mode] = graded, {q: float(s) for q, s in scores.items()}
+        report = f"\n== {assignment.name}\n{harness.table(box, [g for g, _ in rows.values()])}"
+        return box.setup_seconds, box.image_mb - box.base_mb, rows, report
+
+
 @pytest.fixture(scope="module")
 def graded_in_container(built_zips, tmp_path_factory):
-    """Per assignment: the image, and (submission, mode) -> (Graded, expected scores or None)."""
+    """Per assignment: (setup.sh's seconds, MB it added, (submission, mode) -> (Graded, expected scores)).
+
+    The assignments side by side, each in an image of its own: most of the time is setup.sh waiting on
+    PyPI and the hostile samples' time limits running out, not the cores."""
     reason = harness.unavailable_reason()
     if reason:
         pytest.skip(f"no Gradescope-like container here: {reason}")
-    every = {}
-    for assignment in ASSIGNMENTS:
-        root = tmp_path_factory.mktemp(f"container-{assignment.name}")
-        full = dict(assignment.points)
-        bugs = buglib.load(assignment)
-        first_bug = next(iter(bugs))
-        hostile = buglib.load(assignment, buglib.HOSTILE)
-        export = export_zip(assignment, root / "export.zip")
-        inside_folder = root / "export-in-a-folder"
-        inside_folder.mkdir()
-        export_zip(assignment, inside_folder / "my_submission.zip")
-        submissions = {
-            "reference": (student_copy(assignment, root / "reference", assignment.source), full),
-            "stubs": (student_copy(assignment, root / "stubs"), {q: 0.0 for q in full}),
-            "export": (export, full),
-            "export-in-a-folder": (inside_folder, full),
-            f"bug:{first_bug}": (buglib.write_submission(assignment, bugs[first_bug], root / first_bug),
-                                 expected(assignment, bugs[first_bug])),
-            "unreadable": (root / "unreadable.zip", {q: 0.0 for q in full}),  # graded as `grade` does: 0, error
-        }
-        (root / "unreadable.zip").write_bytes(b"not a zip file")
-        for name in (name for name, entry in hostile.items() if entry.get("container")):  # each library's sample
-            submissions[f"hostile:{name}"] = (buglib.write_submission(assignment, hostile[name], root / name, VALUES),
-                                              expected(assignment, hostile[name]))
-        with harness.Image(built_zips[assignment.name]) as box:
-            rows = {}
-            for name, (path, scores) in submissions.items():
-                for mode in harness.MODES:
-                    graded = box.grade(path, mode, name)
-                    if hostile.get(name.removeprefix("hostile:"), {}).get("forges"):  # its writer had time to try again
-                        time.sleep(3)
-                        graded.after = (box.root / "autograder" / "results" / "results.json").read_text()
-                    rows[name, mode] = graded, {q: float(s) for q, s in scores.items()}
-            print(f"\n== {assignment.name}\n{harness.table(box, [g for g, _ in rows.values()])}")
-            every[assignment.name] = box.setup_seconds, box.image_mb - box.base_mb, rows
+    harness.base_root()  # made (on a fresh machine, by debootstrap) before the images copy it
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(ASSIGNMENTS)) as pool:
+        running = {a.name: pool.submit(grade_in_container, a, built_zips[a.name],
+                                       tmp_path_factory.mktemp(f"container-{a.name}")) for a in ASSIGNMENTS}
+        every = {}
+        for name, future in running.items():
+            seconds, added_mb, rows, report = future.result()
+            print(report)
+            every[name] = seconds, added_mb, rows
     return every
 
 

@@ -22,6 +22,7 @@ the host's pip has a ``cert`` (``PIP_CERT`` or ``/etc/pip.conf``), the harness c
 root for pip. That is a fact of the machine, not of Gradescope; ``setup.sh`` knows nothing of it.
 """
 import configparser
+import fcntl
 import json
 import os
 import re
@@ -72,9 +73,15 @@ def base_root(cache=None, suite=SUITE, include=()):
         raise Unavailable(reason)
     cache = Path(cache or default_cache())
     root = cache / "-".join(["debian", suite, "minbase", *include])
-    if (root / "etc" / "debian_version").is_file():
-        return root
     cache.mkdir(parents=True, exist_ok=True)
+    with open(f"{root}.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one debootstrap per root: other callers wait, then copy it
+        if not (root / "etc" / "debian_version").is_file():
+            _debootstrap(suite, include, cache, root)
+    return root
+
+
+def _debootstrap(suite, include, cache, root):
     staging = Path(tempfile.mkdtemp(prefix="debootstrap-", dir=cache))
     command = ["debootstrap", "--variant=minbase", *([f"--include={','.join(include)}"] if include else []),
                suite, str(staging / "root")]
@@ -89,7 +96,6 @@ def base_root(cache=None, suite=SUITE, include=()):
     shutil.rmtree(root, ignore_errors=True)
     os.rename(staging / "root", root)  # whole or not at all: a cut-short run leaves no half root
     shutil.rmtree(staging, ignore_errors=True)
-    return root
 
 
 def _host_pip_cert():
