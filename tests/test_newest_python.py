@@ -105,14 +105,10 @@ def prove(suite, zip_file, place):
     steps = {
         "python": ("python3 --version", "/"),
         # The README: a virtual environment, its set-up, its install check.
-        # PIP_NO_COMPILE: the same installs without writing .pyc files for every installed module (about
-        # 15 CPU s an install here); Python compiles what it imports, and pip's compiling never fails an install.
-        "setup": (f"python3 -m venv /venv && source /venv/bin/activate && export PIP_NO_COMPILE=1 && "
-                  f"{readme_setup()}", REPOSITORY),
+        "setup": (f"python3 -m venv /venv && source /venv/bin/activate && {readme_setup()}", REPOSITORY),
         "install check": (f"source /venv/bin/activate && {readme_install_check()}", REPOSITORY),
         # The student kit: its README's set-up in a venv of its own (one serves every kit), then check.py.
-        "kit setup": (f"python3 -m venv /kit && source /kit/bin/activate && export PIP_NO_COMPILE=1 && "
-                      f"{install_command()}", kits[FIRST.name]),
+        "kit setup": (f"python3 -m venv /kit && source /kit/bin/activate && {install_command()}", kits[FIRST.name]),
         **{f"check.py on the stubs of {name}": ('status=0; /kit/bin/python check.py || status=$?; '
                                                 'echo "exit status $status"', kit) for name, kit in kits.items()},
         "finished work": (finished_work, "/"),  # every kit's, as a later kit imports an earlier one's modules
