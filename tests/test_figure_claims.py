@@ -241,7 +241,7 @@ def four_schemes_over_seeds(figure):
         x, y = drawn[f"{scheme} (mean of 3 seeds)"]
         assert list(x) == [L, 2 * L, 4 * L, 8 * L] and np.allclose(y, rows.mean(axis=0))
         change = rows[:, -1] - rows[:, 0]
-        assert f"{scheme} {change.min():+.2f} to {change.max():+.2f}" in title(figure)
+        assert f"{scheme} {change.min():+.3f} to {change.max():+.3f}" in title(figure)
         assert {"alibi": change.max() < -0.1, "rope": change.min() > 0.1, "sinusoidal": change.min() > 0.1,
                 "none": np.abs(change).max() < 0.05}[scheme], scheme
     [drawn_floor] = {y[0] for label, (_, y) in drawn.items() if label.startswith("floor")}

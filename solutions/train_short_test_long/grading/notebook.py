@@ -276,7 +276,7 @@ if len(curves) == 2:  # the table's schemes beside your two runs of part 6
         ax.fill_between(table_lengths, rows.min(axis=0), rows.max(axis=0), color=colour, alpha=0.25, lw=0)
         ax.plot(table_lengths, rows.mean(axis=0), "o-", color=colour, label=f"{scheme} (mean of {len(rows)} seeds)")
         change = rows[:, -1] - rows[:, 0]  # each seed's 8L - L
-        changes.append(f"{scheme} {change.min():+.2f} to {change.max():+.2f}")
+        changes.append(f"{scheme} {change.min():+.3f} to {change.max():+.3f}")
     apart = 0.0
     for name, scheme in (("ALiBi", "alibi"), ("RoPE", "rope")):
         [seed_0] = [[r["bits"][n] for n in table_lengths] for r in runs if r["scheme"] == scheme and r["seed"] == 0]
