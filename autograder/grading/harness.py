@@ -34,6 +34,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.build.image import REQUIREMENTS, REQUIREMENTS_NO_DEPS
 from autograder.grading import results
 
 SUITE = "bookworm"
@@ -112,6 +113,15 @@ def _size_mb(path):
     return int(run.stdout.split()[0])
 
 
+# What an autograder zip gives setup.sh to build the image from: zips equal in these build equal images.
+IMAGE_INPUTS = ("setup.sh", REQUIREMENTS, REQUIREMENTS_NO_DEPS)
+
+
+def image_inputs(autograder_zip):
+    with zipfile.ZipFile(autograder_zip) as archive:
+        return {name: archive.read(name) for name in IMAGE_INPUTS}
+
+
 @dataclass
 class Graded:
     submission: str
@@ -125,14 +135,22 @@ class Graded:
 
 
 class Image:
-    """One assignment's image: a copy of the base root, the zip in it, ``setup.sh`` run once."""
+    """One assignment's image: a copy of the base root, the zip in it, ``setup.sh`` run once.
 
-    def __init__(self, autograder_zip, cache=None, workdir=None):
-        base = base_root(cache)
+    ``start_from``: an Image whose setup.sh, run on the same inputs, built what this one's would: a copy
+    of it, with this zip in place of its own and setup.sh run again (it finds everything there)."""
+
+    def __init__(self, autograder_zip, cache=None, workdir=None, start_from=None):
+        if start_from is not None and image_inputs(autograder_zip) != image_inputs(start_from.autograder_zip):
+            raise ValueError(f"{autograder_zip} builds another image than {start_from.autograder_zip}: "
+                             f"its {', '.join(IMAGE_INPUTS)} differ")
+        base = base_root(cache) if start_from is None else start_from.root
+        self.autograder_zip = autograder_zip
         self.place = Path(tempfile.mkdtemp(prefix="gradescope-image-", dir=workdir))
         self.root = self.place / "root"
         subprocess.run(["cp", "-a", str(base), str(self.root)], check=True)
-        self.base_mb = _size_mb(self.root)
+        self.base_mb = _size_mb(self.root) if start_from is None else start_from.base_mb
+        shutil.rmtree(self.root / "autograder" / "source", ignore_errors=True)  # the image's zip, not its venv
         for name in ("resolv.conf", "hosts"):
             if Path("/etc", name).is_file():
                 shutil.copyfile(Path("/etc", name), self.root / "etc" / name)
